@@ -1,0 +1,52 @@
+# Funnelboard — `make run` serves the app in embedded mode; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install assets migrate demo lint typecheck check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) assets
+
+# Front-end packages from the npm registry (package.json + lockfile), never committed.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+assets: node_modules/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+check: lint typecheck
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-secret-value \
+		DJANGO_ALLOWED_HOSTS=funnelboard.example $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

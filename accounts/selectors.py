@@ -1,0 +1,107 @@
+"""Reads of tenancy data, and the one permission checkpoint every page and endpoint uses.
+
+Every model names the path from itself to its organization (``organization_path``) and, where
+it differs from the defaults, the role needed to see it (``view_role``), to write it
+(``write_role``, default manager) and to delete it (``delete_role``, default ``write_role``).
+``scoped`` and ``get_object_for`` are the only ways views and viewsets reach records: another
+organization's object is a 404, a role that is too weak a 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from accounts.models import ROLE_RANK, ApiKey, Membership, Organization, Role, User
+
+M = TypeVar("M", bound=Model)
+Action = Literal["view", "write", "delete"]
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is acting, in which organization, with which role (a member or an API key)."""
+
+    organization: Organization
+    role: str
+    user: User | None = None
+    api_key: ApiKey | None = None
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+def required_role(model: type[Model], action: Action) -> str:
+    view_role: str = getattr(model, "view_role", Role.VIEWER)
+    write_role: str = getattr(model, "write_role", Role.MANAGER)
+    if action == "view":
+        return view_role
+    if action == "write":
+        return write_role
+    return getattr(model, "delete_role", write_role)
+
+
+def require_role(access: Access, role: str) -> None:
+    if not access.has_role(role):
+        raise PermissionDenied(f"This needs the {role} role.")
+
+
+def scoped(organization: Organization, model: type[M]) -> QuerySet[M]:
+    """Every row of ``model`` that belongs to ``organization``, and nothing else."""
+    path: str = model.organization_path  # type: ignore[attr-defined]
+    return model._default_manager.filter(**{path: organization})
+
+
+def visible(access: Access, model: type[M]) -> QuerySet[M]:
+    """The rows ``access`` may list: scoped, and empty when the role may not see the model."""
+    queryset = scoped(access.organization, model)
+    if not access.has_role(required_role(model, "view")):
+        return queryset.none()
+    return queryset
+
+
+def get_object_for(
+    access: Access,
+    model: type[M],
+    pk: Any,
+    *,
+    action: Action = "view",
+    queryset: QuerySet[M] | None = None,
+) -> M:
+    """The object, if it is in the actor's organization (else 404) and the role allows ``action``
+    (else 403). ``queryset`` may add ``select_related``; it is scoped here all the same."""
+    base = queryset if queryset is not None else model._default_manager.all()
+    path: str = model.organization_path  # type: ignore[attr-defined]
+    try:
+        obj = base.filter(**{path: access.organization}).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):  # type: ignore[attr-defined]
+        raise Http404(f"No {model._meta.verbose_name} with that id.") from None
+    if not access.has_role(required_role(model, "view")):
+        raise Http404(f"No {model._meta.verbose_name} with that id.")
+    require_role(access, required_role(model, action))
+    return obj
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organization").order_by(
+        "organization__name"
+    )
+
+
+def access_for_user(user: User, organization_id: int | None) -> Access | None:
+    """The user's access in the chosen organization, else in their first one; None if none."""
+    memberships = list(memberships_of(user))
+    if not memberships:
+        return None
+    chosen = next((m for m in memberships if m.organization_id == organization_id), memberships[0])
+    return Access(organization=chosen.organization, role=chosen.role, user=user)
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=organization).select_related("user").order_by(
+        "user__username"
+    )

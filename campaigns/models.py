@@ -1,0 +1,341 @@
+"""Brands, campaigns and everything a campaign hands out: partnerships, posts, codes, links."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from typing import ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from accounts.models import Organization, Role
+from influencers.models import Influencer, Platform, SocialAccount
+
+currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def new_brand_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Brand(models.Model):
+    organization_path: ClassVar[str] = "organization"
+    write_role: ClassVar[str] = Role.ADMIN
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="brands")
+    name = models.CharField(max_length=200)
+    website = models.URLField(blank=True, max_length=500)
+    currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
+    key = models.CharField(
+        max_length=32, unique=True, default=new_brand_key, editable=False,
+        help_text="Public id used by the Shopify webhook and the site pixel.",
+    )
+    shopify_webhook_secret = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="brand_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BrandAccount(models.Model):
+    """The brand's own account on a platform, whose follower growth the campaign is judged by."""
+
+    organization_path: ClassVar[str] = "brand__organization"
+    write_role: ClassVar[str] = Role.ADMIN
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="accounts")
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    handle = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["platform", "handle"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "platform", "handle"], name="brandaccount_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brand} @{self.handle} ({self.get_platform_display()})"
+
+
+class FunnelStage(models.TextChoices):
+    TOFU = "TOFU", "Top of funnel — awareness"
+    MOFU = "MOFU", "Middle of funnel — leads"
+    BOFU = "BOFU", "Bottom of funnel — sales"
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Campaign(models.Model):
+    organization_path: ClassVar[str] = "brand__organization"
+    delete_role: ClassVar[str] = Role.OWNER
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    stage = models.CharField(max_length=4, choices=FunnelStage.choices)
+    objective = models.TextField(blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    budget = models.DecimalField(**MONEY, default=Decimal("0"), validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
+    status = models.CharField(
+        max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    attribution_window_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "slug"], name="campaign_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="campaign_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KpiTarget(models.Model):
+    """A number the team commits to for one KPI field, e.g. ``awareness.impressions`` ≥ 1M."""
+
+    organization_path: ClassVar[str] = "campaign__brand__organization"
+
+    class Metric(models.TextChoices):
+        IMPRESSIONS = "awareness.impressions", "Impressions"
+        REACH = "awareness.reach", "Reach"
+        VIDEO_VIEWS = "awareness.video_views", "Video views"
+        ENGAGEMENTS = "engagement.engagements", "Engagements"
+        ENGAGEMENT_RATE = "engagement.engagement_rate", "Engagement rate (%)"
+        CONVERSIONS = "conversion.conversions", "Conversions"
+        REVENUE = "conversion.revenue", "Revenue"
+        CONVERSION_RATE = "conversion.conversion_rate", "Conversion rate (%)"
+        FOLLOWERS_GAINED = "audience_growth.followers_gained", "Followers gained"
+        LEADS = "audience_growth.leads", "Leads"
+        CLICKS = "ctr.clicks", "Clicks"
+        CTR = "ctr.ctr", "Click-through rate (%)"
+        VISITS = "traffic.visits", "Visits"
+        EMV = "emv.total", "Earned media value"
+        ROI = "roi.roi", "ROI (%)"
+        ROAS = "roi.roas", "ROAS"
+        NET_SENTIMENT = "sentiment.net_sentiment", "Net sentiment"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    metric = models.CharField(max_length=40, choices=Metric.choices)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "metric"], name="kpitarget_unique_metric")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} ≥ {self.value}"
+
+
+class PartnershipStatus(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    INVITED = "invited", "Invited"
+    CONTRACTED = "contracted", "Contracted"
+    CONTENT_SUBMITTED = "content_submitted", "Content submitted"
+    LIVE = "live", "Live"
+    PAID = "paid", "Paid"
+    DECLINED = "declined", "Declined"
+
+
+# Partnerships in these states owe their fee and product (DESIGN.md → ROI).
+COMMITTED_STATUSES = (
+    PartnershipStatus.CONTRACTED,
+    PartnershipStatus.CONTENT_SUBMITTED,
+    PartnershipStatus.LIVE,
+    PartnershipStatus.PAID,
+)
+
+
+class Partnership(models.Model):
+    organization_path: ClassVar[str] = "campaign__brand__organization"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partnerships")
+    influencer = models.ForeignKey(
+        Influencer, on_delete=models.PROTECT, related_name="partnerships"
+    )
+    status = models.CharField(
+        max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.PROSPECT
+    )
+    fee = models.DecimalField(**MONEY, default=Decimal("0"), validators=[MinValueValidator(0)])
+    product_value = models.DecimalField(
+        **MONEY, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    commission_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Percent of attributed net revenue.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "influencer__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "influencer"], name="partnership_unique_influencer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.influencer} × {self.campaign}"
+
+
+class PostType(models.TextChoices):
+    POST = "post", "Post"
+    REEL = "reel", "Reel"
+    STORY = "story", "Story"
+    VIDEO = "video", "Video"
+    SHORT = "short", "Short"
+    LIVE = "live", "Live"
+
+
+class Post(models.Model):
+    organization_path: ClassVar[str] = "partnership__campaign__brand__organization"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="posts")
+    social_account = models.ForeignKey(
+        SocialAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    post_type = models.CharField(max_length=10, choices=PostType.choices, default=PostType.POST)
+    url = models.URLField(blank=True, max_length=500)
+    external_id = models.CharField(max_length=100, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    caption = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "platform", "external_id"],
+                condition=~Q(external_id=""),
+                name="post_unique_external_id",
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "platform"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.get_post_type_display()} #{self.pk}"
+
+
+class PromoCode(models.Model):
+    """A creator's discount code. Unique per brand (any case) among overlapping active periods;
+    the service enforces that, since the overlap rule is beyond a portable constraint."""
+
+    organization_path: ClassVar[str] = "partnership__campaign__brand__organization"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="promo_codes"
+    )
+    code = models.CharField(max_length=64)
+    active_from = models.DateTimeField(null=True, blank=True)
+    active_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_until__gt=F("active_from")),
+                name="promocode_period_ordered",
+            )
+        ]
+        indexes = [models.Index(Upper("code"), name="promocode_upper_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LinkKind(models.TextChoices):
+    AFFILIATE = "affiliate", "Affiliate link"
+    UTM = "utm", "UTM link"
+
+
+def new_link_slug() -> str:
+    return secrets.token_urlsafe(6)
+
+
+class TrackingLink(models.Model):
+    organization_path: ClassVar[str] = "partnership__campaign__brand__organization"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(max_length=10, choices=LinkKind.choices, default=LinkKind.UTM)
+    slug = models.SlugField(max_length=32, unique=True, default=new_link_slug)
+    destination_url = models.URLField(max_length=2000)
+    utm_source = models.CharField(max_length=100, blank=True)
+    utm_medium = models.CharField(max_length=100, blank=True)
+    utm_campaign = models.CharField(max_length=100, blank=True)
+    utm_content = models.CharField(max_length=100, blank=True)
+    utm_term = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(Upper("utm_campaign"), Upper("utm_content"), name="link_utm_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"/r/{self.slug}"
+
+
+class CostCategory(models.TextChoices):
+    AD_SPEND = "ad_spend", "Ad spend"
+    PRODUCTION = "production", "Production"
+    PLATFORM_FEE = "platform_fee", "Platform fee"
+    OTHER = "other", "Other"
+
+
+class Cost(models.Model):
+    organization_path: ClassVar[str] = "campaign__brand__organization"
+    write_role: ClassVar[str] = Role.ADMIN
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="costs")
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="costs"
+    )
+    category = models.CharField(max_length=20, choices=CostCategory.choices)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    incurred_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-incurred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.amount}"

@@ -1,0 +1,1 @@
+"""Platform connectors: fetch post metrics, comments and follower counts from each platform."""

@@ -1,0 +1,1 @@
+"""Celery tasks that refresh connected accounts (see metrics/connectors)."""

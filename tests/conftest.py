@@ -1,0 +1,111 @@
+"""Shared fixtures: an organization with an owner and one member per role, and an outsider
+from another organization with data of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import Organization, Role, User
+from accounts.selectors import Access
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_unless_real(request: pytest.FixtureRequest, settings) -> None:
+    """Tests run Celery eagerly unless marked ``realmode`` (which use a real worker)."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("realmode"):
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    request.addfinalizer(lambda: setattr(app.conf, "task_always_eager", previous))
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # the database cache table may not exist outside db tests
+        pass
+
+
+@dataclass
+class Team:
+    organization: Organization
+    owner: User
+    admin: User
+    manager: User
+    viewer: User
+
+    def user(self, role: str) -> User:
+        return getattr(self, role)
+
+    def access(self, role: str = Role.OWNER) -> Access:
+        return Access(organization=self.organization, role=role, user=self.user(role))
+
+
+def _team(slug: str) -> Team:
+    organization = f.OrganizationFactory(slug=slug, name=slug.title())
+    users = {}
+    for role in Role.values:
+        user = f.UserFactory(username=f"{slug}-{role}")
+        f.MembershipFactory(organization=organization, user=user, role=role)
+        users[role] = user
+    return Team(organization=organization, **users)
+
+
+@pytest.fixture
+def team(db) -> Team:
+    return _team("acme")
+
+
+@pytest.fixture
+def org(team: Team) -> Organization:
+    return team.organization
+
+
+@pytest.fixture
+def owner(team: Team) -> User:
+    return team.owner
+
+
+@pytest.fixture
+def outsider_team(db) -> Team:
+    return _team("rival")
+
+
+@pytest.fixture
+def outsider(outsider_team: Team) -> User:
+    return outsider_team.owner
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)`` → a Django test client signed in as that user."""
+    return logged_in
+
+
+@pytest.fixture
+def api_client_for(db):
+    """``api_client_for(organization, role)`` → an APIClient sending a fresh Bearer key."""
+
+    def make(organization: Organization, role: str = Role.OWNER) -> APIClient:
+        key = f.ApiKeyFactory(organization=organization, role=role)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.raw}")
+        return client
+
+    return make

@@ -1,0 +1,1 @@
+"""Ingestion and other writes of the metrics app, one module per kind of data."""

@@ -1,0 +1,165 @@
+"""Bulk ingestion of post metrics, comments and follower counts (API, CSV, forms, connectors).
+
+Each function takes already-parsed items (dicts with the API.md field names, related records
+as model instances), upserts them on their idempotency key in a fixed number of queries, and
+schedules one KPI recompute per affected campaign. All-or-nothing: callers validate first and
+everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from accounts.models import Organization
+from campaigns.models import Campaign, Partnership, Post
+from influencers.models import SocialAccount
+from metrics.models import COUNTERS, Comment, FollowerSnapshot, PostMetrics, Source
+from metrics.scheduling import schedule_kpi_recompute
+
+BATCH = 2000
+
+
+def _last_per_key(items: Iterable[dict[str, Any]], key: Sequence[str]) -> dict[tuple, dict]:
+    """Items keyed by their idempotency key; a key sent twice in one batch keeps the last."""
+    return {tuple(_key_value(item[k]) for k in key): item for item in items}
+
+
+def _key_value(value: Any) -> Any:
+    return value.pk if isinstance(value, Model) else value
+
+
+def _existing_keys(model: type[Model], key: Sequence[str], keyed: dict[tuple, dict]) -> set[tuple]:
+    """Which keys already have a row, in one query (a superset filter, matched exactly here)."""
+    if not keyed:
+        return set()
+    filters = {}
+    columns = []
+    for position, field in enumerate(key):
+        column = f"{field}_id" if model._meta.get_field(field).is_relation else field
+        columns.append(column)
+        filters[f"{column}__in"] = {k[position] for k in keyed}
+    rows = model._default_manager.filter(**filters).values_list(*columns)
+    return {tuple(row) for row in rows} & set(keyed)
+
+
+def _post_campaigns(post_ids: Iterable[int]) -> list[int]:
+    return list(
+        Post.objects.filter(pk__in=set(post_ids)).values_list("partnership__campaign_id", flat=True)
+    )
+
+
+@transaction.atomic
+def post_metrics_ingest(
+    *, organization: Organization, items: Sequence[dict[str, Any]], source: str = Source.API
+) -> tuple[int, int]:
+    """Upsert snapshots on (post, captured_at); a resent snapshot replaces the old values."""
+    keyed = _last_per_key(items, ("post", "captured_at"))
+    existing = _existing_keys(PostMetrics, ("post", "captured_at"), keyed)
+    rows = [
+        PostMetrics(
+            post_id=post_id, captured_at=captured_at, source=source,
+            **{name: item.get(name) for name in COUNTERS},
+        )
+        for (post_id, captured_at), item in keyed.items()
+    ]
+    PostMetrics.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True,
+        unique_fields=["post", "captured_at"], update_fields=[*COUNTERS, "source"],
+    )
+    schedule_kpi_recompute(_post_campaigns(post_id for post_id, _ in keyed))
+    return len(keyed) - len(existing), len(existing)
+
+
+@transaction.atomic
+def comments_ingest(
+    *, organization: Organization, items: Sequence[dict[str, Any]], source: str = Source.API
+) -> tuple[int, int]:
+    """Upsert comments on (post, external_id), labelled with their sentiment as they arrive."""
+    from metrics.sentiment import label
+
+    keyed = _last_per_key(items, ("post", "external_id"))
+    existing = _existing_keys(Comment, ("post", "external_id"), keyed)
+    rows = []
+    for (post_id, external_id), item in keyed.items():
+        sentiment, compound = label(item["text"])
+        rows.append(
+            Comment(
+                post_id=post_id, external_id=external_id, text=item["text"],
+                posted_at=item["posted_at"], sentiment=sentiment, compound=compound, source=source,
+            )
+        )
+    Comment.objects.bulk_create(
+        rows, batch_size=BATCH, update_conflicts=True, unique_fields=["post", "external_id"],
+        update_fields=["text", "posted_at", "sentiment", "compound", "source"],
+    )
+    schedule_kpi_recompute(_post_campaigns(post_id for post_id, _ in keyed))
+    return len(keyed) - len(existing), len(existing)
+
+
+@transaction.atomic
+def follower_snapshots_ingest(
+    *, organization: Organization, items: Sequence[dict[str, Any]], source: str = Source.API
+) -> tuple[int, int]:
+    """Upsert follower counts on (account, date), for brand accounts and creator accounts."""
+    created = updated = 0
+    brand_items = [i for i in items if i.get("brand_account") is not None]
+    social_items = [i for i in items if i.get("social_account") is not None]
+    for field, group in (("brand_account", brand_items), ("social_account", social_items)):
+        keyed = _last_per_key(group, (field, "date"))
+        existing = _existing_keys(FollowerSnapshot, (field, "date"), keyed)
+        current = {
+            (getattr(s, f"{field}_id"), s.date): s
+            for s in FollowerSnapshot.objects.filter(
+                **{f"{field}_id__in": {k[0] for k in existing}, "date__in": {k[1] for k in existing}}
+            )
+        }
+        changed = []
+        for key in existing:
+            snapshot = current[key]
+            snapshot.followers = keyed[key]["followers"]
+            snapshot.source = source
+            changed.append(snapshot)
+        FollowerSnapshot.objects.bulk_update(changed, ["followers", "source"], batch_size=BATCH)
+        FollowerSnapshot.objects.bulk_create(
+            [
+                FollowerSnapshot(
+                    organization=organization, date=date, followers=keyed[(account_id, date)]["followers"],
+                    source=source, **{f"{field}_id": account_id},
+                )
+                for (account_id, date) in keyed
+                if (account_id, date) not in existing
+            ],
+            batch_size=BATCH,
+        )
+        created += len(keyed) - len(existing)
+        updated += len(existing)
+    _refresh_creator_followers({i["social_account"].pk for i in social_items})
+    schedule_kpi_recompute(_campaigns_of_snapshots(brand_items, social_items))
+    return created, updated
+
+
+def _refresh_creator_followers(account_ids: set[int]) -> None:
+    """Keep ``SocialAccount.followers`` at the latest snapshot's count."""
+    for account in SocialAccount.objects.filter(pk__in=account_ids):
+        latest = account.snapshots.order_by("-date").values_list("followers", flat=True).first()  # type: ignore[attr-defined]
+        if latest is not None and latest != account.followers:
+            account.followers = latest
+            account.save(update_fields=["followers"])
+
+
+def _campaigns_of_snapshots(
+    brand_items: Sequence[dict[str, Any]], social_items: Sequence[dict[str, Any]]
+) -> list[int]:
+    brand_ids = {i["brand_account"].brand_id for i in brand_items}
+    influencer_ids = {i["social_account"].influencer_id for i in social_items}
+    campaign_ids = list(Campaign.objects.filter(brand_id__in=brand_ids).values_list("pk", flat=True))
+    campaign_ids += list(
+        Partnership.objects.filter(influencer_id__in=influencer_ids).values_list(
+            "campaign_id", flat=True
+        )
+    )
+    return campaign_ids

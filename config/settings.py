@@ -179,7 +179,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.label_pending_comments",
         "schedule": 60.0,
     },
+    # Hourly: enqueue the connected accounts whose daily sync slot falls in the next hour, so
+    # every account refreshes once a day and the platforms' quotas are spent evenly.
+    "refresh-connected-accounts": {
+        "task": "metrics.connectors.tasks.refresh_connected_accounts",
+        "schedule": 60 * 60,
+    },
 }
+
+# --- Platform connectors (metrics/connectors) --------------------------------------------------
+# Fernet key(s) encrypting OAuth tokens at rest; comma-separated to rotate (first encrypts).
+# Embedded/debug mode derives a development key from SECRET_KEY; production refuses to start.
+FUNNELBOARD_TOKEN_KEY = env_str("FUNNELBOARD_TOKEN_KEY")
+if not FUNNELBOARD_TOKEN_KEY and not DEBUG:
+    raise ImproperlyConfigured("FUNNELBOARD_TOKEN_KEY must be set when DJANGO_DEBUG=false")
+INSTAGRAM_APP_ID = env_str("INSTAGRAM_APP_ID")
+INSTAGRAM_APP_SECRET = env_str("INSTAGRAM_APP_SECRET")
+YOUTUBE_CLIENT_ID = env_str("YOUTUBE_CLIENT_ID")
+YOUTUBE_CLIENT_SECRET = env_str("YOUTUBE_CLIENT_SECRET")
+TIKTOK_CLIENT_KEY = env_str("TIKTOK_CLIENT_KEY")
+TIKTOK_CLIENT_SECRET = env_str("TIKTOK_CLIENT_SECRET")
 
 # Debounce window for KPI recomputes: a burst of writes inside it costs one recompute.
 KPI_RECOMPUTE_COUNTDOWN = env_int("FUNNELBOARD_KPI_COUNTDOWN", 5)

@@ -68,6 +68,10 @@ def membership_remove(*, access: Access, membership: Membership) -> None:
         access=access, organization=membership.organization, action="member.removed",
         obj=membership, changes={"user": membership.user.username, "role": [membership.role, None]},
     )
+    # Keys the member made for this organization go with them, at once.
+    ApiKey.objects.filter(
+        organization=membership.organization, created_by=membership.user, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
     membership.delete()
 
 

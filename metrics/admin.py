@@ -1,1 +1,227 @@
-from django.contrib import admin  # noqa: F401
+"""Admin for tracking data and computed KPIs, scoped to the staff user's organizations.
+
+What the system records by itself (clicks, webhook deliveries, KPI snapshots) is read-only;
+hand edits of KPI inputs queue the campaign's recompute like the services do. OAuth tokens are
+never displayed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from accounts.admin import (
+    ReadOnlyModelAdmin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+    is_unscoped,
+)
+from campaigns.admin import RecomputesKpisMixin
+from metrics.models import (
+    Click,
+    Comment,
+    Conversion,
+    EmvRate,
+    ExchangeRate,
+    FollowerSnapshot,
+    KpiSnapshot,
+    PlatformConnection,
+    PostMetrics,
+    Refund,
+    Visit,
+    WebhookDelivery,
+)
+
+
+@admin.register(PostMetrics)
+class PostMetricsAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+    campaign_path = "post__partnership__campaign_id"
+    list_display = ("post", "captured_at", "impressions", "reach", "views", "likes", "comments",
+                    "shares", "saves", "source")
+    list_filter = ("source", "post__platform", "post__partnership__campaign")
+    search_fields = ("post__external_id", "post__partnership__influencer__name")
+    list_select_related = ("post",)
+    raw_id_fields = ("post",)
+    date_hierarchy = "captured_at"
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Comment)
+class CommentAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+    campaign_path = "post__partnership__campaign_id"
+    list_display = ("__str__", "post", "posted_at", "sentiment", "compound", "source")
+    list_filter = ("sentiment", "source", "post__platform")
+    search_fields = ("text", "external_id")
+    list_select_related = ("post",)
+    raw_id_fields = ("post",)
+    date_hierarchy = "posted_at"
+    # The sentiment task labels comments; a hand-set label would be overwritten or disagree.
+    readonly_fields = ("sentiment", "compound", "created_at")
+
+
+@admin.register(FollowerSnapshot)
+class FollowerSnapshotAdmin(ScopedModelAdmin):
+    list_display = ("date", "account", "followers", "source", "organization")
+    list_filter = ("source", "organization", "brand_account__platform")
+    search_fields = ("brand_account__handle", "social_account__handle")
+    list_select_related = ("brand_account__brand", "social_account", "organization")
+    raw_id_fields = ("brand_account", "social_account")
+    date_hierarchy = "date"
+    readonly_fields = ("created_at",)
+
+    @admin.display(description="Account")
+    def account(self, obj: FollowerSnapshot) -> str:
+        return str(obj.brand_account or obj.social_account)
+
+    def save_model(self, request: HttpRequest, obj: FollowerSnapshot, form: Any,
+                   change: bool) -> None:
+        from metrics.scheduling import schedule_kpi_recompute
+
+        super().save_model(request, obj, form, change)
+        if obj.brand_account_id:
+            # Audience growth is brand-level: every campaign of the brand moves.
+            schedule_kpi_recompute(
+                obj.brand_account.brand.campaigns.values_list("pk", flat=True)  # type: ignore[union-attr]
+            )
+
+
+@admin.register(Click)
+class ClickAdmin(ReadOnlyModelAdmin):
+    list_display = ("click_id", "link", "occurred_at", "is_bot", "is_unique", "device", "country",
+                    "referrer_host")
+    list_filter = ("is_bot", "is_unique", "device", "link__partnership__campaign")
+    search_fields = ("click_id", "link__slug", "referrer_host")
+    list_select_related = ("link",)
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(Visit)
+class VisitAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+    campaign_path = "partnership__campaign_id"
+    list_display = ("occurred_at", "brand", "visitor_id", "attribution", "partnership",
+                    "landing_url")
+    list_filter = ("attribution", "source", "brand")
+    search_fields = ("visitor_id", "external_id", "click_id", "landing_url")
+    list_select_related = ("brand", "partnership__influencer")
+    raw_id_fields = ("partnership", "matched_click")
+    autocomplete_fields = ("brand",)
+    date_hierarchy = "occurred_at"
+    readonly_fields = ("created_at",)
+
+
+class RefundInline(ScopedTabularInline):
+    model = Refund
+    fields = ("external_id", "amount", "occurred_at")
+
+
+@admin.register(Conversion)
+class ConversionAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+    campaign_path = "partnership__campaign_id"
+    list_display = ("external_id", "brand", "kind", "amount", "currency", "occurred_at",
+                    "attribution", "partnership", "is_cancelled")
+    list_filter = ("kind", "attribution", "is_cancelled", "source", "brand")
+    search_fields = ("external_id", "promo_code", "click_id", "utm_campaign", "utm_content")
+    list_select_related = ("brand", "partnership__influencer")
+    raw_id_fields = ("partnership", "matched_click")
+    autocomplete_fields = ("brand",)
+    date_hierarchy = "occurred_at"
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [RefundInline]
+
+
+@admin.register(Refund)
+class RefundAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+    campaign_path = "conversion__partnership__campaign_id"
+    list_display = ("external_id", "conversion", "amount", "occurred_at")
+    search_fields = ("external_id", "conversion__external_id")
+    list_select_related = ("conversion",)
+    raw_id_fields = ("conversion",)
+    date_hierarchy = "occurred_at"
+    readonly_fields = ("created_at",)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shared by every organization, so only superusers change it."""
+
+    list_display = ("date", "currency", "per_euro")
+    list_filter = ("currency",)
+    search_fields = ("currency",)
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_unscoped(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyModelAdmin):
+    list_display = ("webhook_id", "topic", "brand", "received_at", "processed_at", "has_error")
+    list_filter = ("topic", "brand", ("processed_at", admin.EmptyFieldListFilter))
+    search_fields = ("webhook_id", "topic", "error")
+    list_select_related = ("brand",)
+    date_hierarchy = "received_at"
+
+    @admin.display(description="Error", boolean=True)
+    def has_error(self, obj: WebhookDelivery) -> bool:
+        return bool(obj.error)
+
+
+@admin.register(EmvRate)
+class EmvRateAdmin(ScopedModelAdmin):
+    list_display = ("platform", "metric", "value", "organization", "source", "updated_at")
+    list_filter = ("platform", "metric", "organization")
+    search_fields = ("source",)
+    list_select_related = ("organization",)
+    readonly_fields = ("updated_at",)
+
+    def save_model(self, request: HttpRequest, obj: EmvRate, form: Any, change: bool) -> None:
+        from campaigns.models import Campaign
+        from metrics.scheduling import schedule_kpi_recompute
+
+        super().save_model(request, obj, form, change)
+        # EMV of every campaign of the organization uses the rate card.
+        schedule_kpi_recompute(
+            Campaign.objects.filter(brand__organization_id=obj.organization_id).values_list(
+                "pk", flat=True
+            )
+        )
+
+
+@admin.register(KpiSnapshot)
+class KpiSnapshotAdmin(ReadOnlyModelAdmin):
+    list_display = ("campaign", "scope", "key", "as_of", "computed_at")
+    list_filter = ("scope", "campaign__brand__organization")
+    search_fields = ("campaign__name", "key")
+    list_select_related = ("campaign",)
+    date_hierarchy = "computed_at"
+
+
+@admin.register(PlatformConnection)
+class PlatformConnectionAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "platform", "account", "status", "last_synced_at", "next_sync_at",
+                    "token_expires_at")
+    list_filter = ("platform", "status", "organization")
+    search_fields = ("external_account_id", "social_account__handle", "brand_account__handle")
+    list_select_related = ("social_account", "brand_account__brand")
+    raw_id_fields = ("social_account", "brand_account")
+    # Tokens are encrypted at rest and never shown, not even encrypted; connecting goes
+    # through the OAuth flow, so the admin only looks and can disconnect (delete).
+    exclude = ("encrypted_access_token", "encrypted_refresh_token")
+    readonly_fields = ("organization", "platform", "external_account_id", "token_expires_at",
+                       "scopes", "connected_at", "last_synced_at", "last_error", "social_account",
+                       "brand_account")
+
+    @admin.display(description="Account")
+    def account(self, obj: PlatformConnection) -> str:
+        return str(obj.social_account or obj.brand_account)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

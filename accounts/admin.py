@@ -35,7 +35,7 @@ def organization_ids_of(request: HttpRequest) -> list[int]:
     cached: list[int] | None = getattr(request, "_admin_organization_ids", None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user_id=request.user.pk).values_list(
+            Membership.objects.filter(user_id=request.user.pk).values_list(  # type: ignore[misc]
                 "organization_id", flat=True
             )
         )
@@ -68,7 +68,7 @@ def admin_access(request: HttpRequest, organization: Organization) -> Access:
         role: str = Role.OWNER
     else:
         membership = Membership.objects.filter(
-            user_id=request.user.pk, organization=organization
+            user_id=request.user.pk, organization=organization  # type: ignore[misc]
         ).first()
         if membership is None:
             raise Http404("Not a member of that organization.")
@@ -85,13 +85,13 @@ class OrganizationScopedMixin:
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField[Any] | None:
-        related: type[Model] = db_field.remote_field.model  # type: ignore[assignment]
+        related: type[Model] = db_field.remote_field.model
         if not is_unscoped(request) and "queryset" not in kwargs:
             kwargs["queryset"] = scope_queryset(request, related._default_manager.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
@@ -113,12 +113,12 @@ class ReadOnlyModelAdmin(ScopedModelAdmin):
         return False
 
 
-class ScopedTabularInline(OrganizationScopedMixin, admin.TabularInline):  # type: ignore[type-arg]
+class ScopedTabularInline(OrganizationScopedMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 
 
-class ScopedStackedInline(OrganizationScopedMixin, admin.StackedInline):  # type: ignore[type-arg]
+class ScopedStackedInline(OrganizationScopedMixin, admin.StackedInline):
     extra = 0
     show_change_link = True
 
@@ -132,7 +132,7 @@ class MembershipOfUserInline(ScopedTabularInline):
 
 
 @admin.register(User)
-class UserAdmin(OrganizationScopedMixin, DjangoUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(OrganizationScopedMixin, DjangoUserAdmin):
     inlines = [MembershipOfUserInline]
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active",
                     "last_login")
@@ -187,7 +187,7 @@ class OrganizationAdmin(ScopedModelAdmin):
         return is_unscoped(request)
 
 
-class MembershipAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class MembershipAdminForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ("organization", "user", "role")
@@ -233,7 +233,7 @@ class MembershipAdmin(ScopedModelAdmin):
 
 
 # --- API keys and invitations ---------------------------------------------------------------
-class ApiKeyAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ApiKeyAdminForm(forms.ModelForm):
     class Meta:
         model = ApiKey
         fields = ("organization", "name", "role", "expires_at")
@@ -290,7 +290,7 @@ class ApiKeyAdmin(ScopedModelAdmin):
         self.message_user(request, f"Revoked {count} key(s).", messages.SUCCESS)
 
 
-class InvitationAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class InvitationAdminForm(forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ("organization", "email", "role")

@@ -46,6 +46,28 @@ def organization_create(*, name: str, slug: str, owner: User, time_zone: str = "
 
 
 @transaction.atomic
+def organization_update(*, access: Access, **changes: Any) -> Organization:
+    """Rename the organization or change its time zone (owners only)."""
+    from accounts.selectors import require_role
+
+    require_role(access, Role.OWNER)
+    organization = access.organization
+    diff: dict[str, list[Any]] = {}
+    for field in ("name", "time_zone"):
+        if field in changes and getattr(organization, field) != changes[field]:
+            diff[field] = [getattr(organization, field), changes[field]]
+            setattr(organization, field, changes[field])
+    organization.full_clean()
+    organization.save()
+    if diff:
+        audit_record(
+            access=access, organization=organization, action="organization.updated",
+            obj=organization, changes=diff,
+        )
+    return organization
+
+
+@transaction.atomic
 def membership_set_role(*, access: Access, membership: Membership, role: str) -> Membership:
     old = membership.role
     if old == Role.OWNER and role != Role.OWNER:

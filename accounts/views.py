@@ -1,13 +1,47 @@
+"""Pages of the accounts app: the organization switcher, the owners' pages (members, API keys,
+audit log, settings) and the invitation link. Every change is a POST through a service."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.forms import ApiKeyForm, InvitationForm, OrganizationSettingsForm, RoleForm
+from accounts.keys import hash_key
 from accounts.middleware import SESSION_ORGANIZATION_KEY
-from accounts.selectors import memberships_of
+from accounts.models import ApiKey, AuditEntry, Invitation, Membership, Organization, Role
+from accounts.selectors import (
+    Access,
+    get_object_for,
+    members_of,
+    memberships_of,
+    require_role,
+    visible,
+)
+from accounts.services import (
+    api_key_create,
+    api_key_revoke,
+    invitation_accept,
+    invitation_create,
+    membership_remove,
+    membership_set_role,
+    organization_update,
+)
+
+View = Callable[..., HttpResponse]
 
 
 @login_required
@@ -23,3 +57,234 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         return HttpResponseRedirect(next_url)
     return redirect("dashboard")
+
+
+def owner_page(view: Callable[..., HttpResponse]) -> View:
+    """Signed in, in an organization, as its owner (else 403); objects come via the checkpoint."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        access: Access | None = request.access  # type: ignore[attr-defined]
+        if not access:
+            return render(request, "accounts/no_organization.html", status=403)
+        require_role(access, Role.OWNER)
+        return view(request, access, *args, **kwargs)
+
+    return wrapped
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Members --------------------------------------------------------------------------------
+def _members_page(
+    request: HttpRequest, access: Access, *, invite_form: InvitationForm | None = None,
+    invitation_link: str = "", status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    pending = visible(access, Invitation).filter(
+        accepted_at__isnull=True, expires_at__gt=now
+    ).select_related("invited_by")
+    members = list(members_of(access.organization))
+    owners = sum(1 for m in members if m.role == Role.OWNER)
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "members": members,
+            "owner_count": owners,
+            "pending": pending,
+            "invite_form": invite_form or InvitationForm(),
+            "invitation_link": invitation_link,
+            "roles": Role.choices,
+            "tab": "members",
+        },
+        status=status,
+    )
+
+
+@require_GET
+@owner_page
+def members(request: HttpRequest, access: Access) -> HttpResponse:
+    return _members_page(request, access)
+
+
+@require_POST
+@owner_page
+def member_invite(request: HttpRequest, access: Access) -> HttpResponse:
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, access, invite_form=form, status=400)
+    invitation, token = invitation_create(
+        access=access, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+    )
+    # Rendered, not redirected: the token is shown this once and must not sit in a cookie.
+    link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
+    messages.success(request, f"Invitation for {invitation.email} created.")
+    return _members_page(request, access, invitation_link=link)
+
+
+@require_POST
+@owner_page
+def member_role(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    membership = get_object_for(
+        access, Membership, pk, action="write",
+        queryset=Membership.objects.select_related("user", "organization"),
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles.")
+        return redirect("accounts:members")
+    try:
+        membership_set_role(access=access, membership=membership, role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, f"{membership.user.username} is now {membership.get_role_display().lower()}."
+        )
+    return redirect("accounts:members")
+
+
+@require_POST
+@owner_page
+def member_remove(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    membership = get_object_for(
+        access, Membership, pk, action="delete",
+        queryset=Membership.objects.select_related("user", "organization"),
+    )
+    username = membership.user.username
+    try:
+        membership_remove(access=access, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"{username} no longer belongs to {access.organization.name}.")
+    return redirect("accounts:members")
+
+
+# --- Invitations ----------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link an owner sent: a signed-in user joins; a signed-out one signs in first."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(hashed_token=hash_key(token))
+        .first()
+    )
+    if found is None:
+        return render(request, "accounts/invitation_invalid.html", {"reason": "unknown"},
+                      status=404)
+    already = Membership.objects.filter(organization=found.organization, user=request.user).first()
+    if found.accepted_at is not None and already is None:
+        return render(request, "accounts/invitation_invalid.html", {"reason": "used"}, status=410)
+    if found.expires_at <= timezone.now() and found.accepted_at is None:
+        return render(request, "accounts/invitation_invalid.html", {"reason": "expired"},
+                      status=410)
+    if request.method == "POST":
+        if found.accepted_at is None:
+            membership = invitation_accept(invitation=found, user=request.user)
+        else:
+            membership = already  # type: ignore[assignment]
+        request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
+        messages.success(request, f"Welcome to {found.organization.name}.")
+        return redirect("dashboard")
+    return render(
+        request, "accounts/invitation.html", {"invitation": found, "membership": already}
+    )
+
+
+# --- API keys -------------------------------------------------------------------------------
+def _api_keys_page(
+    request: HttpRequest, access: Access, *, form: ApiKeyForm | None = None, new_key: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    keys = visible(access, ApiKey).select_related("created_by")
+    return render(
+        request,
+        "accounts/api_keys.html",
+        {"keys": keys, "form": form or ApiKeyForm(), "new_key": new_key, "now": timezone.now(),
+         "tab": "api_keys"},
+        status=status,
+    )
+
+
+@require_GET
+@owner_page
+def api_keys(request: HttpRequest, access: Access) -> HttpResponse:
+    return _api_keys_page(request, access)
+
+
+@require_POST
+@owner_page
+def api_key_new(request: HttpRequest, access: Access) -> HttpResponse:
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        return _api_keys_page(request, access, form=form, status=400)
+    api_key, raw = api_key_create(
+        organization=access.organization, name=form.cleaned_data["name"],
+        role=form.cleaned_data["role"], created_by=access.user, expires_at=form.expires_at(),
+        access=access,
+    )
+    messages.success(request, f"API key “{api_key.name}” created.")
+    # Shown in this response only; it is stored as a hash and can never be displayed again.
+    return _api_keys_page(request, access, new_key=raw)
+
+
+@require_POST
+@owner_page
+def api_key_revoke_view(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    api_key = get_object_for(access, ApiKey, pk, action="write")
+    api_key_revoke(access=access, api_key=api_key)
+    messages.success(request, f"API key “{api_key.name}” revoked.")
+    return redirect("accounts:api_keys")
+
+
+# --- Audit log and settings -----------------------------------------------------------------
+@require_GET
+@owner_page
+def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
+    entries = visible(access, AuditEntry).select_related("actor", "api_key").order_by(
+        "-created_at", "-pk"
+    )
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.change_lines = [
+            (field, _describe_change(value)) for field, value in (entry.changes or {}).items()
+        ]
+    return render(request, "accounts/audit_log.html", {"page": page, "tab": "audit"})
+
+
+def _describe_change(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 2:
+        old, new = ("—" if v is None else str(v) for v in value)
+        return f"{old} → {new}"
+    return str(value)
+
+
+@require_http_methods(["GET", "POST"])
+@owner_page
+def organization_settings(request: HttpRequest, access: Access) -> HttpResponse:
+    # The form validates a copy, so the service sees the old values and audits the difference.
+    copy = Organization.objects.get(pk=access.organization.pk)
+    if request.method == "POST":
+        form = OrganizationSettingsForm(request.POST, instance=copy)
+        if form.is_valid():
+            try:
+                organization_update(
+                    access=access, name=form.cleaned_data["name"],
+                    time_zone=form.cleaned_data["time_zone"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("accounts:settings")
+        return render(request, "accounts/settings.html", {"form": form, "tab": "settings"},
+                      status=400)
+    form = OrganizationSettingsForm(instance=copy)
+    return render(request, "accounts/settings.html", {"form": form, "tab": "settings"})

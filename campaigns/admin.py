@@ -7,13 +7,13 @@ periods) is checked with the service's own check.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -71,7 +71,7 @@ class RecomputesKpisMixin:
 
 
 # --- Brands ---------------------------------------------------------------------------------
-class BrandAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class BrandAdminForm(forms.ModelForm):
     shopify_webhook_secret = forms.CharField(
         required=False, widget=forms.PasswordInput(render_value=False),
         help_text="Write-only. Leave empty to keep the current secret.",
@@ -154,10 +154,9 @@ class CostInline(ScopedTabularInline):
 def _kpi_admin() -> Any:
     """The KPI engine's admin helpers (metrics/admin_kpis.py), when that module exists."""
     try:
-        from metrics import admin_kpis
+        return importlib.import_module("metrics.admin_kpis")
     except ImportError:
         return None
-    return admin_kpis
 
 
 @admin.register(Campaign)
@@ -211,21 +210,25 @@ class KpiTargetAdmin(RecomputesKpisMixin, ScopedModelAdmin):
 
 
 # --- Partnerships and what they hand out ----------------------------------------------------
-class PromoCodeAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class PromoCodeAdminForm(forms.ModelForm):
     class Meta:
         model = PromoCode
         fields = ("partnership", "code", "active_from", "active_until")
 
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        code = self.instance
-        if self.errors or not code.code or getattr(code, "partnership", None) is None:
-            return
-        code.code = code.code.strip()
-        try:
-            _ensure_code_free(code)
-        except ValidationError as exc:
-            self._update_errors(exc)
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        partnership = cleaned.get("partnership") or getattr(self.instance, "partnership", None)
+        text = (cleaned.get("code") or "").strip()
+        if partnership is None or not text:
+            return cleaned
+        candidate = PromoCode(
+            pk=self.instance.pk, partnership=partnership, code=text,
+            active_from=cleaned.get("active_from"), active_until=cleaned.get("active_until"),
+        )
+        # The service's own rule: unique per brand, any case, among overlapping periods.
+        _ensure_code_free(candidate)
+        cleaned["code"] = text
+        return cleaned
 
 
 class PromoCodeInline(ScopedTabularInline):

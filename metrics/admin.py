@@ -143,7 +143,7 @@ class RefundAdmin(RecomputesKpisMixin, ScopedModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ExchangeRateAdmin(admin.ModelAdmin):
     """Shared by every organization, so only superusers change it."""
 
     list_display = ("date", "currency", "per_euro")

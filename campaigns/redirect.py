@@ -1,0 +1,241 @@
+"""`GET /r/<slug>`: the hot path from a creator's post to the brand's site.
+
+One cached lookup (slug → destination and ids), one Redis round trip (or one direct insert in
+embedded mode / when Redis is down), no session, no auth. The Location is built only from the
+stored link and a fresh click id; nothing in the request takes part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import ipaddress
+import logging
+import re
+import secrets
+import threading
+import time
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from campaigns import bot
+from campaigns.links import CLICK_PARAM, destination_error, destination_for, merge_query
+
+logger = logging.getLogger(__name__)
+
+LINK_CACHE_SECONDS = 30
+LOCAL_CACHE_SECONDS = 5.0
+_MISSING = "missing"
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+# Headers CDNs and load balancers set with the visitor's country (first present wins).
+COUNTRY_HEADERS = ("CF-IPCountry", "CloudFront-Viewer-Country", "X-Country-Code")
+
+
+# --- Link lookup -----------------------------------------------------------------------------
+def link_cache_key(slug: str) -> str:
+    return f"fb:link:{slug}"
+
+
+def _load_link(slug: str) -> dict[str, Any] | None:
+    from campaigns.models import TrackingLink
+
+    link = (
+        TrackingLink.objects.filter(slug=slug, is_active=True)
+        .select_related("partnership__campaign")
+        .only(
+            "pk", "destination_url", "utm_source", "utm_medium", "utm_campaign", "utm_content",
+            "utm_term", "partnership__campaign__brand_id", "partnership__campaign_id",
+            "partnership_id",
+        )
+        .first()
+    )
+    if link is None or destination_error(link.destination_url):
+        # An unsafe destination stored before validation existed is never served.
+        return None
+    return {
+        "id": link.pk,
+        "destination": destination_for(link, None),
+        "partnership_id": link.partnership_id,
+        "campaign_id": link.partnership.campaign_id,
+        "brand_id": link.partnership.campaign.brand_id,
+    }
+
+
+_local: dict[str, tuple[float, dict[str, Any] | None]] = {}
+_local_lock = threading.Lock()
+
+
+def cached_link(slug: str) -> dict[str, Any] | None:
+    """The link's redirect data: a few seconds in process, ``LINK_CACHE_SECONDS`` in the
+    shared cache, else the database. Unknown slugs are cached too (as missing)."""
+    now = time.monotonic()
+    hit = _local.get(slug)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    key = link_cache_key(slug)
+    try:
+        data = cache.get(key)
+    except Exception as exc:  # a sick cache must not break redirects
+        logger.warning("link cache unavailable: %s", exc)
+        data = None
+        cache_ok = False
+    else:
+        cache_ok = True
+    if data is None:
+        data = _load_link(slug) or _MISSING
+        if cache_ok:
+            try:
+                cache.set(key, data, LINK_CACHE_SECONDS)
+            except Exception as exc:
+                logger.warning("link cache unavailable: %s", exc)
+    value = None if data == _MISSING else data
+    with _local_lock:
+        if len(_local) > 10_000:
+            _local.clear()
+        _local[slug] = (now + LOCAL_CACHE_SECONDS, value)
+    return value
+
+
+def forget_link(slug: str) -> None:
+    """Drop a link from the caches after it changed (edited destination, disabled, deleted).
+
+    Other processes still hold it for at most ``LOCAL_CACHE_SECONDS``."""
+    _local.pop(slug, None)
+    try:
+        cache.delete(link_cache_key(slug))
+    except Exception as exc:
+        logger.warning("link cache unavailable: %s", exc)
+
+
+# --- Visitor identity --------------------------------------------------------------------------
+@lru_cache(maxsize=4)
+def daily_salt(day: dt.date) -> bytes:
+    """A salt derived from SECRET_KEY and the UTC date: it rotates daily and is never stored,
+    so yesterday's hashes cannot be recomputed from anything kept."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"visitor-salt:{day.isoformat()}".encode(), hashlib.sha256
+    ).digest()
+
+
+def visitor_hash(ip: str, user_agent: str, day: dt.date) -> str:
+    message = f"{ip}\n{user_agent}".encode("utf-8", "replace")
+    return hmac.new(daily_salt(day), message, hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _trusted_networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy, strict=False))
+        except ValueError:
+            logger.error("FUNNELBOARD_TRUSTED_PROXIES: %r is not an address or network", proxy)
+    return tuple(networks)
+
+
+def _is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address: REMOTE_ADDR, unless that is a trusted proxy — then the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy (entries further left are
+    whatever the client claimed, so they are not believed)."""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    if not settings.TRUSTED_PROXIES or not _is_trusted(remote):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote
+    return remote
+
+
+def referrer_host(request: HttpRequest) -> str:
+    raw = request.META.get("HTTP_REFERER", "")
+    if not raw:
+        return ""
+    try:
+        return (urlsplit(raw).hostname or "")[:255]
+    except ValueError:
+        return ""
+
+
+def country(request: HttpRequest) -> str:
+    for header in COUNTRY_HEADERS:
+        value = (request.headers.get(header) or "").strip().upper()
+        if _COUNTRY.match(value) and value not in ("XX", "T1", "A1", "A2", "O1"):
+            return value
+    return ""
+
+
+def new_click_id() -> str:
+    return "c_" + secrets.token_urlsafe(12)
+
+
+# --- The view ----------------------------------------------------------------------------------
+def _redirect(location: str) -> HttpResponse:
+    response = HttpResponse(status=302)
+    response["Location"] = location
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@csrf_exempt
+def follow_link(request: HttpRequest, slug: str) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    link = cached_link(slug)
+    if link is None:
+        response = render(request, "campaigns/link_not_found.html", status=404)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    destination: str = link["destination"]
+    if request.method == "HEAD" or bot.is_prefetch(request.headers):
+        # Not a person following the link (yet): redirect, count nothing, hand out no id.
+        return _redirect(destination)
+
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    agent = bot.classify(user_agent)
+    now = timezone.now()
+    click_id = new_click_id()
+    from metrics.clicks import ClickRecord, record_click
+
+    record_click(
+        ClickRecord(
+            click_id=click_id,
+            link_id=link["id"],
+            campaign_id=link["campaign_id"],
+            occurred_at=now,
+            visitor_hash=visitor_hash(client_ip(request), user_agent, now.date()),
+            referrer_host=referrer_host(request),
+            device=agent.device,
+            country=country(request),
+            is_bot=agent.is_bot,
+        )
+    )
+    if agent.is_bot:
+        return _redirect(destination)
+    return _redirect(merge_query(destination, {CLICK_PARAM: click_id}))

@@ -1,0 +1,263 @@
+"""The click buffer between the `/r/` redirect and the database.
+
+Real mode: the redirect runs one Lua script on Redis that decides ``is_unique`` (``SET NX`` on
+a per link + visitor + UTC-day key that lives 25 h) and appends the click to a stream
+(``XADD``), then answers. ``drain`` reads the stream through a consumer group in batches,
+stores each batch with ``bulk_create(ignore_conflicts=True)`` and only then ``XACK``/``XDEL``s
+it. A drainer killed mid-batch leaves its entries pending; another drainer claims them after
+``CLAIM_IDLE_MS`` and stores them again — ``click_id`` is unique, so nothing is doubled.
+
+When Redis fails (or in embedded mode) the click is written straight to the database, with
+``is_unique`` decided by an existence check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from metrics.models import Click
+from metrics.scheduling import schedule_kpi_recompute
+
+logger = logging.getLogger(__name__)
+
+STREAM = "fb:clicks"
+GROUP = "fb:clicks:drain"
+UNIQUE_TTL_SECONDS = 25 * 60 * 60
+CLAIM_IDLE_MS = 30_000
+BATCH_SIZE = 1000
+
+# KEYS[1] = uniqueness key, KEYS[2] = stream; ARGV[1] = key ttl, ARGV[2] = "1" to check
+# uniqueness (not for bots), ARGV[3..] = field/value pairs of the click.
+_PUSH_LUA = """
+local unique = '0'
+if ARGV[2] == '1' then
+  if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) then unique = '1' end
+end
+redis.call('XADD', KEYS[2], '*', 'u', unique, unpack(ARGV, 3))
+return unique
+"""
+
+
+@dataclass(frozen=True)
+class ClickRecord:
+    click_id: str
+    link_id: int
+    campaign_id: int
+    occurred_at: dt.datetime
+    visitor_hash: str
+    referrer_host: str = ""
+    device: str = ""
+    country: str = ""
+    is_bot: bool = False
+
+    def fields(self) -> list[str]:
+        return [
+            "c", self.click_id,
+            "l", str(self.link_id),
+            "k", str(self.campaign_id),
+            "t", self.occurred_at.isoformat(),
+            "v", self.visitor_hash,
+            "r", self.referrer_host,
+            "d", self.device,
+            "g", self.country,
+            "b", "1" if self.is_bot else "0",
+        ]
+
+    @classmethod
+    def from_fields(cls, raw: dict[Any, Any]) -> tuple[ClickRecord, bool]:
+        f = {_text(k): _text(v) for k, v in raw.items()}
+        record = cls(
+            click_id=f["c"],
+            link_id=int(f["l"]),
+            campaign_id=int(f["k"]),
+            occurred_at=dt.datetime.fromisoformat(f["t"]),
+            visitor_hash=f["v"],
+            referrer_host=f.get("r", ""),
+            device=f.get("d", ""),
+            country=f.get("g", ""),
+            is_bot=f.get("b") == "1",
+        )
+        return record, f.get("u") == "1"
+
+    def to_model(self, *, is_unique: bool) -> Click:
+        return Click(
+            link_id=self.link_id,
+            click_id=self.click_id,
+            occurred_at=self.occurred_at,
+            visitor_hash=self.visitor_hash,
+            referrer_host=self.referrer_host,
+            device=self.device,
+            country=self.country,
+            is_bot=self.is_bot,
+            is_unique=is_unique and not self.is_bot,
+        )
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def unique_key(record: ClickRecord) -> str:
+    day = record.occurred_at.astimezone(dt.UTC).date().isoformat()
+    return f"fb:click-seen:{record.link_id}:{day}:{record.visitor_hash}"
+
+
+# --- Redis clients (one per process; a fork gets its own) -----------------------------------
+_clients: dict[tuple[int, str], Any] = {}
+
+
+def redis_client(*, purpose: str = "hot") -> Any:
+    """A client for ``settings.REDIS_URL``: short timeouts on the redirect path (``hot``) so a
+    sick Redis costs milliseconds before the direct-write fallback, longer for the drainer."""
+    import redis
+
+    key = (os.getpid(), purpose)
+    client = _clients.get(key)
+    if client is None:
+        timeout = 0.5 if purpose == "hot" else 10.0
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        _clients[key] = client
+    return client
+
+
+_scripts: dict[int, Any] = {}
+
+
+def push(record: ClickRecord) -> bool:
+    """Buffer the click in Redis; returns ``is_unique``. Raises ``redis.RedisError`` when Redis
+    is unavailable (the caller then writes the click directly)."""
+    client = redis_client()
+    script = _scripts.get(id(client))
+    if script is None:
+        script = client.register_script(_PUSH_LUA)
+        _scripts[id(client)] = script
+    check = "0" if record.is_bot else "1"
+    result = script(
+        keys=[unique_key(record), STREAM], args=[UNIQUE_TTL_SECONDS, check, *record.fields()]
+    )
+    return _text(result) == "1"
+
+
+def write_direct(record: ClickRecord) -> Click:
+    """Store one click now (embedded mode, or Redis down). Idempotent on ``click_id``."""
+    is_unique = False
+    if not record.is_bot:
+        day_start = dt.datetime.combine(
+            record.occurred_at.astimezone(dt.UTC).date(), dt.time.min, tzinfo=dt.UTC
+        )
+        is_unique = not Click.objects.filter(
+            link_id=record.link_id,
+            visitor_hash=record.visitor_hash,
+            occurred_at__gte=day_start,
+            occurred_at__lt=day_start + dt.timedelta(days=1),
+            is_bot=False,
+        ).exists()
+    with transaction.atomic():
+        click = record.to_model(is_unique=is_unique)
+        Click.objects.bulk_create([click], ignore_conflicts=True)
+        schedule_kpi_recompute([record.campaign_id])
+    return click
+
+
+def record_click(record: ClickRecord) -> None:
+    """Buffer the click (real mode) or store it (embedded mode / Redis unavailable)."""
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            push(record)
+            return
+        except redis.RedisError as exc:
+            logger.warning("click buffer unavailable, writing click directly: %s", exc)
+    write_direct(record)
+
+
+# --- Draining ---------------------------------------------------------------------------------
+def consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def ensure_group(client: Any) -> None:
+    import redis
+
+    try:
+        client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+def _next_batch(client: Any, consumer: str, count: int) -> list[tuple[Any, Any]]:
+    # Entries another drainer read but never acknowledged (it died) come first.
+    claimed = client.xautoclaim(
+        STREAM, GROUP, consumer, min_idle_time=CLAIM_IDLE_MS, start_id="0-0", count=count
+    )
+    entries = list(claimed[1]) if claimed and len(claimed) > 1 else []
+    if entries:
+        return entries
+    response = client.xreadgroup(GROUP, consumer, {STREAM: ">"}, count=count)
+    if not response:
+        return []
+    return list(response[0][1])
+
+
+def store_batch(entries: list[tuple[Any, Any]]) -> int:
+    """Write one batch of stream entries; returns the number of clicks in it."""
+    from campaigns.models import TrackingLink
+
+    records: list[tuple[ClickRecord, bool]] = []
+    for _entry_id, raw in entries:
+        if not raw:  # deleted while pending (already stored and acknowledged elsewhere)
+            continue
+        try:
+            records.append(ClickRecord.from_fields(raw))
+        except (KeyError, ValueError) as exc:  # a malformed entry can never be stored
+            logger.error("dropping malformed click entry %r: %s", raw, exc)
+    if not records:
+        return 0
+    live = set(
+        TrackingLink.objects.filter(pk__in={r.link_id for r, _ in records}).values_list(
+            "pk", flat=True
+        )
+    )
+    # A link deleted since the click has no row to point at (its clicks were deleted too).
+    clicks = [r.to_model(is_unique=u) for r, u in records if r.link_id in live]
+    with transaction.atomic():
+        Click.objects.bulk_create(clicks, ignore_conflicts=True, batch_size=500)
+        schedule_kpi_recompute({r.campaign_id for r, _ in records if r.link_id in live})
+    return len(clicks)
+
+
+def drain(*, batch_size: int = BATCH_SIZE, max_batches: int = 100) -> int:
+    """Move buffered clicks into the database; returns how many were stored (or re-stored)."""
+    client = redis_client(purpose="drain")
+    ensure_group(client)
+    consumer = consumer_name()
+    total = 0
+    for _ in range(max_batches):
+        entries = _next_batch(client, consumer, batch_size)
+        if not entries:
+            break
+        total += store_batch(entries)
+        # Only after the commit: a crash before this line leaves the batch pending.
+        ids = [entry_id for entry_id, _raw in entries]
+        pipe = client.pipeline(transaction=False)
+        pipe.xack(STREAM, GROUP, *ids)
+        pipe.xdel(STREAM, *ids)
+        pipe.execute()
+    return total
+
+
+def buffered_count() -> int:
+    """Clicks waiting in the stream (not yet stored)."""
+    return int(redis_client(purpose="drain").xlen(STREAM))

@@ -1,0 +1,312 @@
+"""Writes of conversions and refunds: bulk ingestion (API, CSV, pixel, Shopify), attribution on
+arrival, manual assignment, re-attribution and the refund ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+
+from accounts.models import Organization, Role
+from accounts.selectors import Access, require_role
+from campaigns.models import Brand, Partnership
+from metrics.attribution import MANUAL, UNATTRIBUTED
+from metrics.models import AttributionReason, Conversion, EventKind, Refund
+from metrics.scheduling import schedule_kpi_recompute
+from metrics.services.attribution import attribute_many, facts_for
+
+# Fields an ingestion may overwrite on an existing conversion (never ``created_at``).
+_UPSERT_FIELDS = [
+    "kind", "amount", "currency", "occurred_at", "promo_code", "click_id", "landing_url",
+    "utm_campaign", "utm_content", "partnership", "matched_click", "attribution",
+    "is_cancelled", "source", "updated_at",
+]
+
+
+class BulkItemError(ValidationError):
+    """Item ``index`` of a batch is invalid; ``errors`` maps field → messages."""
+
+    def __init__(self, index: int | None, errors: Mapping[str, list[str]]) -> None:
+        super().__init__({k: list(v) for k, v in errors.items()})
+        self.index = index
+        self.errors = {k: list(v) for k, v in errors.items()}
+
+
+@dataclass
+class ConversionItem:
+    """One validated conversion to ingest."""
+
+    brand: Brand
+    external_id: str
+    occurred_at: dt.datetime
+    kind: str = EventKind.SALE
+    amount: Decimal = Decimal("0")
+    currency: str = ""
+    codes: Sequence[str] = ()
+    click_id: str = ""
+    note_click_id: str = ""
+    landing_url: str = ""
+    utm_campaign: str = ""
+    utm_content: str = ""
+    partnership: Partnership | None = None
+    is_cancelled: bool = False
+
+
+def _as_item(raw: ConversionItem | Mapping[str, Any], brand: Brand | None) -> ConversionItem:
+    if isinstance(raw, ConversionItem):
+        return raw
+    data = dict(raw)
+    codes = data.pop("codes", None)
+    promo = data.pop("promo_code", "") or ""
+    data["codes"] = tuple(codes) if codes else ((promo,) if promo else ())
+    data["brand"] = data.get("brand") or brand
+    return ConversionItem(**data)
+
+
+def conversions_ingest(
+    *,
+    items: Iterable[ConversionItem | Mapping[str, Any]],
+    source: str,
+    brand: Brand | None = None,
+    organization: Organization | None = None,
+) -> tuple[int, int]:
+    """Upsert conversions on brand + external id; returns ``(created, updated)``.
+
+    All or nothing. Each conversion is attributed on arrival (DESIGN.md → Attribution); one
+    sent with a partnership, or already assigned by hand, stays ``manual``. Cancellation is
+    one-way, so an older payload replayed late cannot revive a cancelled order. Every item's
+    brand must be ``brand``, or belong to ``organization``, else ``BulkItemError``.
+    """
+    batch = [_as_item(raw, brand) for raw in items]
+    for index, item in enumerate(batch):
+        _check_item(index, item, brand=brand, organization=organization)
+    # The last of several items with the same key wins (one row, as if sent one by one).
+    latest: dict[tuple[int, str], ConversionItem] = {}
+    for item in batch:
+        latest[(item.brand.pk, item.external_id)] = item
+
+    created = updated = 0
+    with transaction.atomic():
+        by_brand: dict[int, list[ConversionItem]] = defaultdict(list)
+        for item in latest.values():
+            by_brand[item.brand.pk].append(item)
+        campaign_partnerships: set[int] = set()
+        for brand_items in by_brand.values():
+            c, u, touched = _ingest_brand(brand_items, source=source)
+            created += c
+            updated += u
+            campaign_partnerships |= touched
+        _schedule_for_partnerships(campaign_partnerships)
+    return created, updated
+
+
+def _check_item(
+    index: int, item: ConversionItem, *, brand: Brand | None, organization: Organization | None
+) -> None:
+    if item.brand is None:
+        raise BulkItemError(index, {"brand": ["This field is required."]})
+    if brand is not None and item.brand.pk != brand.pk:
+        raise BulkItemError(index, {"brand": ["Another brand's conversion."]})
+    if organization is not None and item.brand.organization_id != organization.pk:
+        raise BulkItemError(index, {"brand": ["Unknown brand."]})
+    if not item.external_id:
+        raise BulkItemError(index, {"external_id": ["This field is required."]})
+    if item.partnership is not None and item.partnership.campaign.brand_id != item.brand.pk:
+        raise BulkItemError(index, {"partnership": ["This partnership is not the brand's."]})
+
+
+def _ingest_brand(items: list[ConversionItem], *, source: str) -> tuple[int, int, set[int]]:
+    brand = items[0].brand
+    existing = {
+        row["external_id"]: row
+        for row in Conversion.objects.select_for_update()
+        .filter(brand=brand, external_id__in=[i.external_id for i in items])
+        .values("external_id", "attribution", "partnership_id", "is_cancelled")
+    }
+    facts = [
+        facts_for(
+            brand_id=brand.pk, occurred_at=i.occurred_at, codes=i.codes, click_id=i.click_id,
+            landing_url=i.landing_url, note_click_id=i.note_click_id,
+            utm_campaign=i.utm_campaign, utm_content=i.utm_content,
+        )
+        for i in items
+    ]
+    answers = attribute_many(brand, facts)
+    rows: list[Conversion] = []
+    touched: set[int] = set()
+    for index, (item, fact, answer) in enumerate(zip(items, facts, answers, strict=True)):
+        before = existing.get(item.external_id)
+        partnership_id, reason, click_pk = answer.partnership_id, answer.reason, answer.click_pk
+        if item.partnership is not None:
+            partnership_id, reason, click_pk = item.partnership.pk, MANUAL, None
+        elif before is not None and before["attribution"] == MANUAL:
+            partnership_id, reason, click_pk = before["partnership_id"], MANUAL, None
+        codes_text = _codes_text(item.codes)
+        row = Conversion(
+            brand=brand,
+            external_id=item.external_id,
+            kind=item.kind,
+            amount=item.amount,
+            currency=item.currency or brand.currency,
+            occurred_at=item.occurred_at,
+            promo_code=codes_text[:64],
+            click_id=fact.click_id[:32],
+            landing_url=item.landing_url,
+            utm_campaign=fact.utm_campaign[:100],
+            utm_content=fact.utm_content[:100],
+            partnership_id=partnership_id,
+            matched_click_id=click_pk,
+            attribution=reason,
+            is_cancelled=item.is_cancelled or bool(before and before["is_cancelled"]),
+            source=source,
+        )
+        try:
+            row.full_clean(exclude=["brand", "partnership", "matched_click"],
+                           validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise BulkItemError(index, exc.message_dict) from exc
+        rows.append(row)
+        if partnership_id:
+            touched.add(partnership_id)
+        if before and before["partnership_id"]:
+            touched.add(before["partnership_id"])
+    Conversion.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["brand", "external_id"],
+        update_fields=_UPSERT_FIELDS,
+    )
+    updated = sum(1 for i in items if i.external_id in existing)
+    return len(items) - updated, updated, touched
+
+
+def _codes_text(codes: Sequence[str]) -> str:
+    # What the buyer typed, as typed; several codes comma-separated (re-attribution splits).
+    return ",".join(c.strip() for c in codes if c and c.strip())
+
+
+def _codes_of(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def _schedule_for_partnerships(partnership_ids: Iterable[int]) -> None:
+    ids = {pid for pid in partnership_ids if pid}
+    if ids:
+        schedule_kpi_recompute(
+            Partnership.objects.filter(pk__in=ids).values_list("campaign_id", flat=True)
+        )
+
+
+def conversion_assign(
+    *, access: Access, conversion: Conversion, partnership: Partnership
+) -> Conversion:
+    """Credit ``conversion`` to ``partnership`` by hand (reason ``manual``)."""
+    require_role(access, Role.MANAGER)
+    if conversion.brand.organization_id != access.organization.pk:
+        raise ValidationError({"conversion": ["Unknown conversion."]})
+    if partnership.campaign.brand_id != conversion.brand_id:
+        raise ValidationError({"partnership": ["Choose a partnership of the conversion's brand."]})
+    with transaction.atomic():
+        locked = Conversion.objects.select_for_update().get(pk=conversion.pk)
+        previous = locked.partnership_id
+        locked.partnership = partnership
+        locked.matched_click = None
+        locked.attribution = AttributionReason.MANUAL
+        locked.full_clean(validate_unique=False, validate_constraints=False)
+        locked.save(update_fields=["partnership", "matched_click", "attribution", "updated_at"])
+        _schedule_for_partnerships([p for p in (previous, partnership.pk) if p])
+    return locked
+
+
+def conversions_reattribute(*, access: Access, brand: Brand) -> int:
+    """Apply the rules again to the brand's unattributed conversions and visits (after new
+    codes or links were added); returns how many conversions found a partnership."""
+    from metrics.services.visits import visits_reattribute
+
+    require_role(access, Role.MANAGER)
+    if brand.organization_id != access.organization.pk:
+        raise ValidationError({"brand": ["Unknown brand."]})
+    attributed = 0
+    with transaction.atomic():
+        pending = list(
+            Conversion.objects.select_for_update().filter(
+                brand=brand, attribution=UNATTRIBUTED
+            )
+        )
+        facts = [
+            facts_for(
+                brand_id=brand.pk, occurred_at=c.occurred_at,
+                codes=_codes_of(c.promo_code), click_id=c.click_id,
+                landing_url=c.landing_url, utm_campaign=c.utm_campaign,
+                utm_content=c.utm_content,
+            )
+            for c in pending
+        ]
+        changed = []
+        for conversion, answer in zip(pending, attribute_many(brand, facts), strict=True):
+            if answer.partnership_id is None:
+                continue
+            conversion.partnership_id = answer.partnership_id
+            conversion.matched_click_id = answer.click_pk
+            conversion.attribution = answer.reason
+            changed.append(conversion)
+        Conversion.objects.bulk_update(
+            changed, ["partnership", "matched_click", "attribution"], batch_size=500
+        )
+        attributed = len(changed)
+        _schedule_for_partnerships(c.partnership_id for c in changed if c.partnership_id)
+        visits_reattribute(brand=brand)
+    return attributed
+
+
+def refund_record(
+    *, conversion: Conversion, external_id: str, amount: Decimal, occurred_at: dt.datetime
+) -> tuple[Refund, bool]:
+    """Add a refund to the ledger, once per ``external_id``; returns ``(refund, created)``.
+
+    Refunds never take more than is left of the conversion's gross amount: Shopify's refund
+    transactions include tax, which ``subtotal_price`` (our revenue) does not, so refunding a
+    whole order that way must bring net revenue to exactly zero, not below.
+    """
+    if amount < 0:
+        raise ValidationError({"amount": ["A refund cannot be negative."]})
+    with transaction.atomic():
+        locked = Conversion.objects.select_for_update().get(pk=conversion.pk)
+        existing = Refund.objects.filter(conversion=locked, external_id=external_id).first()
+        if existing is not None:
+            return existing, False
+        refunded = Refund.objects.filter(conversion=locked).aggregate(s=Sum("amount"))["s"]
+        left = max(locked.amount - (refunded or Decimal("0")), Decimal("0"))
+        refund = Refund(
+            conversion=locked,
+            external_id=external_id,
+            amount=min(amount, left),
+            occurred_at=occurred_at,
+        )
+        refund.full_clean(validate_unique=False, validate_constraints=False)
+        refund.save()
+        _schedule_for_partnerships([locked.partnership_id] if locked.partnership_id else [])
+    return refund, True
+
+
+def conversion_cancel(*, conversion: Conversion) -> Conversion:
+    """Mark an order cancelled (a full refund for the KPIs)."""
+    with transaction.atomic():
+        updated = Conversion.objects.filter(pk=conversion.pk, is_cancelled=False).update(
+            is_cancelled=True
+        )
+        if updated:
+            _schedule_for_partnerships(
+                [conversion.partnership_id] if conversion.partnership_id else []
+            )
+    conversion.is_cancelled = True
+    return conversion
+

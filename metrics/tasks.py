@@ -2,12 +2,57 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
-from metrics.scheduling import clear_pending
+from metrics.engine import kpis_recompute
+from metrics.scheduling import clear_pending, schedule_kpi_recompute
+from metrics.selectors import active_campaign_ids, organization_campaign_ids
+
+logger = logging.getLogger(__name__)
+
+# One run of the labelling task handles at most this many comments; the beat runs it again.
+LABEL_BATCH = 500
+LABEL_LIMIT = 20_000
 
 
 @shared_task(name="metrics.tasks.recompute_campaign_kpis")
 def recompute_campaign_kpis(campaign_id: int) -> None:
+    # Cleared first: a write landing while this recompute runs queues the next one.
     clear_pending(campaign_id)
-    # The KPI engine (issue 4) computes and stores the snapshots here.
+    kpis_recompute(campaign_id=campaign_id)
+
+
+@shared_task(name="metrics.tasks.recompute_active_campaigns")
+def recompute_active_campaigns() -> int:
+    """Nightly (beat): one task per active campaign, so a slow campaign delays no other."""
+    ids = active_campaign_ids()
+    for campaign_id in ids:
+        recompute_campaign_kpis.delay(campaign_id)
+    return len(ids)
+
+
+@shared_task(name="metrics.tasks.recompute_organization_kpis")
+def recompute_organization_kpis(organization_id: int) -> int:
+    """After an EMV rate change: every campaign of the organization (but archived ones)."""
+    from accounts.models import Organization
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    ids = organization_campaign_ids(organization)
+    for campaign_id in ids:
+        recompute_campaign_kpis.delay(campaign_id)
+    return len(ids)
+
+
+@shared_task(name="metrics.tasks.label_pending_comments")
+def label_pending_comments() -> int:
+    """Label comments that arrived without a sentiment, then recompute their campaigns."""
+    from metrics.sentiment import comments_label_pending
+
+    campaigns = comments_label_pending(batch_size=LABEL_BATCH, limit=LABEL_LIMIT)
+    # Outside a transaction, on_commit runs at once: each labelled batch is already committed.
+    schedule_kpi_recompute(campaigns)
+    return len(campaigns)

@@ -1,0 +1,72 @@
+"""Currency conversion for the KPI engine from ExchangeRate rows ("units per euro").
+
+One query loads the few (currency, date) rates a recompute needs; grouped sums are then
+converted in Python. ``amount_in_B = amount_in_A / per_euro_A × per_euro_B``; EUR is 1.
+The latest rate on or before a day is used (ECB publishes none on weekends and holidays).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Max, OuterRef, Q, Subquery
+
+from metrics.models import ExchangeRate
+
+EUR = "EUR"
+
+
+class RateTable:
+    """Per currency, the dated ``per_euro`` rates loaded for one recompute."""
+
+    def __init__(self, rows: Iterable[tuple[str, dt.date, Decimal]]) -> None:
+        self._dates: dict[str, list[dt.date]] = {}
+        self._rates: dict[str, list[Decimal]] = {}
+        for currency, day, per_euro in sorted(rows):
+            self._dates.setdefault(currency, []).append(day)
+            self._rates.setdefault(currency, []).append(per_euro)
+
+    def per_euro(self, currency: str, on_date: dt.date) -> Decimal | None:
+        if currency == EUR:
+            return Decimal("1")
+        dates = self._dates.get(currency)
+        if not dates:
+            return None
+        index = bisect.bisect_right(dates, on_date) - 1
+        if index < 0:
+            return None
+        return self._rates[currency][index]
+
+    def convert(self, amount: Decimal, from_currency: str, to_currency: str, on_date: dt.date
+                ) -> Decimal | None:
+        """``amount`` in ``to_currency``, or None when a rate for that day is missing."""
+        if from_currency == to_currency:
+            return Decimal(amount)
+        source = self.per_euro(from_currency, on_date)
+        target = self.per_euro(to_currency, on_date)
+        if source is None or target is None or source == 0:
+            return None
+        return Decimal(amount) / source * target
+
+
+def rate_table(currencies: Iterable[str], dates: Iterable[dt.date]) -> RateTable:
+    """The rates of ``currencies`` needed for ``dates``, in one query: every rate between the
+    first and last date, plus the latest one on or before the first date."""
+    wanted = sorted({c for c in currencies if c != EUR})
+    days = sorted(set(dates))
+    if not wanted or not days:
+        return RateTable(())
+    first, last = days[0], days[-1]
+    latest_before_first = (
+        ExchangeRate.objects.filter(currency=OuterRef("currency"), date__lte=first)
+        .values("currency")
+        .annotate(latest=Max("date"))
+        .values("latest")
+    )
+    rows = ExchangeRate.objects.filter(currency__in=wanted, date__lte=last).filter(
+        Q(date__gte=first) | Q(date=Subquery(latest_before_first))
+    )
+    return RateTable(rows.values_list("currency", "date", "per_euro"))

@@ -1,0 +1,62 @@
+"""Comment sentiment with VADER (offline; the lexicon ships inside vaderSentiment).
+
+Thresholds are VADER's own convention (Hutto & Gilbert, ICWSM 2014): compound ``>= 0.05``
+positive, ``<= -0.05`` negative, else neutral.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db import transaction
+from django.db.models import QuerySet
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from metrics.kpis import sentiment_label
+from metrics.models import Comment
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> SentimentIntensityAnalyzer:
+    # Loading the lexicon takes ~100 ms; one analyzer per process is enough (it is stateless).
+    return SentimentIntensityAnalyzer()
+
+
+def score(text: str) -> float:
+    return float(_analyzer().polarity_scores(text or "")["compound"])
+
+
+def label(text: str) -> tuple[str, float]:
+    """``(label, compound)`` for a comment's text, label in positive/neutral/negative."""
+    compound = score(text)
+    return sentiment_label(compound), compound
+
+
+def comments_label_pending(*, queryset: QuerySet[Comment] | None = None, batch_size: int = 500,
+                           limit: int | None = None) -> set[int]:
+    """Label comments whose ``sentiment`` is empty, in batches (one bulk UPDATE per batch).
+
+    Returns the ids of the campaigns whose comments changed. Idempotent: a comment labelled
+    meanwhile by another worker is simply labelled again with the same result."""
+    base = queryset if queryset is not None else Comment.objects.all()
+    base = base.filter(sentiment="")
+    campaigns: set[int] = set()
+    done = 0
+    while limit is None or done < limit:
+        size = batch_size if limit is None else min(batch_size, limit - done)
+        rows = list(
+            base.order_by("pk").values_list("pk", "text", "post__partnership__campaign_id")[:size]
+        )
+        if not rows:
+            break
+        batch = []
+        for pk, text, campaign_id in rows:
+            sentiment, compound = label(text)
+            batch.append(Comment(pk=pk, sentiment=sentiment, compound=compound))
+            campaigns.add(campaign_id)
+        with transaction.atomic():
+            Comment.objects.bulk_update(batch, ["sentiment", "compound"])
+        done += len(batch)
+        if len(batch) < size:
+            break
+    return campaigns

@@ -58,6 +58,19 @@ def brand_update(*, access: Access, brand: Brand, **changes: Any) -> Brand:
 
 
 @transaction.atomic
+def brand_delete(*, access: Access, brand: Brand) -> None:
+    """Deleting a brand deletes its campaigns, which only an owner may do one by one."""
+    require_write(access, Brand, "delete")
+    if brand.campaigns.exists():  # type: ignore[attr-defined]
+        require_write(access, Campaign, "delete")
+    audit_record(
+        access=access, organization=access.organization, action="brand.deleted", obj=brand,
+        changes={"name": brand.name},
+    )
+    brand.delete()
+
+
+@transaction.atomic
 def brand_account_create(*, access: Access, brand: Brand, **fields: Any) -> BrandAccount:
     require_write(access, BrandAccount)
     ensure_in_organization(access, brand)
@@ -73,6 +86,14 @@ def brand_account_update(*, access: Access, account: BrandAccount, **changes: An
     apply_changes(account, changes)
     schedule_kpi_recompute(account.brand.campaigns.values_list("pk", flat=True))
     return account
+
+
+@transaction.atomic
+def brand_account_delete(*, access: Access, account: BrandAccount) -> None:
+    require_write(access, BrandAccount, "delete")
+    campaign_ids = list(account.brand.campaigns.values_list("pk", flat=True))
+    account.delete()
+    schedule_kpi_recompute(campaign_ids)
 
 
 # --- Campaigns ------------------------------------------------------------------------------

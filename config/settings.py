@@ -247,7 +247,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.FunnelboardAutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api_auth.ActorRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"actor": env_str("FUNNELBOARD_API_RATE", "1200/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -160,4 +160,6 @@ def connection_sync_request(*, connection: PlatformConnection) -> None:
     from metrics.connectors.tasks import sync_connection
 
     connection_id = connection.pk
-    transaction.on_commit(lambda: sync_connection.delay(connection_id))
+    # robust: in eager mode the sync runs right here, and its failure (already recorded on the
+    # connection) must not fail the request that asked for it.
+    transaction.on_commit(lambda: sync_connection.delay(connection_id), robust=True)

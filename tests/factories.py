@@ -86,7 +86,6 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ApiKey
-        exclude = ("raw",)
 
     raw = factory.LazyFunction(generate_key)
     organization = factory.SubFactory(OrganizationFactory)

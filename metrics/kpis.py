@@ -502,3 +502,15 @@ def targets_progress(document: Mapping[str, Any], targets: Iterable[tuple[str, D
             }
         )
     return result
+
+
+TOP_LEVEL = ("campaign", "stage", "currency", "as_of", "computed_at", "headline", "targets")
+BREAKDOWN_KEYS = ("key", "label", "partnership")
+
+
+def ordered(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document with its keys in the documented order (jsonb does not keep it)."""
+    order = [*BREAKDOWN_KEYS, *TOP_LEVEL, "coverage", *GROUPS]
+    result = {k: document[k] for k in order if k in document}
+    result.update({k: v for k, v in document.items() if k not in result})
+    return result

@@ -1,0 +1,102 @@
+"""The KPI actions of the campaign viewset (API.md → KPIs):
+
+- ``GET campaigns/{id}/kpis/`` → the stored KPI document (``?by=partnership|platform|day`` adds
+  a ``breakdown`` list of documents of the same shape, each with ``key`` and ``label``);
+- ``POST campaigns/{id}/recompute/`` → ``202``, the recompute runs in the background.
+
+A mixin, so the campaign viewset (``class CampaignViewSet(CampaignKpiActions, ...)``) keeps the
+one permission checkpoint: the campaign always comes from the host's ``get_object()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from metrics.engine import kpis_recompute
+from metrics.kpis import ordered
+from metrics.models import KpiScope
+from metrics.selectors import stored_kpis
+
+BY_SCOPES = {
+    "partnership": KpiScope.PARTNERSHIP.value,
+    "platform": KpiScope.PLATFORM.value,
+    "day": KpiScope.DAY.value,
+}
+
+
+class RecomputeAcceptedSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+KPI_DOCUMENT_DESCRIPTION = (
+    "The campaign's nine KPIs as last computed: top level `campaign`, `stage`, `currency`, "
+    "`as_of`, `computed_at`, `headline`, `targets`, `coverage`, and the groups `awareness`, "
+    "`engagement`, `conversion`, `audience_growth`, `ctr`, `traffic`, `emv`, `roi`, "
+    "`sentiment` (field names of DESIGN.md). Money is a decimal string, ratios numbers or "
+    "null. With `?by=`, `breakdown` lists one document per partnership, platform or day."
+)
+
+
+class CampaignKpiActions:
+    """Mixed into the campaign viewset; relies only on the host's ``get_object()``."""
+
+    get_object: Any
+
+    @extend_schema(
+        summary="The campaign's KPIs as last computed",
+        parameters=[
+            OpenApiParameter(
+                "by", OpenApiTypes.STR, enum=list(BY_SCOPES), required=False,
+                description="Adds a `breakdown` list: one document per partnership, platform "
+                "(post-based groups only) or day (cumulative, organization time zone).",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description=KPI_DOCUMENT_DESCRIPTION),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="`by` is not a known value."),
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="kpis")
+    def kpis(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        by = request.query_params.get("by") or None
+        if by is not None and by not in BY_SCOPES:
+            return Response(
+                {"by": [f"Use one of: {', '.join(BY_SCOPES)}."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        campaign = self.get_object()
+        scope = BY_SCOPES[by] if by else None
+        total, breakdown = stored_kpis(campaign, scope)
+        if total is None:
+            # Never computed yet (a brand-new campaign): compute once now, so the first read
+            # is not empty; later reads get the stored rows.
+            kpis_recompute(campaign_id=campaign.pk)
+            total, breakdown = stored_kpis(campaign, scope)
+        if total is None:  # the campaign vanished meanwhile
+            return Response({"detail": "No campaign with that id."}, status=404)
+        body = ordered(total.data)
+        if by:
+            body["breakdown"] = [ordered(row.data) for row in breakdown]
+        return Response(body)
+
+    @extend_schema(
+        summary="Recompute the campaign's KPIs in the background",
+        request=None,
+        responses={202: RecomputeAcceptedSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="recompute")
+    def recompute(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from metrics.tasks import recompute_campaign_kpis
+
+        campaign = self.get_object()
+        recompute_campaign_kpis.delay(campaign.pk)
+        return Response({"campaign": campaign.pk, "status": "queued"},
+                        status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,242 @@
+"""Connections pages: the organization's connected accounts, OAuth connect/disconnect, "sync
+now" and the CSV import of platform exports. Owners and admins manage connections; managers
+import files; everyone in the organization reads. Another organization's object is a 404."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.selectors import Access, get_object_for, require_role, scoped
+from campaigns.models import BrandAccount
+from influencers.models import SocialAccount
+from metrics.connectors.base import ConnectorError
+from metrics.connectors.csv_exports import CsvImportError, csv_export_import
+from metrics.connectors.forms import CsvExportForm
+from metrics.connectors.oauth import (
+    PROVIDERS,
+    SUPPORTED_PLATFORMS,
+    OAuthStateError,
+    authorize_url,
+    code_exchange,
+    new_nonce,
+    state_sign,
+    state_verify,
+)
+from metrics.connectors.services import (
+    connection_connect,
+    connection_disconnect,
+    connection_sync_request,
+)
+from metrics.models import ConnectionStatus, PlatformConnection
+
+logger = logging.getLogger(__name__)
+
+NONCE_SESSION_KEY = "connectors_oauth_nonce"
+SYNC_NOW_COOLDOWN = 60  # seconds between two "sync now" of one connection
+ACCOUNT_MODELS: dict[str, type[SocialAccount] | type[BrandAccount]] = {
+    "social": SocialAccount,
+    "brand": BrandAccount,
+}
+
+
+def _access(request: HttpRequest) -> Access:
+    access: Access | None = request.access  # type: ignore[attr-defined]
+    if not access:
+        raise Http404("No organization.")
+    return access
+
+
+def _redirect_uri(platform: str) -> str:
+    return settings.FUNNELBOARD_BASE_URL + reverse("connectors:callback", args=[platform])
+
+
+@login_required
+@require_GET
+def connection_list(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    connections = (
+        scoped(access.organization, PlatformConnection)
+        .select_related("social_account__influencer", "brand_account__brand")
+        .order_by("platform", "pk")
+    )
+    live = [ConnectionStatus.ACTIVE, ConnectionStatus.ERROR]
+    creator_accounts = (
+        scoped(access.organization, SocialAccount)
+        .filter(platform__in=SUPPORTED_PLATFORMS)
+        .exclude(connection__status__in=live)
+        .select_related("influencer")
+        .order_by("influencer__name", "platform", "handle")
+    )
+    brand_accounts = (
+        scoped(access.organization, BrandAccount)
+        .filter(platform__in=SUPPORTED_PLATFORMS)
+        .exclude(connection__status__in=live)
+        .select_related("brand")
+        .order_by("brand__name", "platform", "handle")
+    )
+    return render(request, "connectors/connections.html", {
+        "connections": connections,
+        "creator_accounts": creator_accounts,
+        "brand_accounts": brand_accounts,
+        "can_manage": access.has_role(Role.ADMIN),
+        "can_import": access.has_role(Role.MANAGER),
+        "unconfigured": sorted(p for p, provider in PROVIDERS.items() if not provider.configured),
+    })
+
+
+@login_required
+@require_POST
+def connection_connect_start(request: HttpRequest) -> HttpResponse:
+    """Send the admin to the platform's consent screen for one of the organization's accounts
+    (``account`` = ``social:<id>`` or ``brand:<id>``)."""
+    access = _access(request)
+    kind, _, raw_id = request.POST.get("account", "").partition(":")
+    model = ACCOUNT_MODELS.get(kind)
+    if model is None:
+        return HttpResponse("account: expected social:<id> or brand:<id>.", status=400)
+    account = get_object_for(access, model, raw_id)
+    require_role(access, Role.ADMIN)
+    provider = PROVIDERS.get(account.platform)
+    if provider is None:
+        messages.error(request, f"{account.get_platform_display()} accounts cannot be connected.")
+        return redirect("connectors:list")
+    if not provider.configured:
+        messages.error(
+            request,
+            f"{account.get_platform_display()} is not set up on this server "
+            "(ask the operator for the app id and secret).",
+        )
+        return redirect("connectors:list")
+    nonce = new_nonce()
+    request.session[NONCE_SESSION_KEY] = nonce
+    state = state_sign(
+        organization_id=access.organization.pk, user_id=int(request.user.pk or 0), account_kind=kind,
+        account_id=account.pk, platform=account.platform, nonce=nonce,
+    )
+    url = authorize_url(
+        platform=account.platform, state=state, redirect_uri=_redirect_uri(account.platform)
+    )
+    return HttpResponseRedirect(url)
+
+
+@login_required
+@require_GET
+def oauth_callback(request: HttpRequest, platform: str) -> HttpResponse:
+    access = _access(request)
+    if platform not in PROVIDERS:
+        raise Http404("Unknown platform.")
+    try:
+        state = state_verify(request.GET.get("state", ""))
+    except OAuthStateError as exc:
+        return render(request, "connectors/callback_error.html", {"message": str(exc)}, status=400)
+    # A state of another organization or user (or another browser) never completes here.
+    if state["o"] != access.organization.pk or state["u"] != request.user.pk:
+        raise Http404("No such connection request.")
+    expected_nonce = request.session.pop(NONCE_SESSION_KEY, None)
+    if not expected_nonce or expected_nonce != state["n"] or state["p"] != platform:
+        return render(request, "connectors/callback_error.html", {
+            "message": "This connection request was not started in this browser; start again.",
+        }, status=400)
+    model = ACCOUNT_MODELS.get(state["k"])
+    if model is None:
+        raise Http404("No such account.")
+    account = get_object_for(access, model, state["a"])
+    require_role(access, Role.ADMIN)
+    if request.GET.get("error") or not request.GET.get("code"):
+        messages.error(request, f"{account} was not connected: the permission was not granted.")
+        return redirect("connectors:list")
+    try:
+        tokens = code_exchange(
+            platform=platform, code=request.GET["code"], redirect_uri=_redirect_uri(platform)
+        )
+    except ConnectorError as exc:
+        logger.warning("connect %s failed: %s", platform, exc)
+        messages.error(request, f"{account} was not connected: {exc}")
+        return redirect("connectors:list")
+    connection_connect(
+        organization=access.organization, account=account, platform=platform, tokens=tokens
+    )
+    messages.success(request, f"{account} is connected; its first sync has started.")
+    return redirect("connectors:list")
+
+
+def _managed_connection(request: HttpRequest, pk: int) -> PlatformConnection:
+    access = _access(request)
+    connection = get_object_for(access, PlatformConnection, pk)
+    require_role(access, Role.ADMIN)
+    return connection
+
+
+@login_required
+@require_POST
+def connection_disconnect_view(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _managed_connection(request, pk)
+    if connection.status == ConnectionStatus.REVOKED:
+        messages.info(request, "That account was already disconnected.")
+        return redirect("connectors:list")
+    revoked = connection_disconnect(connection=connection)
+    if revoked:
+        messages.success(request, "Disconnected; the platform revoked Funnelboard's access.")
+    else:
+        messages.success(request, "Disconnected; Funnelboard no longer holds the account's "
+                                  "token. The collected numbers stay.")
+    return redirect("connectors:list")
+
+
+@login_required
+@require_POST
+def connection_sync_now(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _managed_connection(request, pk)
+    if connection.status == ConnectionStatus.REVOKED:
+        messages.error(request, "Connect the account again before syncing it.")
+        return redirect("connectors:list")
+    if not cache.add(f"connector-sync-now:{connection.pk}", 1, timeout=SYNC_NOW_COOLDOWN):
+        messages.info(request, "A sync of this account was requested a moment ago.")
+        return redirect("connectors:list")
+    with transaction.atomic():
+        connection_sync_request(connection=connection)
+    messages.success(request, "Sync requested; the numbers arrive in a minute or two.")
+    return redirect("connectors:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def csv_import(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    require_role(access, Role.MANAGER)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = CsvExportForm(request.POST, request.FILES)
+        if form.is_valid():
+            captured_at = form.cleaned_data["captured_at"] or timezone.now()
+            try:
+                created, updated = csv_export_import(
+                    organization=access.organization, platform=form.cleaned_data["platform"],
+                    text=form.cleaned_data["file"], captured_at=captured_at,
+                )
+            except CsvImportError as exc:
+                errors = [str(e) for e in exc.errors[:50]]
+            else:
+                messages.success(
+                    request, f"Imported: {created} new snapshot(s), {updated} updated."
+                )
+                return redirect("connectors:csv_import")
+        status = 400
+    else:
+        form = CsvExportForm()
+        status = 200
+    return render(
+        request, "connectors/csv_import.html", {"form": form, "errors": errors}, status=status
+    )

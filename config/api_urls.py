@@ -8,6 +8,7 @@ import config.schema  # noqa: F401  (registers the API-key scheme with drf-spect
 from accounts.api import ApiKeyViewSet
 from campaigns import api as campaigns_api
 from influencers import api as influencers_api
+from metrics.api import conversions as conversions_api
 from metrics.api import emv as emv_api
 from metrics.api import ingestion as ingestion_api
 
@@ -19,5 +20,6 @@ campaigns_api.register(router)
 influencers_api.register(router)
 emv_api.register(router)
 ingestion_api.register(router)
+conversions_api.register(router)
 
 urlpatterns = [path("", include(router.urls))]

@@ -158,11 +158,12 @@ def emv_rates(organization: Organization) -> list[tuple[str, str, Decimal, str]]
 
 
 def partnerships_of(campaign: Campaign) -> list[dict[str, Any]]:
-    return list(
+    rows = (
         Partnership.objects.filter(campaign=campaign)
         .order_by("pk")
         .values("pk", "status", "fee", "product_value", "commission_rate", "influencer__name")
     )
+    return [dict(row) for row in rows]
 
 
 def targets_of(campaign: Campaign) -> list[tuple[str, Decimal]]:
@@ -470,7 +471,7 @@ def unique_visitors_by_partnership(campaign: Campaign, frame: Frame) -> dict[int
         .annotate(n=Count("visitor_id", distinct=True))
         .values_list("partnership_id", "n")
     )
-    return dict(rows)  # type: ignore[arg-type]
+    return dict(rows)
 
 
 # --- followers ------------------------------------------------------------------------------
@@ -512,7 +513,7 @@ def brand_followers(campaign: Campaign, frame: Frame) -> BrandFollowers:
     )
     series: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for account_id, date, followers in rows:
-        series[account_id].append((date, followers))  # type: ignore[index]
+        series[account_id].append((date, followers))
     return BrandFollowers(dict(series))
 
 

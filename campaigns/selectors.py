@@ -1,12 +1,202 @@
-"""Reads of campaigns and what hangs off them, always scoped to an organization."""
+"""Reads of campaigns and what hangs off them, always scoped through the permission checkpoint.
+
+Every page reads a fixed number of queries whatever the number of partnerships: lists are
+fetched in one query each (with ``select_related``/``prefetch_related``) and the KPI documents
+of a campaign come from one query over its KpiSnapshot rows.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from accounts.selectors import Access, visible
-from campaigns.models import Campaign
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.selectors import Access, get_object_for, visible
+from campaigns.models import (
+    Brand,
+    BrandAccount,
+    Campaign,
+    Cost,
+    KpiTarget,
+    Partnership,
+    PartnershipStatus,
+    PromoCode,
+    TrackingLink,
+)
+from influencers.models import Influencer, SocialAccount
+from metrics.models import Comment, KpiScope, KpiSnapshot, Sentiment
 
 
-def campaigns_for_dashboard(access: Access) -> QuerySet[Campaign]:
-    return visible(access, Campaign).select_related("brand").order_by("-start_date", "name")
+def campaigns_for_dashboard(
+    access: Access,
+    *,
+    brand: str | int | None = None,
+    stage: str | None = None,
+    status: str | None = None,
+) -> QuerySet[Campaign]:
+    campaigns = visible(access, Campaign).select_related("brand").order_by("-start_date", "name")
+    if brand:
+        campaigns = campaigns.filter(brand_id=brand)
+    if stage:
+        campaigns = campaigns.filter(stage=stage)
+    if status:
+        campaigns = campaigns.filter(status=status)
+    return campaigns
+
+
+def total_documents(campaign_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The campaign-total KPI document of each campaign that has one (one query)."""
+    rows = KpiSnapshot.objects.filter(
+        campaign_id__in=list(campaign_ids), scope=KpiScope.TOTAL, key=""
+    ).values_list("campaign_id", "data")
+    return {campaign_id: data for campaign_id, data in rows}
+
+
+def brands_for(access: Access) -> QuerySet[Brand]:
+    return visible(access, Brand).order_by("name")
+
+
+# --- The campaign report ----------------------------------------------------------------------
+@dataclass
+class Report:
+    campaign: Campaign
+    total: dict[str, Any] | None
+    computed_at: Any
+    days: list[tuple[str, dict[str, Any]]]
+    partnerships: list[dict[str, Any]]
+    platforms: list[tuple[str, dict[str, Any]]]
+    positive_comments: list[Comment] = field(default_factory=list)
+    negative_comments: list[Comment] = field(default_factory=list)
+    overlapping: list[Campaign] = field(default_factory=list)
+
+
+def campaign_for(access: Access, pk: Any, *, action: str = "view") -> Campaign:
+    return get_object_for(
+        access, Campaign, pk, action=action,  # type: ignore[arg-type]
+        queryset=Campaign.objects.select_related("brand"),
+    )
+
+
+def campaign_report(access: Access, pk: Any) -> Report:
+    """Everything the report page shows, in seven queries whatever the campaign's size."""
+    campaign = campaign_for(access, pk)
+    snapshots = list(
+        KpiSnapshot.objects.filter(campaign=campaign).values_list("scope", "key", "data", "computed_at")
+    )
+    total = None
+    computed_at = None
+    days: list[tuple[str, dict[str, Any]]] = []
+    by_partnership: dict[str, dict[str, Any]] = {}
+    platforms: list[tuple[str, dict[str, Any]]] = []
+    for scope, key, data, snapshot_computed_at in snapshots:
+        if scope == KpiScope.TOTAL:
+            total, computed_at = data, snapshot_computed_at
+        elif scope == KpiScope.DAY:
+            days.append((key, data))
+        elif scope == KpiScope.PARTNERSHIP:
+            by_partnership[key] = data
+        elif scope == KpiScope.PLATFORM:
+            platforms.append((key, data))
+    days.sort()
+    platforms.sort()
+    partnerships = [
+        {"partnership": p, "doc": by_partnership.get(str(p.pk)) or {}}
+        for p in partnerships_of(campaign)
+    ]
+    return Report(
+        campaign=campaign,
+        total=total,
+        computed_at=computed_at,
+        days=days,
+        partnerships=partnerships,
+        platforms=platforms,
+        positive_comments=sample_comments(campaign, Sentiment.POSITIVE),
+        negative_comments=sample_comments(campaign, Sentiment.NEGATIVE),
+        overlapping=list(overlapping_campaigns(campaign)),
+    )
+
+
+def partnerships_of(campaign: Campaign) -> QuerySet[Partnership]:
+    return (
+        Partnership.objects.filter(campaign=campaign)
+        .select_related("influencer")
+        .prefetch_related(
+            Prefetch("influencer__social_accounts", queryset=SocialAccount.objects.order_by("-followers"))
+        )
+        .order_by("influencer__name")
+    )
+
+
+def sample_comments(campaign: Campaign, sentiment: str, limit: int = 3) -> list[Comment]:
+    """The clearest comments of one sentiment: highest compound score first for positive,
+    lowest first for negative."""
+    order = "-compound" if sentiment == Sentiment.POSITIVE else "compound"
+    return list(
+        Comment.objects.filter(post__partnership__campaign=campaign, sentiment=sentiment)
+        .select_related("post")
+        .order_by(order, "-posted_at")[:limit]
+    )
+
+
+def overlapping_campaigns(campaign: Campaign) -> QuerySet[Campaign]:
+    """Other campaigns of the brand whose dates overlap: follower growth is brand-level."""
+    return (
+        Campaign.objects.filter(brand_id=campaign.brand_id)
+        .exclude(pk=campaign.pk)
+        .filter(start_date__lte=campaign.end_date, end_date__gte=campaign.start_date)
+        .only("pk", "name")
+    )
+
+
+# --- Campaign editing and the pipeline board --------------------------------------------------
+def targets_of(campaign: Campaign) -> QuerySet[KpiTarget]:
+    return KpiTarget.objects.filter(campaign=campaign).order_by("metric")
+
+
+def costs_of(campaign: Campaign) -> QuerySet[Cost]:
+    return Cost.objects.filter(campaign=campaign).select_related("partnership__influencer")
+
+
+def board_columns(campaign: Campaign) -> list[tuple[str, str, list[Partnership]]]:
+    """The partnerships grouped by pipeline status, in pipeline order (one query)."""
+    columns: dict[str, list[Partnership]] = {value: [] for value in PartnershipStatus.values}
+    partnerships = (
+        Partnership.objects.filter(campaign=campaign)
+        .select_related("influencer")
+        .order_by("influencer__name")
+    )
+    for partnership in partnerships:
+        columns[partnership.status].append(partnership)
+    return [(value, label, columns[value]) for value, label in PartnershipStatus.choices]
+
+
+def partnership_for(access: Access, pk: Any, *, action: str = "view") -> Partnership:
+    return get_object_for(
+        access, Partnership, pk, action=action,  # type: ignore[arg-type]
+        queryset=Partnership.objects.select_related("campaign__brand", "influencer"),
+    )
+
+
+def links_of(partnership: Partnership) -> QuerySet[TrackingLink]:
+    return TrackingLink.objects.filter(partnership=partnership).order_by("-created_at")
+
+
+def promo_codes_of(partnership: Partnership) -> QuerySet[PromoCode]:
+    return PromoCode.objects.filter(partnership=partnership).order_by("code")
+
+
+def influencers_not_in(access: Access, campaign: Campaign) -> QuerySet[Influencer]:
+    return visible(access, Influencer).exclude(partnerships__campaign=campaign).order_by("name")
+
+
+def brand_accounts_of(brand: Brand) -> QuerySet[BrandAccount]:
+    return BrandAccount.objects.filter(brand=brand).order_by("platform", "handle")
+
+
+def search_filter(text: str, *fields: str) -> Q:
+    query = Q()
+    for name in fields:
+        query |= Q(**{f"{name}__icontains": text})
+    return query

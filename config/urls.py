@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("influencers/", include("influencers.urls")),
     path("metrics/", include("metrics.urls")),
+    path("data/", include("metrics.entry_urls")),
     path("connections/", include("metrics.connectors.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -1,0 +1,80 @@
+"""Forms of the creator pages; writes go through ``influencers.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from influencers.models import Influencer, Platform, SocialAccount
+from influencers.quality import PostStats
+
+MAX_CALCULATOR_POSTS = 50
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(
+        attrs={"placeholder": "Name, e-mail or @handle", "type": "search"}))
+    platform = forms.ChoiceField(required=False, choices=[("", "Any platform"), *Platform.choices])
+    min_followers = forms.IntegerField(required=False, min_value=0, label="Followers from")
+    max_followers = forms.IntegerField(required=False, min_value=0, label="Followers up to")
+    min_engagement = forms.FloatField(
+        required=False, min_value=0, label="Engagement rate ≥ (%)",
+    )
+    country = forms.CharField(required=False, max_length=2, label="Country (ISO code)")
+    tag = forms.CharField(required=False, max_length=50)
+
+
+class InfluencerForm(forms.ModelForm):
+    tags = forms.CharField(required=False, help_text="Comma-separated, e.g. beauty, vegan.")
+
+    class Meta:
+        model = Influencer
+        fields = ["name", "email", "country", "tags", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = ", ".join(self.instance.tags or [])
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class SocialAccountForm(forms.ModelForm):
+    class Meta:
+        model = SocialAccount
+        fields = ["platform", "handle", "url", "followers"]
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class CalculatorForm(forms.Form):
+    """A prospect's handle, followers and recent posts' likes and comments."""
+
+    handle = forms.CharField(max_length=150, required=False)
+    followers = forms.IntegerField(min_value=1)
+    posts = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "1200, 45\n980, 30\n1530, 61"}),
+        label="Recent posts (likes, comments — one post a line)",
+    )
+
+    def clean_posts(self) -> list[PostStats]:
+        lines = [line.strip() for line in self.cleaned_data["posts"].splitlines() if line.strip()]
+        if not lines:
+            raise ValidationError("Enter at least one post.")
+        if len(lines) > MAX_CALCULATOR_POSTS:
+            raise ValidationError(f"Enter at most {MAX_CALCULATOR_POSTS} posts.")
+        posts = []
+        for number, line in enumerate(lines, start=1):
+            parts = [p.strip().replace("_", "") for p in line.replace(";", ",").split(",")]
+            if len(parts) != 2 or not all(p.isdigit() for p in parts):
+                raise ValidationError(
+                    f"Line {number}: write the likes and the comments as two whole numbers, "
+                    "e.g. “1200, 45”."
+                )
+            posts.append(PostStats(likes=int(parts[0]), comments=int(parts[1]), label=f"Post {number}"))
+        return posts

@@ -1,0 +1,269 @@
+"""Reads of the creator directory, scoped through the permission checkpoint.
+
+Engagement figures read each post's most recent PostMetrics snapshot (one grouped query), so
+a directory or profile runs a fixed number of queries whatever the number of posts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import Organization
+from accounts.selectors import Access, get_object_for, visible
+from campaigns.models import Partnership
+from influencers import quality
+from influencers.models import Influencer, SocialAccount
+from metrics.models import FollowerSnapshot, KpiScope, KpiSnapshot, PostMetrics
+
+
+def _engagements() -> Any:
+    zero = Value(0, output_field=IntegerField())
+    return (
+        Coalesce(F("likes"), zero) + Coalesce(F("comments"), zero)
+        + Coalesce(F("shares"), zero) + Coalesce(F("saves"), zero)
+    )
+
+
+def latest_metrics(organization: Organization) -> QuerySet[PostMetrics]:
+    """Each post's most recent metrics snapshot, within the organization."""
+    latest = (
+        PostMetrics.objects.filter(post=OuterRef("post"))
+        .order_by("-captured_at")
+        .values("captured_at")[:1]
+    )
+    return PostMetrics.objects.filter(
+        post__partnership__campaign__brand__organization=organization,
+        captured_at=Subquery(latest),
+    )
+
+
+def engagement_by_influencer(organization: Organization) -> dict[int, float | None]:
+    """Engagement rate by followers of each creator: Σ engagements ÷ Σ followers of the posting
+    account × 100, over their posts whose account has a known follower count."""
+    known = Q(post__social_account__followers__isnull=False, post__social_account__followers__gt=0)
+    rows = (
+        latest_metrics(organization)
+        .values("post__partnership__influencer_id")
+        .annotate(
+            engagements=Sum(_engagements(), filter=known),
+            followers=Sum("post__social_account__followers", filter=known),
+        )
+    )
+    return {
+        row["post__partnership__influencer_id"]: (
+            row["engagements"] / row["followers"] * 100 if row["followers"] else None
+        )
+        for row in rows
+    }
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    platform: str = ""
+    min_followers: int | None = None
+    max_followers: int | None = None
+    min_engagement: float | None = None
+    country: str = ""
+    tag: str = ""
+
+
+def directory(access: Access, filters: DirectoryFilters) -> list[dict[str, Any]]:
+    """Creators matching the filters, biggest audience first, with their engagement rate."""
+    creators = visible(access, Influencer).annotate(
+        max_followers=Max("social_accounts__followers")
+    )
+    if filters.q:
+        matching = SocialAccount.objects.filter(handle__icontains=filters.q.lstrip("@")).values(
+            "influencer_id"
+        )
+        creators = creators.filter(
+            Q(name__icontains=filters.q) | Q(email__icontains=filters.q) | Q(pk__in=matching)
+        )
+    if filters.platform:
+        creators = creators.filter(
+            pk__in=SocialAccount.objects.filter(platform=filters.platform).values("influencer_id")
+        )
+    if filters.min_followers is not None:
+        creators = creators.filter(max_followers__gte=filters.min_followers)
+    if filters.max_followers is not None:
+        creators = creators.filter(max_followers__lte=filters.max_followers)
+    if filters.country:
+        creators = creators.filter(country__iexact=filters.country)
+    if filters.tag:
+        creators = creators.filter(tags__icontains=f'"{filters.tag.strip().lower()}"')
+    creators = creators.prefetch_related("social_accounts").order_by(
+        F("max_followers").desc(nulls_last=True), "name"
+    )
+    rates = engagement_by_influencer(access.organization)
+    rows = []
+    for creator in creators:
+        rate = rates.get(creator.pk)
+        if filters.min_engagement is not None and (rate is None or rate < filters.min_engagement):
+            continue
+        rows.append({"influencer": creator, "engagement_rate": rate})
+    return rows
+
+
+def countries_and_tags(access: Access) -> tuple[list[str], list[str]]:
+    countries: set[str] = set()
+    tags: set[str] = set()
+    for country, creator_tags in visible(access, Influencer).values_list("country", "tags"):
+        if country:
+            countries.add(country)
+        tags.update(str(t) for t in (creator_tags or []))
+    return sorted(countries), sorted(tags)
+
+
+# --- Profile ----------------------------------------------------------------------------------
+@dataclass
+class AccountView:
+    account: SocialAccount
+    history: list[tuple[date, int]] = field(default_factory=list)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[quality.Flag] = field(default_factory=list)
+    rate_followers: float | None = None
+    rate_reach: float | None = None
+
+
+@dataclass
+class Profile:
+    influencer: Influencer
+    accounts: list[AccountView]
+    rate_followers: float | None
+    rate_reach: float | None
+    posts_measured: int
+    campaigns: list[dict[str, Any]]
+
+
+def influencer_for(access: Access, pk: Any, *, action: str = "view") -> Influencer:
+    return get_object_for(access, Influencer, pk, action=action)  # type: ignore[arg-type]
+
+
+def _followers_at(history: list[tuple[date, int]], day: date | None, fallback: int | None) -> int | None:
+    if day is not None:
+        before = [count for snapshot_day, count in history if snapshot_day <= day]
+        if before:
+            return before[-1]
+    return fallback
+
+
+def _rates(posts: list[dict[str, Any]]) -> tuple[float | None, float | None]:
+    with_followers = [p for p in posts if p["followers_at"]]
+    with_reach = [p for p in posts if p["reach"]]
+    by_followers = (
+        sum(p["engagements"] for p in with_followers)
+        / sum(p["followers_at"] for p in with_followers) * 100
+        if with_followers else None
+    )
+    by_reach = (
+        sum(p["engagements"] for p in with_reach) / sum(p["reach"] for p in with_reach) * 100
+        if with_reach else None
+    )
+    return by_followers, by_reach
+
+
+def influencer_profile(access: Access, pk: Any) -> Profile:
+    """The creator, their accounts with follower history and quality flags, engagement rates
+    and past campaigns with results (six queries)."""
+    influencer = influencer_for(access, pk)
+    accounts = list(SocialAccount.objects.filter(influencer=influencer).order_by("platform", "handle"))
+    histories: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for account_id, day, followers in (
+        FollowerSnapshot.objects.filter(social_account__influencer=influencer)
+        .order_by("date")
+        .values_list("social_account_id", "date", "followers")
+    ):
+        histories[account_id].append((day, followers))
+    metrics = (
+        latest_metrics(access.organization)
+        .filter(post__partnership__influencer=influencer)
+        .values(
+            "post_id", "post__social_account_id", "post__platform", "post__published_at",
+            "post__url", "likes", "comments", "shares", "saves", "reach",
+        )
+        .order_by("post__published_at")
+    )
+    followers_now = {a.pk: a.followers for a in accounts}
+    posts_by_account: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    all_posts = []
+    for row in metrics:
+        account_id = row["post__social_account_id"]
+        published = row["post__published_at"]
+        reported = [row[n] for n in ("likes", "comments", "shares", "saves") if row[n] is not None]
+        post = {
+            "id": row["post_id"],
+            "platform": row["post__platform"],
+            "published_at": published,
+            "url": row["post__url"],
+            "likes": row["likes"],
+            "comments": row["comments"],
+            "reach": row["reach"],
+            "engagements": sum(reported),
+            "followers_at": _followers_at(
+                histories.get(account_id, []) if account_id else [],
+                published.date() if published else None,
+                followers_now.get(account_id) if account_id else None,
+            ),
+        }
+        posts_by_account[account_id].append(post)
+        all_posts.append(post)
+    views = []
+    for account in accounts:
+        posts = posts_by_account.get(account.pk, [])
+        history = histories.get(account.pk, [])
+        stats = [
+            quality.PostStats(
+                likes=p["likes"], comments=p["comments"],
+                label=f"Post of {p['published_at']:%Y-%m-%d}" if p["published_at"] else f"Post #{p['id']}",
+            )
+            for p in posts
+        ]
+        rate_followers, rate_reach = _rates(posts)
+        views.append(
+            AccountView(
+                account=account, history=history, posts=posts,
+                flags=quality.audience_flags(
+                    handle=account.handle, followers=account.followers, history=history, posts=stats
+                ),
+                rate_followers=rate_followers, rate_reach=rate_reach,
+            )
+        )
+    rate_followers, rate_reach = _rates(all_posts)
+    return Profile(
+        influencer=influencer,
+        accounts=views,
+        rate_followers=rate_followers,
+        rate_reach=rate_reach,
+        posts_measured=len(all_posts),
+        campaigns=past_campaigns(access, influencer),
+    )
+
+
+def past_campaigns(access: Access, influencer: Influencer) -> list[dict[str, Any]]:
+    """The creator's partnerships with their campaign and KPI results (two queries)."""
+    partnerships = list(
+        visible(access, Partnership)
+        .filter(influencer=influencer)
+        .select_related("campaign__brand")
+        .order_by("-campaign__start_date")
+    )
+    documents = {
+        (campaign_id, key): data
+        for campaign_id, key, data in KpiSnapshot.objects.filter(
+            campaign_id__in=[p.campaign_id for p in partnerships],
+            scope=KpiScope.PARTNERSHIP,
+            key__in=[str(p.pk) for p in partnerships],
+        ).values_list("campaign_id", "key", "data")
+    }
+    return [
+        {"partnership": p, "doc": documents.get((p.campaign_id, str(p.pk))) or {}}
+        for p in partnerships
+    ]
+

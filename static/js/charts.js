@@ -1,0 +1,56 @@
+/* Draws the charts whose data a page put in <script type="application/json"> (json_script).
+   Canvases: <canvas class="kpi-chart" data-series="key" [data-source="element id"]>. */
+(function () {
+  "use strict";
+  var palette = {
+    impressions: "#2563eb", engagements: "#7c3aed", clicks: "#0891b2",
+    conversions: "#c2410c", revenue: "#0f7b4a", followers: "#4f46e5"
+  };
+
+  function readJson(id) {
+    var node = document.getElementById(id);
+    if (!node) return null;
+    try { return JSON.parse(node.textContent); } catch (err) { return null; }
+  }
+
+  function draw() {
+    if (typeof window.Chart === "undefined") return;
+    var canvases = document.querySelectorAll("canvas.kpi-chart");
+    canvases.forEach(function (canvas) {
+      var data = readJson(canvas.getAttribute("data-source") || "chart-data");
+      if (!data) return;
+      var key = canvas.getAttribute("data-series");
+      var series = (data.series || []).filter(function (s) { return s.key === key; })[0];
+      if (!series) return;
+      var color = palette[key] || "#4f46e5";
+      var chart = new window.Chart(canvas, {
+        type: "line",
+        data: {
+          labels: data.labels,
+          datasets: [{
+            label: series.label, data: series.data, borderColor: color,
+            backgroundColor: color + "22", fill: true, tension: 0.25,
+            pointRadius: 0, pointHitRadius: 8, spanGaps: false, borderWidth: 2
+          }]
+        },
+        options: {
+          responsive: true, maintainAspectRatio: false, animation: false,
+          plugins: { legend: { display: false } },
+          interaction: { mode: "index", intersect: false },
+          scales: {
+            x: { ticks: { maxTicksLimit: 6, autoSkip: true }, grid: { display: false } },
+            y: { beginAtZero: true, ticks: { maxTicksLimit: 5 } }
+          }
+        }
+      });
+      canvas.setAttribute("data-drawn", "true");
+      canvas.chart = chart;
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();

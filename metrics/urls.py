@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from metrics import views
 
 app_name = "metrics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("unattributed/", views.unattributed, name="unattributed"),
+    path("conversions/<int:pk>/assign/", views.assign, name="conversion-assign"),
+    path("brands/<int:brand_id>/reattribute/", views.reattribute, name="reattribute"),
+    path("conversions/import/", views.conversions_import, name="conversions-import"),
+]

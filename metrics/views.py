@@ -1,0 +1,243 @@
+"""Pages of the tracking side: unattributed conversions (assign by hand, re-run attribution)
+and the conversions CSV import."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.selectors import Access, get_object_for, visible
+from campaigns.models import Brand, Partnership
+from metrics.api.conversions import CONVERSIONS
+from metrics.api.ingestion import BulkRejected, validate_items
+from metrics.models import AttributionReason, Conversion, Source
+from metrics.services.conversions import (
+    BulkItemError,
+    conversion_assign,
+    conversions_ingest,
+    conversions_reattribute,
+)
+
+CSV_COLUMNS = (
+    "external_id", "kind", "amount", "currency", "occurred_at", "promo_code", "click_id",
+    "landing_url",
+)
+REQUIRED_COLUMNS = ("external_id", "occurred_at")
+
+
+def _access(request: HttpRequest) -> Access:
+    access: Access | None = request.access  # type: ignore[attr-defined]
+    if not access:
+        raise Http404("No organization.")
+    return access
+
+
+def _brand_from(request: HttpRequest, access: Access, value: str | None) -> Brand | None:
+    if not value:
+        return None
+    return get_object_for(access, Brand, value)  # another organization's brand → 404
+
+
+@login_required
+def unattributed(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    brands = list(visible(access, Brand).order_by("name"))
+    brand = _brand_from(request, access, request.GET.get("brand"))
+    conversions = (
+        visible(access, Conversion)
+        .filter(attribution=AttributionReason.UNATTRIBUTED)
+        .select_related("brand")
+        .order_by("-occurred_at", "-pk")
+    )
+    if brand is not None:
+        conversions = conversions.filter(brand=brand)
+    page = Paginator(conversions, 50).get_page(request.GET.get("page"))
+    can_edit = access.has_role(Role.MANAGER)
+    partnerships: dict[int, list[Partnership]] = {}
+    if can_edit:
+        shown_brands = {c.brand_id for c in page.object_list}
+        for p in (
+            visible(access, Partnership)
+            .filter(campaign__brand_id__in=shown_brands)
+            .select_related("campaign", "influencer")
+            .order_by("campaign__name", "influencer__name")
+        ):
+            partnerships.setdefault(p.campaign.brand_id, []).append(p)
+    rows = [(c, partnerships.get(c.brand_id, [])) for c in page.object_list]
+    return render(
+        request,
+        "metrics/unattributed.html",
+        {
+            "brands": brands, "brand": brand, "page": page, "rows": rows,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request)
+    conversion = get_object_for(
+        access, Conversion, pk, action="write", queryset=Conversion.objects.select_related("brand")
+    )
+    try:
+        partnership = get_object_for(
+            access, Partnership, request.POST.get("partnership"),
+            queryset=Partnership.objects.select_related("campaign", "influencer"),
+        )
+    except Http404:
+        messages.error(request, "Choose a partnership to assign the conversion to.")
+        return redirect(_back(request))
+    try:
+        conversion_assign(access=access, conversion=conversion, partnership=partnership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Conversion {conversion.external_id} assigned to {partnership}."
+        )
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def reattribute(request: HttpRequest, brand_id: int) -> HttpResponse:
+    access = _access(request)
+    brand = get_object_for(access, Brand, brand_id)
+    if not access.has_role(Role.MANAGER):
+        raise PermissionDenied("Only managers can re-run attribution.")
+    found = conversions_reattribute(access=access, brand=brand)
+    messages.success(
+        request,
+        f"Attribution re-run for {brand.name}: {found} conversion{'s' if found != 1 else ''} "
+        "found a partnership.",
+    )
+    return redirect(f"{reverse('metrics:unattributed')}?brand={brand.pk}")
+
+
+def _back(request: HttpRequest) -> str:
+    target = reverse("metrics:unattributed")
+    brand = request.POST.get("brand")
+    return f"{target}?brand={brand}" if brand and brand.isdigit() else target
+
+
+# --- CSV import -----------------------------------------------------------------------------------
+class ConversionImportForm(forms.Form):
+    brand = forms.ModelChoiceField(queryset=Brand.objects.none())
+    file = forms.FileField(
+        help_text="CSV with a header row: " + ", ".join(CSV_COLUMNS)
+        + ". occurred_at is ISO 8601 with an offset; kind defaults to sale.",
+    )
+
+    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["brand"].queryset = visible(access, Brand).order_by("name")  # type: ignore[attr-defined]
+
+
+def parse_csv(raw: bytes, brand: Brand) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows as API items, or the problems with the file as a whole."""
+    if len(raw) > settings.CSV_UPLOAD_MAX_BYTES:
+        return [], ["The file is too large."]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], ["The file is not UTF-8 text."]
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return [], [f"The header row lacks: {', '.join(missing)}."]
+    unknown = [h for h in header if h and h not in CSV_COLUMNS and h != "brand"]
+    if unknown:
+        return [], [f"Unknown columns: {', '.join(unknown)}."]
+    items = []
+    for row in reader:
+        item: dict[str, Any] = {"brand": brand.pk}
+        for key, value in row.items():
+            if key is None or key.strip() == "brand":
+                continue
+            value = (value or "").strip()
+            if value:
+                item[key.strip()] = value
+        items.append(item)
+        if len(items) > settings.CSV_UPLOAD_MAX_ROWS:
+            return [], [f"At most {settings.CSV_UPLOAD_MAX_ROWS} rows per file."]
+    if not items:
+        return [], ["The file has no rows."]
+    return items, []
+
+
+@login_required
+def conversions_import(request: HttpRequest) -> HttpResponse:
+    access = _access(request)
+    if not access.has_role(Role.MANAGER):
+        raise PermissionDenied("Only managers can import conversions.")
+    errors: list[str] = []
+    form = ConversionImportForm(request.POST or None, request.FILES or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        brand = form.cleaned_data["brand"]
+        items, errors = parse_csv(form.cleaned_data["file"].read(), brand)
+        result: tuple[int, int] | None = None
+        if not errors:
+            errors, result = _ingest_rows(access, items)
+        if result is not None:
+            created, updated = result
+            messages.success(request, f"Imported: {created} new, {updated} updated conversions.")
+            return redirect(f"{reverse('metrics:unattributed')}?brand={brand.pk}")
+    return render(request, "metrics/conversions_import.html", {"form": form, "errors": errors,
+                                                              "columns": CSV_COLUMNS})
+
+
+def _ingest_rows(
+    access: Access, items: list[dict[str, Any]]
+) -> tuple[list[str], tuple[int, int] | None]:
+    """Validate every row (all problems, numbered like the file: the header is row 1) and store
+    them all, or nothing: ``(errors, (created, updated) or None)``."""
+    errors: list[str] = []
+    for index, item in enumerate(items):
+        _values, problems = CONVERSIONS.clean(_typed(item))
+        if problems:
+            errors.extend(_describe(index, problems))
+        if len(errors) >= 50:
+            errors.append("… and possibly more; fix these first.")
+            return errors, None
+    if errors:
+        return errors, None
+    try:
+        cleaned = validate_items(access, CONVERSIONS, [_typed(i) for i in items])
+        result = conversions_ingest(
+            organization=access.organization, items=cleaned, source=Source.CSV
+        )
+    except BulkRejected as exc:
+        detail: dict[str, Any] = exc.detail  # type: ignore[assignment]
+        return _describe(detail["index"] or 0, detail["errors"]), None
+    except BulkItemError as exc:
+        return _describe(exc.index or 0, exc.errors), None
+    return [], result
+
+
+def _typed(item: dict[str, Any]) -> dict[str, Any]:
+    # CSV cells are text; the item checks expect JSON types for these.
+    typed = dict(item)
+    if "is_cancelled" in typed:
+        typed["is_cancelled"] = str(typed["is_cancelled"]).lower() in ("1", "true", "yes")
+    return typed
+
+
+def _describe(index: int, problems: dict[str, list[str]]) -> list[str]:
+    row = index + 2  # the header is row 1
+    return [f"Row {row}, {field}: {' '.join(msgs)}" for field, msgs in problems.items()]

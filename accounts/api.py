@@ -93,12 +93,14 @@ class OrgModelSerializer(serializers.ModelSerializer):
 @dataclass(frozen=True)
 class Services:
     """The writes of one resource. ``instance`` names the keyword the update and delete
-    services take the record by (``brand=``, ``account=``, ``code=``…)."""
+    services take the record by (``brand=``, ``account=``…), ``delete_instance`` the delete
+    service's keyword where it differs."""
 
     create: Callable[..., Model]
     update: Callable[..., Model]
     delete: Callable[..., None]
     instance: str
+    delete_instance: str | None = None
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -191,7 +193,8 @@ class OrgViewSet(OrgScopedMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Model) -> None:
         with service_errors():
-            self.services.delete(access=self.access, **{self.services.instance: instance})
+            keyword = self.services.delete_instance or self.services.instance
+            self.services.delete(access=self.access, **{keyword: instance})
 
 
 # --- API keys (owners) ----------------------------------------------------------------------

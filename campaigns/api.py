@@ -230,7 +230,7 @@ class PromoCodeViewSet(OrgViewSet):
     serializer_class = PromoCodeSerializer
     services = Services(
         create=services.promo_code_create, update=services.promo_code_update,
-        delete=services.promo_code_delete, instance="code",
+        delete=services.promo_code_delete, instance="promo_code", delete_instance="code",
     )
     filterset_class = PromoCodeFilter
     search_fields = ["code"]

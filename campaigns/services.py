@@ -291,7 +291,9 @@ def promo_code_create(*, access: Access, partnership: Partnership, **fields: Any
 
 
 @transaction.atomic
-def promo_code_update(*, access: Access, code: PromoCode, **changes: Any) -> PromoCode:
+def promo_code_update(*, access: Access, promo_code: PromoCode, **changes: Any) -> PromoCode:
+    # The record is ``promo_code=``: ``code`` is one of the fields a caller may change.
+    code = promo_code
     require_write(access, PromoCode)
     ensure_in_organization(access, changes.get("partnership"))
     for field, value in changes.items():

@@ -263,6 +263,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Two choice sets share the field name ``kind``; name each so the schema is stable.
+    "ENUM_NAME_OVERRIDES": {
+        "LinkKindEnum": "campaigns.models.LinkKind",
+        "EventKindEnum": "metrics.models.EventKind",
+    },
 }
 
 # --- Internationalisation, static -----------------------------------------------------------

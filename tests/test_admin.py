@@ -1,0 +1,182 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from accounts.models import ApiKey, AuditEntry, Membership, Role
+from campaigns.models import Brand, Campaign, PromoCode
+from tests import factories as f
+
+APPS = ("accounts", "influencers", "campaigns", "metrics")
+MODELS = [m for name in APPS for m in apps.get_app_config(name).get_models()]
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def superuser(db):
+    return f.UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff(team):
+    """A staff user of the team's organization holding every model permission."""
+    user = f.UserFactory(username="acme-staff", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=APPS))
+    f.MembershipFactory(organization=team.organization, user=user, role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def one_of_everything(team):
+    org = team.organization
+    post = f.PostFactory(partnership__campaign__brand__organization=org)
+    partnership = post.partnership
+    f.PostMetricsFactory(post=post)
+    f.CommentFactory(post=post)
+    f.PromoCodeFactory(partnership=partnership)
+    link = f.TrackingLinkFactory(partnership=partnership)
+    click = f.ClickFactory(link=link)
+    brand = partnership.campaign.brand
+    f.VisitFactory(brand=brand, partnership=partnership, matched_click=click)
+    f.RefundFactory(conversion__brand=brand, conversion__partnership=partnership)
+    f.CostFactory(campaign=partnership.campaign)
+    f.KpiTargetFactory(campaign=partnership.campaign)
+    f.KpiSnapshotFactory(campaign=partnership.campaign)
+    f.FollowerSnapshotFactory(brand_account__brand=brand, organization=org)
+    f.ExchangeRateFactory()
+    f.WebhookDeliveryFactory(brand=brand)
+    f.EmvRateFactory(organization=org)
+    f.ApiKeyFactory(organization=org)
+    f.InvitationFactory(organization=org)
+    f.AuditEntryFactory(organization=org)
+    return partnership
+
+
+def test_every_model_is_registered():
+    missing = [m.__name__ for m in MODELS if m not in admin.site._registry]
+    assert missing == []
+
+
+def test_every_changelist_and_add_page_renders_for_a_superuser(
+    client_for, superuser, one_of_everything
+):
+    client = client_for(superuser)
+    for model in MODELS:
+        response = client.get(admin_url(model, "changelist"))
+        assert response.status_code == 200, model
+        model_admin = admin.site._registry[model]
+        request = response.wsgi_request
+        if model_admin.has_add_permission(request):
+            assert client.get(admin_url(model, "add")).status_code == 200, model
+        obj = model._default_manager.first()
+        if obj is not None:
+            assert client.get(admin_url(model, "change", obj.pk)).status_code == 200, model
+
+
+def test_staff_see_only_their_organizations_rows(client_for, staff, team, outsider_team):
+    f.CampaignFactory(brand__organization=team.organization, name="Ours")
+    f.CampaignFactory(brand__organization=outsider_team.organization, name="Theirs")
+    page = client_for(staff).get(admin_url(Campaign, "changelist")).content.decode()
+    assert "Ours" in page and "Theirs" not in page
+
+
+def test_staff_pick_related_records_of_their_organizations_only(
+    client_for, staff, team, outsider_team
+):
+    f.BrandFactory(organization=team.organization, name="Our Brand")
+    theirs = f.BrandFactory(organization=outsider_team.organization, name="Their Brand")
+    page = client_for(staff).get(admin_url(Brand, "add")).content.decode()
+    assert team.organization.name in page and outsider_team.organization.name not in page
+    response = client_for(staff).post(admin_url(Campaign, "add"), {
+        "brand": theirs.pk, "name": "Sneaky", "slug": "sneaky", "stage": "TOFU",
+        "start_date": "2026-03-01", "end_date": "2026-03-31", "budget": "0", "currency": "USD",
+        "status": "draft", "attribution_window_days": "30",
+        "partnerships-TOTAL_FORMS": "0", "partnerships-INITIAL_FORMS": "0",
+        "targets-TOTAL_FORMS": "0", "targets-INITIAL_FORMS": "0",
+        "costs-TOTAL_FORMS": "0", "costs-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200  # the form comes back with an error
+    assert not Campaign.objects.filter(name="Sneaky").exists()
+
+
+def test_outsider_staff_get_404_on_another_orgs_change_page(client_for, outsider_team, team):
+    outsider = f.UserFactory(username="rival-staff", is_staff=True)
+    outsider.user_permissions.set(Permission.objects.filter(content_type__app_label__in=APPS))
+    f.MembershipFactory(organization=outsider_team.organization, user=outsider)
+    campaign = f.CampaignFactory(brand__organization=team.organization)
+    client = client_for(outsider)
+    assert client.get(admin_url(Campaign, "change", campaign.pk)).status_code == 404
+    assert client.get(admin_url(Campaign, "delete", campaign.pk)).status_code == 404
+    assert client.get(admin_url(Brand, "change", campaign.brand.pk)).status_code == 404
+
+
+def test_the_api_key_hash_and_the_shopify_secret_are_never_shown(client_for, superuser, team):
+    key = f.ApiKeyFactory(organization=team.organization)
+    brand = f.BrandFactory(organization=team.organization, shopify_webhook_secret="shpss_topsecret")
+    client = client_for(superuser)
+    assert key.hashed_key not in client.get(admin_url(ApiKey, "change", key.pk)).content.decode()
+    page = client.get(admin_url(Brand, "change", brand.pk)).content.decode()
+    assert "shpss_topsecret" not in page and "set" in page
+
+
+def test_saving_a_brand_without_a_secret_keeps_the_old_one(client_for, superuser, team):
+    brand = f.BrandFactory(organization=team.organization, shopify_webhook_secret="keep-me")
+    response = client_for(superuser).post(admin_url(Brand, "change", brand.pk), {
+        "organization": team.organization.pk, "name": "Renamed", "website": "https://x.example",
+        "currency": "USD", "shopify_webhook_secret": "",
+        "accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    brand.refresh_from_db()
+    assert brand.name == "Renamed" and brand.shopify_webhook_secret == "keep-me"
+
+
+def test_adding_an_api_key_shows_the_secret_once(client_for, superuser, team):
+    response = client_for(superuser).post(admin_url(ApiKey, "add"), {
+        "organization": team.organization.pk, "name": "From admin", "role": "viewer",
+    }, follow=True)
+    key = ApiKey.objects.get(name="From admin")
+    assert "will not be shown again: fb_" in response.content.decode()
+    assert key.created_by.username == "root"
+
+
+def test_the_audit_log_is_read_only(client_for, superuser, team):
+    entry = f.AuditEntryFactory(organization=team.organization)
+    client = client_for(superuser)
+    assert client.get(admin_url(AuditEntry, "add")).status_code == 403
+    assert client.get(admin_url(AuditEntry, "delete", entry.pk)).status_code == 403
+    client.post(admin_url(AuditEntry, "change", entry.pk), {"action": "forged"})
+    entry.refresh_from_db()
+    assert entry.action != "forged"
+
+
+def test_the_last_owner_cannot_be_demoted_in_the_admin(client_for, superuser, team):
+    membership = Membership.objects.get(user=team.owner)
+    client_for(superuser).post(admin_url(Membership, "change", membership.pk), {"role": "viewer"})
+    membership.refresh_from_db()
+    assert membership.role == Role.OWNER
+
+
+def test_a_promo_code_taken_by_the_brand_is_refused_in_the_admin(client_for, superuser, team):
+    code = f.PromoCodeFactory(partnership__campaign__brand__organization=team.organization,
+                              code="MAYA15")
+    other = f.PartnershipFactory(campaign__brand=code.partnership.campaign.brand)
+    response = client_for(superuser).post(admin_url(PromoCode, "add"), {
+        "partnership": other.pk, "code": "maya15",
+    })
+    assert response.status_code == 200
+    assert "already used" in response.content.decode()
+    assert PromoCode.objects.count() == 1
+
+
+def test_the_recompute_action_stores_kpis(client_for, superuser, team):
+    campaign = f.CampaignFactory(brand__organization=team.organization)
+    response = client_for(superuser).post(admin_url(Campaign, "changelist"), {
+        "action": "recompute_kpis", "_selected_action": [campaign.pk],
+    }, follow=True)
+    assert response.status_code == 200
+    assert campaign.kpi_snapshots.filter(scope="total").exists()

@@ -29,6 +29,7 @@ from campaigns.models import (
     TrackingLink,
 )
 from influencers.models import Platform
+from metrics.api.kpis import CampaignKpiActions
 
 
 # --- Brands ---------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ class CampaignFilter(django_filters.FilterSet):
         fields = ["brand", "stage", "status"]
 
 
-class CampaignViewSet(OrgViewSet):
+class CampaignViewSet(CampaignKpiActions, OrgViewSet):
     model = Campaign
     serializer_class = CampaignSerializer
     services = Services(

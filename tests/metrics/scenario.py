@@ -41,7 +41,9 @@ class Scenario:
     carol: Partnership
 
 
-def build(organization: Organization) -> Scenario:
+def build(organization: Organization, *, after_as_of: bool = True) -> Scenario:
+    """The campaign; ``after_as_of=False`` leaves out the rows dated after ``AS_OF`` (for a
+    recompute "as of now", which then gives the same numbers)."""
     organization.time_zone = "Europe/Paris"
     organization.save()
     brand = f.BrandFactory(organization=organization, name="Acme Shoes")
@@ -108,7 +110,8 @@ def build(organization: Organization) -> Scenario:
     f.PostMetricsFactory(post=p3, captured_at=at(8), **{
         **none, "impressions": 20000, "reach": 15000, "views": 12000, "likes": 1000,
         "comments": 100, "mentions": 5})
-    f.PostMetricsFactory(post=p3, captured_at=at(25), **{**none, "impressions": 99_999})
+    if after_as_of:
+        f.PostMetricsFactory(post=p3, captured_at=at(25), **{**none, "impressions": 99_999})
 
     # Comments: unlabelled (the engine labels them); one duplicate delivery; one after T.
     f.CommentFactory(post=p1, external_id="c1", text="I love this, amazing!", posted_at=at(3))
@@ -122,7 +125,8 @@ def build(organization: Organization) -> Scenario:
         ignore_conflicts=True,
     )
     f.CommentFactory(post=p3, external_id="c4", text="Great video, so helpful", posted_at=at(8))
-    f.CommentFactory(post=p3, external_id="c5", text="Great!", posted_at=at(25))
+    if after_as_of:
+        f.CommentFactory(post=p3, external_id="c5", text="Great!", posted_at=at(25))
 
     link_a = f.TrackingLinkFactory(partnership=alice, kind=LinkKind.AFFILIATE)
     link_b = f.TrackingLinkFactory(partnership=bob, kind=LinkKind.UTM)
@@ -132,7 +136,8 @@ def build(organization: Organization) -> Scenario:
     f.ClickFactory(link=link_a, occurred_at=at(4, 13), is_bot=True, is_unique=False)
     f.ClickFactory(link=link_b, occurred_at=at(6, 9), is_unique=True)
     f.ClickFactory(link=link_b, occurred_at=at(6, 10), is_unique=True)
-    f.ClickFactory(link=link_b, occurred_at=at(25), is_unique=True)
+    if after_as_of:
+        f.ClickFactory(link=link_b, occurred_at=at(25), is_unique=True)
 
     f.ExchangeRateFactory(currency="USD", date=dt.date(2026, 3, 5), per_euro=Decimal("1.10"))
     f.ExchangeRateFactory(currency="USD", date=dt.date(2026, 2, 1), per_euro=Decimal("1.50"))

@@ -563,7 +563,7 @@ class _Builder:
         rows = [
             (tofu, M.VIDEO_VIEWS, "2500000"), (tofu, M.ENGAGEMENT_RATE, "4.5"),
             (tofu, M.EMV, "60000"), (tofu, M.NET_SENTIMENT, "40"),
-            (mofu, M.LEADS, "400"), (mofu, M.FOLLOWERS_GAINED, "5000"), (mofu, M.VISITS, "2500"),
+            (mofu, M.LEADS, "400"), (mofu, M.FOLLOWERS_GAINED, "20000"), (mofu, M.VISITS, "2500"),
             (mofu, M.CTR, "0.5"),
             (bofu, M.CONVERSIONS, "250"), (bofu, M.REVENUE, "12000"), (bofu, M.ROAS, "1.5"),
             (bofu, M.CONVERSION_RATE, "3"),

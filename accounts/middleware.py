@@ -12,7 +12,8 @@ SESSION_ORGANIZATION_KEY = "organization_id"
 
 def _session_access(request: HttpRequest) -> Access | None:
     user = request.user
-    if not user.is_authenticated:
+    # An API key's principal (set by DRF on the same request) has no pk and no memberships.
+    if not user.is_authenticated or user.pk is None:
         return None
     return access_for_user(user, request.session.get(SESSION_ORGANIZATION_KEY))  # type: ignore[arg-type]
 

@@ -46,3 +46,4 @@ class FunnelboardAutoSchema(AutoSchema):
                 {"description": description, "content": {"application/json": {"schema": ERROR_BODY}}},
             )
         return responses
+

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from config import health
+from config.api_docs import OfflineSwaggerView
 
 urlpatterns = [
     path("", include("metrics.tracking_urls")),
@@ -12,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", OfflineSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("influencers/", include("influencers.urls")),
     path("metrics/", include("metrics.urls")),
     path("data/", include("metrics.entry_urls")),

@@ -7,16 +7,14 @@ periods) is checked with the service's own check.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
 
 from accounts.admin import ScopedModelAdmin, ScopedTabularInline
 from campaigns.models import (
@@ -31,8 +29,8 @@ from campaigns.models import (
     TrackingLink,
 )
 from campaigns.services import _ensure_code_free
+from metrics import admin_kpis
 from metrics.scheduling import schedule_kpi_recompute
-from metrics.tasks import recompute_campaign_kpis
 
 
 class RecomputesKpisMixin:
@@ -136,8 +134,13 @@ class BrandAccountAdmin(ScopedModelAdmin):
 # --- Campaigns ------------------------------------------------------------------------------
 class PartnershipInline(ScopedTabularInline):
     model = Partnership
-    fields = ("influencer", "status", "fee", "product_value", "commission_rate")
+    fields = ("influencer", "status", "fee", "product_value", "commission_rate", "headline")
+    readonly_fields = ("headline",)
     autocomplete_fields = ("influencer",)
+
+    @admin.display(description="Headline KPIs")
+    def headline(self, obj: Partnership) -> str:
+        return admin_kpis.partnership_headline_html(obj)
 
 
 class KpiTargetInline(ScopedTabularInline):
@@ -149,14 +152,6 @@ class CostInline(ScopedTabularInline):
     model = Cost
     fields = ("category", "amount", "incurred_on", "partnership", "note")
     raw_id_fields = ("partnership",)
-
-
-def _kpi_admin() -> Any:
-    """The KPI engine's admin helpers (metrics/admin_kpis.py), when that module exists."""
-    try:
-        return importlib.import_module("metrics.admin_kpis")
-    except ImportError:
-        return None
 
 
 @admin.register(Campaign)
@@ -172,32 +167,11 @@ class CampaignAdmin(RecomputesKpisMixin, ScopedModelAdmin):
     autocomplete_fields = ("brand",)
     readonly_fields = ("created_at", "updated_at", "kpi_summary")
     inlines = [PartnershipInline, KpiTargetInline, CostInline]
-    actions = ["recompute_kpis"]
+    actions = [admin_kpis.recompute_kpis_action]
 
-    @admin.display(description="KPIs")
+    @admin.display(description="KPIs (as last computed)")
     def kpi_summary(self, obj: Campaign) -> str:
-        helpers = _kpi_admin()
-        if helpers is not None and hasattr(helpers, "kpi_summary"):
-            return str(helpers.kpi_summary(obj))
-        snapshot = obj.kpi_snapshots.filter(scope="total", key="").first() if obj.pk else None
-        if snapshot is None:
-            return "Not computed yet."
-        return format_html("Computed {}", snapshot.computed_at)
-
-    @admin.action(description="Recompute the KPIs of the selected campaigns")
-    def recompute_kpis(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
-        helpers = _kpi_admin()
-        ids = list(queryset.values_list("pk", flat=True))
-        if helpers is not None and hasattr(helpers, "recompute_campaigns"):
-            helpers.recompute_campaigns(ids)
-        else:
-            for campaign_id in ids:
-                recompute_campaign_kpis.delay(campaign_id)
-        background = "" if settings.CELERY_TASK_ALWAYS_EAGER else " in the background"
-        self.message_user(
-            request, f"Recomputing the KPIs of {len(ids)} campaign(s){background}.",
-            messages.SUCCESS,
-        )
+        return admin_kpis.kpi_summary_html(obj)
 
 
 @admin.register(KpiTarget)

@@ -176,7 +176,9 @@ def test_a_promo_code_taken_by_the_brand_is_refused_in_the_admin(client_for, sup
 def test_the_recompute_action_stores_kpis(client_for, superuser, team):
     campaign = f.CampaignFactory(brand__organization=team.organization)
     response = client_for(superuser).post(admin_url(Campaign, "changelist"), {
-        "action": "recompute_kpis", "_selected_action": [campaign.pk],
+        "action": "recompute_kpis_action", "_selected_action": [campaign.pk],
     }, follow=True)
     assert response.status_code == 200
     assert campaign.kpi_snapshots.filter(scope="total").exists()
+    page = client_for(superuser).get(admin_url(Campaign, "change", campaign.pk)).content.decode()
+    assert "Brand awareness" in page and "Not computed yet" not in page

@@ -133,6 +133,11 @@ class PartnershipForm(forms.ModelForm):
 
 
 class LinkForm(forms.ModelForm):
+    destination_url = forms.URLField(
+        max_length=2000, assume_scheme="https", label="Destination URL",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
     class Meta:
         model = TrackingLink
         fields = [
@@ -147,7 +152,6 @@ class LinkForm(forms.ModelForm):
             "utm_content": "Content (utm_content)",
             "utm_term": "Term (utm_term)",
         }
-        widgets = {"destination_url": forms.URLInput(attrs={"placeholder": "https://"})}
 
     def clean_destination_url(self) -> str:
         from campaigns.links import destination_error
@@ -193,6 +197,8 @@ class PromoCodeForm(forms.ModelForm):
 
 
 class BrandForm(forms.ModelForm):
+    website = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = Brand
         fields = ["name", "website", "currency", "shopify_webhook_secret"]

@@ -165,7 +165,9 @@ class Change:
         sign = "+" if self.delta > 0 else ("−" if self.delta < 0 else "±")
         size = abs(self.delta)
         if self.kind == PERCENT:
-            return f"{sign}{size:,.2f} pts in {self.days} days"
+            # Small rates move in hundredths: show two significant digits rather than "0.00".
+            body = f"{size:.2g}" if 0 < size < 0.01 else f"{size:,.2f}"
+            return f"{sign}{body} pts in {self.days} days"
         if self.kind == MULTIPLE:
             return f"{sign}{size:,.2f}× in {self.days} days"
         body = f"{size:,.2f}" if self.kind == MONEY else f"{size:,.0f}"
@@ -355,36 +357,43 @@ class FunnelStep:
 
 
 def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list[FunnelStep]:
-    """The funnel as SVG trapezoids. Widths follow a log scale so a 1M → 40 funnel still shows
-    every step; the step-to-step rate is printed so the scale does not mislead."""
+    """The funnel as SVG trapezoids, one per step that this campaign has (a step that is 0 or
+    unknown while a later step is not — leads in a sales campaign — is left out). Widths follow
+    a log scale so a 1M → 40 funnel still shows every step, never wider than the step above;
+    the step-to-step rate is printed so the scale does not mislead."""
     import math
 
-    values = [number(value_at(doc, path)) for _, path in FUNNEL_STEPS]
-    known = [v for v in values if v is not None and v > 0]
-    top = max(known) if known else 0.0
-    min_share = 0.12
+    values = [(label, number(value_at(doc, path))) for label, path in FUNNEL_STEPS]
+    kept = [
+        (label, value)
+        for i, (label, value) in enumerate(values)
+        if (value or 0) > 0 or not any((later or 0) > 0 for _, later in values[i + 1:])
+    ]
+    top = max((v for _, v in kept if v), default=0.0)
+    min_share = 0.3
 
     def share(v: float | None) -> float:
         if v is None or v <= 0 or top <= 0:
             return min_share
         return max(min_share, math.log10(v + 1) / math.log10(top + 1))
 
+    shares: list[float] = []
+    for _, value in kept:
+        shares.append(min(share(value), shares[-1]) if shares else share(value))
     steps = []
-    for i, (label, _path) in enumerate(FUNNEL_STEPS):
-        value = values[i]
-        upper = share(value) * width
-        lower = share(values[i + 1]) * width if i + 1 < len(values) else upper * 0.8
-        lower = min(lower, upper)
+    for i, (label, value) in enumerate(kept):
+        upper = shares[i] * width
+        lower = shares[i + 1] * width if i + 1 < len(kept) else upper * 0.8
         y0, y1 = i * step_height, (i + 1) * step_height - 4
         cx = width / 2
         points = (
             f"{cx - upper / 2:.1f},{y0:.1f} {cx + upper / 2:.1f},{y0:.1f} "
             f"{cx + lower / 2:.1f},{y1:.1f} {cx - lower / 2:.1f},{y1:.1f}"
         )
-        previous = values[i - 1] if i else None
+        previous = kept[i - 1] if i else None
         rate = ""
-        if i and value is not None and previous:
-            rate = f"{value / previous * 100:,.2f}% of {FUNNEL_STEPS[i - 1][0].lower()}"
+        if previous is not None and value is not None and previous[1]:
+            rate = f"{value / previous[1] * 100:,.2f}% of {previous[0].lower()}"
         steps.append(
             FunnelStep(
                 label=label, value=value, display=format_value(value, COUNT),

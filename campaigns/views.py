@@ -155,8 +155,8 @@ def _leaderboard(report: Any, sort: str, direction: str) -> list[dict[str, Any]]
                 "status": partnership.get_status_display(),
                 "doc": doc,
                 "cells": [
-                    (key, reporting.format_value(reporting.value_at(doc, path), kind, currency))
-                    for key, (_, path, kind) in reporting.LEADERBOARD_COLUMNS.items()
+                    (label, reporting.format_value(reporting.value_at(doc, path), kind, currency))
+                    for label, path, kind in reporting.LEADERBOARD_COLUMNS.values()
                 ],
             }
         )
@@ -233,6 +233,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sort = "emv"
     direction = request.GET.get("dir", "")
     sentiment = (doc or {}).get("sentiment") or {}
+    funnel = reporting.funnel(doc)
     total_comments = reporting.number(sentiment.get("total")) or 0
     context = {
         "campaign": report.campaign,
@@ -241,7 +242,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cards": reporting.kpi_cards(doc, day_docs, labels=TARGET_LABELS),
         "chart": reporting.chart_data(report.days),
         "has_days": bool(report.days),
-        "funnel": reporting.funnel(doc),
+        "funnel": funnel,
+        "funnel_height": len(funnel) * 56,
         "leaderboard": _leaderboard(report, sort, direction),
         "sort_links": _sort_links(sort, direction),
         "platforms": _platform_rows(report),

@@ -44,6 +44,8 @@ class InfluencerForm(forms.ModelForm):
 
 
 class SocialAccountForm(forms.ModelForm):
+    url = forms.URLField(required=False, max_length=500, assume_scheme="https", label="Profile URL")
+
     class Meta:
         model = SocialAccount
         fields = ["platform", "handle", "url", "followers"]

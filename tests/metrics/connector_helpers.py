@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from accounts.models import Organization
-from campaigns.models import Post
-from influencers.models import SocialAccount
 from metrics.connectors.crypto import token_encrypt
 from metrics.models import ConnectionStatus, PlatformConnection
 from tests import factories as f
@@ -32,7 +30,9 @@ def connected_account(
     scopes: str = "",
     expires_in: dt.timedelta = dt.timedelta(days=50),
     now: dt.datetime | None = None,
-) -> tuple[PlatformConnection, SocialAccount, list[Post]]:
+) -> tuple[PlatformConnection, Any, list[Any]]:
+    """A connection of a creator account with posts in an active campaign (factory objects:
+    ``SocialAccount`` and ``Post`` rows)."""
     now = now or dt.datetime.now(dt.UTC)
     campaign = f.CampaignFactory(
         brand=f.BrandFactory(organization=organization),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import responses
@@ -53,9 +54,9 @@ def test_business_api_adds_reach() -> None:
     )
     [counters] = business().fetch_post_metrics([PostRef(VIDEO)])
     assert counters.reach == 41002 and counters.views == 50231 and counters.saves is None
-    sent = responses.calls[0].request.params
-    assert json.loads(sent["filters"]) == {"video_ids": [VIDEO]}
-    assert sent["business_id"] == "-000abcDEF"
+    sent = parse_qs(urlparse(str(responses.calls[0].request.url)).query)
+    assert json.loads(sent["filters"][0]) == {"video_ids": [VIDEO]}
+    assert sent["business_id"] == ["-000abcDEF"]
 
 
 @responses.activate

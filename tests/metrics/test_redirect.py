@@ -23,7 +23,9 @@ IPHONE = (
 
 
 @pytest.fixture(autouse=True)
-def _fresh_local_cache() -> None:
+def _direct_writes(settings) -> None:
+    """Clicks go straight to the database here (the buffer has its own tests), in both modes."""
+    settings.REDIS_URL = ""
     redirect._local.clear()
 
 

@@ -206,6 +206,7 @@ class ApiKeySerializer(serializers.ModelSerializer):
             "revoked_at",
         ]
         read_only_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+        extra_kwargs = {"role": {"required": True}}
 
     def validate_expires_at(self, value: Any) -> Any:
         if value is not None and value <= timezone.now():

@@ -1,7 +1,9 @@
 """The `/api/v1/` router (namespace ``api``): every app registers its viewsets from its
 ``api.py``; the OpenAPI extensions load with it."""
 
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
 import config.schema  # noqa: F401  (registers the API-key scheme with drf-spectacular)
@@ -22,4 +24,19 @@ emv_api.register(router)
 ingestion_api.register(router)
 conversions_api.register(router)
 
-urlpatterns = [path("", include(router.urls))]
+
+
+@csrf_exempt  # it changes nothing; a CSRF page would hide the JSON 404 from API clients
+def not_found(request: HttpRequest, unmatched: str) -> HttpResponse:
+    """Unknown paths under /api/v1/ answer in JSON like the rest of the API (not the HTML
+    page), and a path missing only its trailing slash is redirected like CommonMiddleware's."""
+    if request.method in ("GET", "HEAD") and not request.path.endswith("/"):
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+urlpatterns = [
+    path("", include(router.urls)),
+    re_path(r"^(?P<unmatched>.*)$", not_found, name="not-found"),
+]

@@ -7,6 +7,7 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
 
 ERROR_BODY: dict[str, Any] = {
     "type": "object",
@@ -18,6 +19,7 @@ ERRORS = {
     "401": "No credentials, or an invalid, expired or revoked API key.",
     "403": "The role is not allowed to do this.",
     "404": "No such record in this organization.",
+    "415": "The body is not in a supported media type (JSON; forms where noted).",
     "429": "Too many requests; retry after the Retry-After header's seconds.",
 }
 
@@ -36,6 +38,19 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
 
 class FunnelboardAutoSchema(AutoSchema):
+    def _map_basic_serializer(
+        self, serializer: serializers.Serializer, direction: str
+    ) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[arg-type]
+        # An optional URL or e-mail is stored as "" when not given, which no format admits.
+        properties = schema.get("properties", {})
+        for name, field in serializer.fields.items():
+            prop = properties.get(field.field_name or name)
+            if getattr(field, "allow_blank", False) and isinstance(prop, dict):
+                if prop.get("format") in ("uri", "email"):
+                    prop.pop("format")
+        return schema
+
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)  # type: ignore[arg-type]
         if direction != "response":

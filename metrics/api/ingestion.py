@@ -21,7 +21,8 @@ import django_filters
 from django.db.models import Model
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -388,6 +389,13 @@ class BulkIngestViewSet(
 
     spec: ClassVar[ItemSpec]
     ingest: ClassVar[Ingest]
+    parser_classes = [JSONParser]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # A body that is not JSON is "not a list" too: the same 400 shape, index null.
+        if isinstance(exc, ParseError) and self.action == "create":
+            exc = BulkRejected(None, {"non_field_errors": [str(exc.detail)]})
+        return super().handle_exception(exc)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         access = self.access

@@ -170,7 +170,7 @@ def link_defaults(partnership: Partnership) -> dict[str, str]:
     """The builder's defaults: source = platform, medium = influencer, campaign = the
     campaign's slug, content = the creator's handle (their biggest account)."""
     accounts = sorted(
-        partnership.influencer.social_accounts.all(),  # type: ignore[attr-defined]
+        partnership.influencer.social_accounts.all(),
         key=lambda a: -(a.followers or 0),
     )
     main = accounts[0] if accounts else None

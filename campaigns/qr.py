@@ -14,4 +14,4 @@ def qr_svg(data: str) -> bytes:
         error_correction=qrcode.constants.ERROR_CORRECT_M,
         border=4,
     )
-    return image.to_string(encoding="utf-8")  # type: ignore[no-any-return]
+    return image.to_string(encoding="utf-8")

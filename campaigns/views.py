@@ -89,7 +89,7 @@ def member_required(view: View) -> View:
 
 
 def _access(request: HttpRequest) -> Access:
-    return request.access  # type: ignore[attr-defined,no-any-return]
+    return request.access  # type: ignore[attr-defined]
 
 
 def short_url(link: TrackingLink) -> str:

@@ -196,7 +196,8 @@ def influencer_profile(access: Access, pk: Any) -> Profile:
     for row in metrics:
         account_id = row["post__social_account_id"]
         published = row["post__published_at"]
-        reported = [row[n] for n in ("likes", "comments", "shares", "saves") if row[n] is not None]
+        counts = (row["likes"], row["comments"], row["shares"], row["saves"])
+        reported = [n for n in counts if n is not None]
         post = {
             "id": row["post_id"],
             "platform": row["post__platform"],

@@ -29,7 +29,11 @@ from campaigns.views import _access, member_required
 from metrics import imports
 from metrics.forms import CommentForm, CsvUploadForm, FollowerCountForm, PostMetricsForm
 from metrics.models import COUNTERS, Source
-from metrics.services.ingestion import comments_ingest, follower_snapshots_ingest, post_metrics_ingest
+from metrics.services.ingestion import (
+    comments_ingest,
+    follower_snapshots_ingest,
+    post_metrics_ingest,
+)
 
 SESSION_KEY = "csv_imports"
 STALE_AFTER = 24 * 60 * 60

@@ -197,7 +197,8 @@ def _resolve(
     wanted = {item[column] for _, item in rows if item.get(column) is not None}
     if not wanted:
         return []
-    found = {obj.pk: obj for obj in scoped(organization, model).filter(pk__in=wanted)}
+    records: Any = scoped(organization, model).filter(pk__in=wanted)
+    found: dict[Any, Any] = {obj.pk: obj for obj in records}
     errors = []
     for number, item in rows:
         value = item.get(column)

@@ -13,6 +13,7 @@ import datetime as dt
 import email.utils
 import logging
 import random
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,25 @@ from typing import Any
 import requests
 
 logger = logging.getLogger(__name__)
+
+_TOKEN_IN_URL = re.compile(r"((?:access_token|client_secret|refresh_token|code)=)[^&\s\"']+")
+
+
+class RedactTokensFilter(logging.Filter):
+    """urllib3 logs request URLs at DEBUG; Instagram's token travels in the query string. This
+    filter rewrites such records so a DEBUG log level never writes a token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = _TOKEN_IN_URL.sub(r"\1[redacted]", message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_urllib3_logger = logging.getLogger("urllib3.connectionpool")
+if not any(isinstance(f, RedactTokensFilter) for f in _urllib3_logger.filters):
+    _urllib3_logger.addFilter(RedactTokensFilter())
 
 COUNTERS = (
     "impressions", "reach", "views", "likes", "comments", "shares", "saves", "mentions",

@@ -198,3 +198,14 @@ def test_followers_come_from_followers_count() -> None:
 
 def test_the_connector_repr_never_shows_the_token() -> None:
     assert ACCESS_TOKEN not in repr(connector())
+
+
+def test_urllib3_debug_lines_never_carry_the_token(caplog) -> None:
+    import metrics.connectors.base  # noqa: F401 (installs the filter)
+
+    http_logger = logging.getLogger("urllib3.connectionpool")
+    with caplog.at_level(logging.DEBUG, logger="urllib3.connectionpool"):
+        http_logger.debug('%s://%s:%s "%s %s %s" %s', "https", "graph.instagram.com", 443, "GET",
+                          f"/v22.0/1/insights?metric=reach&access_token={ACCESS_TOKEN}",
+                          "HTTP/1.1", 200)
+    assert ACCESS_TOKEN not in caplog.text and "access_token=[redacted]" in caplog.text

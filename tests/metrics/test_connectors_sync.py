@@ -244,3 +244,23 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after_seconds("120") == 120
     assert retry_after_seconds("Tue, 03 Mar 2026 12:05:00 GMT", now=now) == 300
     assert retry_after_seconds("soon") is None
+
+
+@responses.activate
+def test_a_brand_account_syncs_its_followers_only(org) -> None:
+    from metrics.connectors.crypto import token_encrypt
+    from tests import factories as f
+
+    brand_account = f.BrandAccountFactory(brand=f.BrandFactory(organization=org),
+                                          platform="youtube")
+    connection = PlatformConnection.objects.create(
+        organization=org, brand_account=brand_account, platform="youtube",
+        external_account_id="UC_x5XG1OV2P6uZZ5FSM9Ttw",
+        encrypted_access_token=token_encrypt(ACCESS_TOKEN),
+        token_expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    responses.get(f"{API_URL}/channels", json=fixture("youtube-channels-list.json"))
+    connection_sync(connection=connection)
+    snapshot = FollowerSnapshot.objects.get(brand_account=brand_account)
+    assert snapshot.followers == 48200 and snapshot.source == Source.CONNECTOR
+    assert len(responses.calls) == 1

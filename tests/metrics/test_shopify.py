@@ -46,6 +46,16 @@ def post(
     )
 
 
+@pytest.fixture(autouse=True)
+def _eager_even_in_real_mode(monkeypatch) -> None:
+    """With the CELERY namespace, the Django-style key wins over ``task_always_eager`` (which
+    tests/conftest.py sets), so in real mode the delivery task would go to a broker no worker
+    reads here. Processing is tested in-process; the real worker path is the same task."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
+
+
 @pytest.fixture
 def brand(db):
     return f.BrandFactory(shopify_webhook_secret=SECRET, website="https://shop.example")

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from accounts.models import Organization
 from campaigns.models import Campaign, Partnership, Post
@@ -58,20 +59,54 @@ def post_metrics_ingest(
 ) -> tuple[int, int]:
     """Upsert snapshots on (post, captured_at); a resent snapshot replaces the old values."""
     keyed = _last_per_key(items, ("post", "captured_at"))
-    existing = _existing_keys(PostMetrics, ("post", "captured_at"), keyed)
-    rows = [
-        PostMetrics(
-            post_id=post_id, captured_at=captured_at, source=source,
-            **{name: item.get(name) for name in COUNTERS},
+    if connection.vendor == "postgresql":
+        created = _post_metrics_upsert_postgresql(keyed, source)
+    else:
+        existing = _existing_keys(PostMetrics, ("post", "captured_at"), keyed)
+        rows = [
+            PostMetrics(
+                post_id=post_id, captured_at=captured_at, source=source,
+                **{name: item.get(name) for name in COUNTERS},
+            )
+            for (post_id, captured_at), item in keyed.items()
+        ]
+        PostMetrics.objects.bulk_create(
+            rows, batch_size=BATCH, update_conflicts=True,
+            unique_fields=["post", "captured_at"], update_fields=[*COUNTERS, "source"],
         )
-        for (post_id, captured_at), item in keyed.items()
-    ]
-    PostMetrics.objects.bulk_create(
-        rows, batch_size=BATCH, update_conflicts=True,
-        unique_fields=["post", "captured_at"], update_fields=[*COUNTERS, "source"],
-    )
+        created = len(keyed) - len(existing)
     schedule_kpi_recompute(_post_campaigns(post_id for post_id, _ in keyed))
-    return len(keyed) - len(existing), len(existing)
+    return created, len(keyed) - created
+
+
+def _post_metrics_upsert_postgresql(keyed: dict[tuple, dict], source: str) -> int:
+    """One ``INSERT … SELECT unnest(arrays) ON CONFLICT DO UPDATE`` for the whole batch; returns
+    how many rows were new. Django's bulk_create spends most of a 10,000-row upsert preparing
+    130,000 parameters one by one; arrays are handed to PostgreSQL whole, and ``xmax = 0``
+    tells a fresh row from an updated one without a query beforehand."""
+    if not keyed:
+        return 0
+    meta = PostMetrics._meta
+    quote = connection.ops.quote_name
+    column = {f: quote(meta.get_field(f).column) for f in ("post", "captured_at", *COUNTERS)}
+    counters = [column[name] for name in COUNTERS]
+    values = list(keyed.values())
+    arrays: list[list[Any]] = [[k[0] for k in keyed], [k[1] for k in keyed]]
+    arrays += [[item.get(name) for item in values] for name in COUNTERS]
+    casts = ["bigint[]", "timestamptz[]"] + ["bigint[]"] * len(COUNTERS)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} "
+        f"({column['post']}, {column['captured_at']}, {', '.join(counters)}, "
+        f"{quote(meta.get_field('source').column)}, {quote(meta.get_field('created_at').column)}) "
+        f"SELECT u.*, %s, %s FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS u "
+        f"ON CONFLICT ({column['post']}, {column['captured_at']}) DO UPDATE SET "
+        + ", ".join(f"{c} = EXCLUDED.{c}" for c in counters)
+        + f", {quote(meta.get_field('source').column)} = EXCLUDED."
+        f"{quote(meta.get_field('source').column)} RETURNING (xmax = 0)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [source, timezone.now(), *arrays])
+        return sum(1 for (inserted,) in cursor.fetchall() if inserted)
 
 
 @transaction.atomic

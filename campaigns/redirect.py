@@ -36,8 +36,13 @@ LINK_CACHE_SECONDS = 30
 LOCAL_CACHE_SECONDS = 5.0
 _MISSING = "missing"
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-# Headers CDNs and load balancers set with the visitor's country (first present wins).
-COUNTRY_HEADERS = ("CF-IPCountry", "CloudFront-Viewer-Country", "X-Country-Code")
+# Headers CDNs and load balancers set with the visitor's country (first present wins), as
+# WSGI keys: request.META is read directly on the hot path (request.headers copies it).
+COUNTRY_HEADERS = ("HTTP_CF_IPCOUNTRY", "HTTP_CLOUDFRONT_VIEWER_COUNTRY", "HTTP_X_COUNTRY_CODE")
+PREFETCH_HEADERS = {
+    "Sec-Purpose": "HTTP_SEC_PURPOSE", "Purpose": "HTTP_PURPOSE", "X-Purpose": "HTTP_X_PURPOSE",
+    "X-Moz": "HTTP_X_MOZ",
+}
 
 
 # --- Link lookup -----------------------------------------------------------------------------
@@ -182,7 +187,7 @@ def referrer_host(request: HttpRequest) -> str:
 
 def country(request: HttpRequest) -> str:
     for header in COUNTRY_HEADERS:
-        value = (request.headers.get(header) or "").strip().upper()
+        value = (request.META.get(header) or "").strip().upper()
         if _COUNTRY.match(value) and value not in ("XX", "T1", "A1", "A2", "O1"):
             return value
     return ""
@@ -213,7 +218,10 @@ def follow_link(request: HttpRequest, slug: str) -> HttpResponse:
         return response
 
     destination: str = link["destination"]
-    if request.method == "HEAD" or bot.is_prefetch(request.headers):
+    prefetch_headers = {
+        name: request.META[key] for name, key in PREFETCH_HEADERS.items() if key in request.META
+    }
+    if request.method == "HEAD" or (prefetch_headers and bot.is_prefetch(prefetch_headers)):
         # Not a person following the link (yet): redirect, count nothing, hand out no id.
         return _redirect(destination)
 

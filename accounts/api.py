@@ -63,7 +63,9 @@ class OrgPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     is "does not exist" (400), exactly like an id that was never used."""
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset: QuerySet[Any] = super().get_queryset()
+        queryset = super().get_queryset()
+        if queryset is None:  # always given: ModelSerializer passes the model's queryset
+            raise AssertionError("OrgPrimaryKeyRelatedField needs a queryset")
         request = self.context.get("request")
         access = access_of(request) if request is not None else None
         if access is None:
@@ -122,8 +124,8 @@ class SafeSearchFilter(filters.SearchFilter):
         return [t.replace("\x00", "") for t in super().get_search_terms(request) if t != "\x00"]
 
 
-class OrgScopedMixin:
-    """``get_queryset`` and ``get_object`` through the checkpoint, for any generic view of
+class OrgScopedMixin(viewsets.GenericViewSet):
+    """``get_queryset`` and ``get_object`` through the checkpoint, for any generic viewset of
     ``model``: another organization's id is a 404, a role that is too weak a 403."""
 
     model: ClassVar[type[Model]]
@@ -131,11 +133,6 @@ class OrgScopedMixin:
     # Custom actions whose checkpoint action is not the HTTP method's (e.g. a POST that reads).
     checkpoint_actions: ClassVar[dict[str, Action]] = {}
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter, SafeSearchFilter]
-    request: Request
-    kwargs: dict[str, Any]
-    action: str | None
-    lookup_field: str = "pk"
-    lookup_url_kwarg: str | None = None
 
     @property
     def access(self) -> Access:
@@ -163,7 +160,7 @@ class OrgScopedMixin:
             self.access, self.model, lookup, action=self.checkpoint_action(),
             queryset=self.get_queryset(),
         )
-        self.check_object_permissions(self.request, obj)  # type: ignore[attr-defined]
+        self.check_object_permissions(self.request, obj)
         return obj
 
 

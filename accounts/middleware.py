@@ -15,7 +15,7 @@ def _session_access(request: HttpRequest) -> Access | None:
     # An API key's principal (set by DRF on the same request) has no pk and no memberships.
     if not user.is_authenticated or user.pk is None:
         return None
-    return access_for_user(user, request.session.get(SESSION_ORGANIZATION_KEY))  # type: ignore[arg-type]
+    return access_for_user(user, request.session.get(SESSION_ORGANIZATION_KEY))
 
 
 class CurrentOrganizationMiddleware:

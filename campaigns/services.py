@@ -61,7 +61,7 @@ def brand_update(*, access: Access, brand: Brand, **changes: Any) -> Brand:
 def brand_delete(*, access: Access, brand: Brand) -> None:
     """Deleting a brand deletes its campaigns, which only an owner may do one by one."""
     require_write(access, Brand, "delete")
-    if brand.campaigns.exists():  # type: ignore[attr-defined]
+    if brand.campaigns.exists():
         require_write(access, Campaign, "delete")
     audit_record(
         access=access, organization=access.organization, action="brand.deleted", obj=brand,
@@ -99,11 +99,10 @@ def brand_account_delete(*, access: Access, account: BrandAccount) -> None:
 # --- Campaigns ------------------------------------------------------------------------------
 def unique_campaign_slug(brand: Brand, name: str, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:70] or "campaign"
-    taken = set(
-        Campaign.objects.filter(brand=brand, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    rivals = Campaign.objects.filter(brand=brand, slug__startswith=base)
+    if exclude_pk is not None:
+        rivals = rivals.exclude(pk=exclude_pk)
+    taken = set(rivals.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -341,7 +340,7 @@ def link_update(*, access: Access, link: TrackingLink, **changes: Any) -> Tracki
 def link_delete(*, access: Access, link: TrackingLink) -> None:
     """Disable rather than delete a link that has clicks, so their history stays countable."""
     require_write(access, TrackingLink, "delete")
-    if link.clicks.exists():  # type: ignore[attr-defined]
+    if link.clicks.exists():
         link.is_active = False
         link.save(update_fields=["is_active"])
     else:

@@ -3,7 +3,7 @@ can give, so the document (and the fuzzer that checks answers against it) knows 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -41,7 +41,7 @@ class FunnelboardAutoSchema(AutoSchema):
     def _map_basic_serializer(
         self, serializer: serializers.Serializer, direction: str
     ) -> dict[str, Any]:
-        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[arg-type]
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
         # An optional URL or e-mail is stored as "" when not given, which no format admits.
         properties = schema.get("properties", {})
         for name, field in serializer.fields.items():
@@ -51,8 +51,10 @@ class FunnelboardAutoSchema(AutoSchema):
                     prop.pop("format")
         return schema
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
-        responses: dict[str, Any] = super()._get_response_bodies(direction)  # type: ignore[arg-type]
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
         for code, description in ERRORS.items():

@@ -46,7 +46,7 @@ def influencer_delete(*, access: Access, influencer: Influencer) -> None:
     from django.core.exceptions import ValidationError
 
     require_write(access, Influencer, "delete")
-    if influencer.partnerships.exists():  # type: ignore[attr-defined]
+    if influencer.partnerships.exists():
         raise ValidationError("This creator has partnerships; remove those first.")
     influencer.delete()
 

@@ -179,7 +179,7 @@ class BulkRejected(ValidationError):
     def __init__(self, index: int | None, errors: dict[str, list[str]]) -> None:
         super().__init__()
         # Set after the base class so DRF sends exactly this shape (not a list of ErrorDetail).
-        self.detail = {"index": index, "errors": errors}  # type: ignore[assignment]
+        self.detail = {"index": index, "errors": errors}  # type: ignore[dict-item]
 
 
 def validate_items(access: Access, spec: ItemSpec, data: Any) -> list[dict[str, Any]]:
@@ -265,7 +265,7 @@ class BulkErrorSerializer(serializers.Serializer):
     index = serializers.IntegerField(
         allow_null=True, help_text="Position of the first bad item; null if the body is wrong."
     )
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Field name → messages.",
     )
@@ -449,7 +449,7 @@ class PostMetricsViewSet(BulkIngestViewSet):
 
     model = PostMetrics
     spec = POST_METRICS
-    ingest = staticmethod(post_metrics_ingest)  # type: ignore[assignment]
+    ingest = staticmethod(post_metrics_ingest)
     serializer_class = PostMetricsSerializer
     filterset_class = PostMetricsFilter
     ordering_fields = ["captured_at", "created_at"]
@@ -475,7 +475,7 @@ class CommentViewSet(BulkIngestViewSet):
 
     model = Comment
     spec = COMMENTS
-    ingest = staticmethod(comments_ingest)  # type: ignore[assignment]
+    ingest = staticmethod(comments_ingest)
     serializer_class = CommentSerializer
     filterset_class = CommentFilter
     search_fields = ["text"]
@@ -497,7 +497,7 @@ class FollowerSnapshotViewSet(BulkIngestViewSet):
 
     model = FollowerSnapshot
     spec = FOLLOWER_SNAPSHOTS
-    ingest = staticmethod(follower_snapshots_ingest)  # type: ignore[assignment]
+    ingest = staticmethod(follower_snapshots_ingest)
     serializer_class = FollowerSnapshotSerializer
     filterset_class = FollowerSnapshotFilter
     ordering_fields = ["date", "followers", "created_at"]

@@ -88,7 +88,10 @@ def _post_metrics_upsert_postgresql(keyed: dict[tuple, dict], source: str) -> in
         return 0
     meta = PostMetrics._meta
     quote = connection.ops.quote_name
-    column = {f: quote(meta.get_field(f).column) for f in ("post", "captured_at", *COUNTERS)}
+    column = {
+        f: quote(meta.get_field(f).column)  # type: ignore[union-attr,arg-type]
+        for f in ("post", "captured_at", *COUNTERS)
+    }
     counters = [column[name] for name in COUNTERS]
     values = list(keyed.values())
     arrays: list[list[Any]] = [[k[0] for k in keyed], [k[1] for k in keyed]]
@@ -97,12 +100,11 @@ def _post_metrics_upsert_postgresql(keyed: dict[tuple, dict], source: str) -> in
     sql = (
         f"INSERT INTO {quote(meta.db_table)} "
         f"({column['post']}, {column['captured_at']}, {', '.join(counters)}, "
-        f"{quote(meta.get_field('source').column)}, {quote(meta.get_field('created_at').column)}) "
+        f"{quote('source')}, {quote('created_at')}) "
         f"SELECT u.*, %s, %s FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS u "
         f"ON CONFLICT ({column['post']}, {column['captured_at']}) DO UPDATE SET "
         + ", ".join(f"{c} = EXCLUDED.{c}" for c in counters)
-        + f", {quote(meta.get_field('source').column)} = EXCLUDED."
-        f"{quote(meta.get_field('source').column)} RETURNING (xmax = 0)"
+        + f", {quote('source')} = EXCLUDED.{quote('source')} RETURNING (xmax = 0)"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [source, timezone.now(), *arrays])
@@ -180,7 +182,7 @@ def follower_snapshots_ingest(
 def _refresh_creator_followers(account_ids: set[int]) -> None:
     """Keep ``SocialAccount.followers`` at the latest snapshot's count."""
     for account in SocialAccount.objects.filter(pk__in=account_ids):
-        latest = account.snapshots.order_by("-date").values_list("followers", flat=True).first()  # type: ignore[attr-defined]
+        latest = account.snapshots.order_by("-date").values_list("followers", flat=True).first()
         if latest is not None and latest != account.followers:
             account.followers = latest
             account.save(update_fields=["followers"])

@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.db.models import Model
 
 from accounts.models import Organization, Role
 from tests import factories as f
@@ -54,7 +53,7 @@ class Resource:
     existing: str  # the world's attribute holding one record of this resource
     body: Callable[[SimpleNamespace], dict[str, Any]]
     change: dict[str, Any]
-    fresh: Callable[[SimpleNamespace], Model]  # a record nothing depends on, to delete
+    fresh: Callable[[SimpleNamespace], Any]  # a record nothing depends on, to delete
     write_role: str = Role.MANAGER
     delete_role: str = Role.MANAGER
     foreign_keys: dict[str, str] = field(default_factory=dict)  # body field → world attribute
@@ -160,7 +159,7 @@ RESOURCES = [
     ),
 ]
 
-ROLES_BELOW = {
+ROLES_BELOW: dict[str, list[str]] = {
     Role.MANAGER: [Role.VIEWER],
     Role.ADMIN: [Role.VIEWER, Role.MANAGER],
     Role.OWNER: [Role.VIEWER, Role.MANAGER, Role.ADMIN],

@@ -244,7 +244,7 @@ def _cmd_setup() -> None:
 
     org = Organization.objects.create(name="Bench", slug="bench")
     brand = Brand.objects.create(organization=org, name="Bench brand", website="https://b.example")
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     campaign = Campaign.objects.create(
         brand=brand, name="Bench", slug="bench", stage="BOFU", start_date=today,
         end_date=today + dt.timedelta(days=30),

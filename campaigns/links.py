@@ -169,12 +169,11 @@ def destination_for(link: LinkFields | Mapping[str, Any] | Any, click_id: str | 
 def _as_fields(link: LinkFields | Mapping[str, Any] | Any) -> LinkFields:
     if isinstance(link, LinkFields):
         return link
-    if isinstance(link, Mapping):
-        get = link.get
-    else:
 
-        def get(name: str, default: str = "") -> Any:
-            return getattr(link, name, default)
+    def get(name: str, default: str = "") -> Any:
+        if isinstance(link, Mapping):
+            return link.get(name, default)
+        return getattr(link, name, default)
 
     return LinkFields(
         destination_url=str(get("destination_url", "") or ""),

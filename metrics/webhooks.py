@@ -48,7 +48,8 @@ def shopify(request: HttpRequest, brand_key: str) -> HttpResponse:
     if brand is None:
         return _problem(404, "Unknown brand key.")
     body = request.body
-    if not signature_ok(body, brand.shopify_webhook_secret, request.headers.get("X-Shopify-Hmac-Sha256")):
+    signature = request.headers.get("X-Shopify-Hmac-Sha256")
+    if not signature_ok(body, brand.shopify_webhook_secret, signature):
         return _problem(401, "Missing or invalid X-Shopify-Hmac-Sha256.")
 
     topic = (request.headers.get("X-Shopify-Topic") or "").strip().lower()

@@ -179,7 +179,9 @@ class VisitItemSerializer(serializers.Serializer):
 
 
 class ConversionSerializer(serializers.ModelSerializer):
-    matched_click = serializers.SlugRelatedField(slug_field="click_id", read_only=True)
+    matched_click: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="click_id", read_only=True
+    )
     refunded = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     campaign = serializers.IntegerField(
         source="partnership.campaign_id", read_only=True, allow_null=True, default=None
@@ -285,7 +287,7 @@ class ConversionViewSet(_TrackingIngestViewSet):
 
     model = Conversion
     spec = CONVERSIONS
-    ingest = staticmethod(partial(conversions_ingest, source=Source.API))  # type: ignore[assignment]
+    ingest = staticmethod(partial(conversions_ingest, source=Source.API))
     serializer_class = ConversionSerializer
     filterset_class = ConversionFilter
     ordering_fields = ["occurred_at", "amount", "created_at"]
@@ -386,7 +388,7 @@ class VisitViewSet(_TrackingIngestViewSet):
 
     model = Visit
     spec = VISITS
-    ingest = staticmethod(partial(visits_ingest, source=Source.API))  # type: ignore[assignment]
+    ingest = staticmethod(partial(visits_ingest, source=Source.API))
     serializer_class = VisitSerializer
     filterset_class = VisitFilter
     ordering_fields = ["occurred_at", "created_at"]

@@ -1,0 +1,48 @@
+"""metrics/currency.py and `manage.py load_exchange_rates`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.management import call_command
+
+from metrics.currency import convert
+from metrics.models import ExchangeRate
+from tests import factories as f
+
+MONDAY = dt.date(2026, 3, 2)
+
+
+def test_it_converts_through_the_euro_rates_of_the_day(db) -> None:
+    f.ExchangeRateFactory(currency="USD", date=MONDAY, per_euro=Decimal("1.08"))
+    f.ExchangeRateFactory(currency="GBP", date=MONDAY, per_euro=Decimal("0.85"))
+    assert convert(Decimal("108.00"), "USD", "EUR", MONDAY) == Decimal("100.00")
+    assert convert(Decimal("100.00"), "EUR", "USD", MONDAY) == Decimal("108.00")
+    assert convert(Decimal("108.00"), "USD", "GBP", MONDAY) == Decimal("85.00")
+    assert convert(Decimal("5"), "usd", "USD", MONDAY) == Decimal("5")
+
+
+def test_a_weekend_uses_the_last_rate_but_not_a_stale_one(db) -> None:
+    f.ExchangeRateFactory(currency="USD", date=MONDAY, per_euro=Decimal("1.10"))
+    saturday = MONDAY + dt.timedelta(days=5)
+    assert convert(Decimal("110"), "USD", "EUR", saturday) == Decimal("100.00")
+    assert convert(Decimal("110"), "USD", "EUR", MONDAY + dt.timedelta(days=30)) is None
+    assert convert(Decimal("110"), "USD", "EUR", MONDAY - dt.timedelta(days=1)) is None
+
+
+def test_a_currency_without_a_rate_gives_none(db) -> None:
+    assert convert(Decimal("1"), "XYZ", "EUR", MONDAY) is None
+
+
+def test_the_command_loads_ecb_rates_and_keeps_edited_ones(db) -> None:
+    edited = f.ExchangeRateFactory(currency="USD", date=dt.date(2024, 1, 2),
+                                   per_euro=Decimal("9.000000"))
+    call_command("load_exchange_rates", "--since", "2024-01-01", verbosity=0)
+    assert ExchangeRate.objects.filter(currency="USD").count() > 200
+    assert ExchangeRate.objects.filter(currency="EUR").count() == 0
+    edited.refresh_from_db()
+    assert edited.per_euro == Decimal("9.000000")
+    call_command("load_exchange_rates", "--since", "2024-01-01", "--overwrite", verbosity=0)
+    edited.refresh_from_db()
+    assert Decimal("1") < edited.per_euro < Decimal("1.2")

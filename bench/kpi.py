@@ -266,7 +266,7 @@ def prepare(scale_factor: float) -> dict[str, Any]:
 
 def floor_queries(campaign_id: int) -> float:
     """The same aggregates as hand-written SQL, timed (no ORM, no document building)."""
-    from django.db import connection
+    from django.db import connection, transaction
 
     from metrics.kpis import COUNTERS
 
@@ -276,15 +276,16 @@ def floor_queries(campaign_id: int) -> float:
         for c in COUNTERS
     )
     quantities = [*COUNTERS, "imp_eff", "eng_r", "eng_f", "fol"]
-    delta = ", ".join(
-        [f"coalesce({q}, 0) - coalesce(lag({q}) OVER w, 0) AS v_{q}" for q in quantities]
-        + [f"({q} IS NOT NULL)::int - coalesce(lag(({q} IS NOT NULL)::int) OVER w, 0) AS n_{q}"
-           for q in quantities]
-        + ["fv - coalesce(lag(fv) OVER w, 0) AS fv"]
+    n_q = len(quantities)
+    current = ", ".join(quantities)
+    sums = ", ".join(
+        [f"sum(coalesce(cur[{i}], 0) - coalesce(prev[{i}], 0))" for i in range(1, n_q + 1)]
+        + [f"sum((cur[{i}] IS NOT NULL)::int - (prev[{i}] IS NOT NULL)::int)"
+           for i in range(1, n_q + 1)]
+        + ["sum(fv - coalesce(prev_fv, 0))"]
     )
-    sums = ", ".join([f"sum(v_{q}), sum(n_{q})" for q in quantities] + ["sum(fv)"])
     posts_sql = f"""
-    WITH posts AS (
+    WITH posts AS MATERIALIZED (
       SELECT p.id, p.partnership_id, p.platform,
              coalesce((SELECT fs.followers FROM metrics_followersnapshot fs
                         WHERE fs.social_account_id = p.social_account_id
@@ -293,23 +294,26 @@ def floor_queries(campaign_id: int) -> float:
         FROM campaigns_post p JOIN campaigns_partnership pa ON pa.id = p.partnership_id
         LEFT JOIN influencers_socialaccount sa ON sa.id = p.social_account_id
        WHERE pa.campaign_id = %(c)s),
-    n AS (SELECT pm.*, row_number() OVER (PARTITION BY pm.post_id ORDER BY pm.captured_at) rn
+    n AS (SELECT pm.*, posts.partnership_id, posts.platform, posts.followers,
+                 row_number() OVER (PARTITION BY pm.post_id ORDER BY pm.captured_at) rn
             FROM metrics_postmetrics pm JOIN posts ON posts.id = pm.post_id
            WHERE pm.captured_at <= now()),
-    f AS (SELECT post_id, captured_at, {carry} FROM n
+    f AS (SELECT post_id, captured_at, partnership_id, platform, followers, {carry} FROM n
           WINDOW w AS (PARTITION BY post_id ORDER BY captured_at)),
-    e AS (SELECT f.*, posts.partnership_id, posts.platform, posts.followers,
+    e AS (SELECT f.*,
                  CASE WHEN coalesce(likes, comments, shares, saves) IS NOT NULL
                       THEN coalesce(likes,0)+coalesce(comments,0)+coalesce(shares,0)
                            +coalesce(saves,0) END AS eng
-            FROM f JOIN posts ON posts.id = f.post_id),
+            FROM f),
     q AS (SELECT *, coalesce(impressions, views) AS imp_eff,
                  CASE WHEN reach IS NOT NULL THEN eng END AS eng_r,
                  CASE WHEN followers IS NOT NULL THEN eng END AS eng_f,
                  CASE WHEN eng IS NOT NULL THEN followers END AS fol,
                  (impressions IS NULL AND views IS NOT NULL)::int AS fv FROM e),
     d AS (SELECT partnership_id, platform, (captured_at AT TIME ZONE 'UTC')::date AS day,
-                 {delta} FROM q WINDOW w AS (PARTITION BY post_id ORDER BY captured_at))
+                 ARRAY[{current}]::bigint[] AS cur, fv,
+                 lag(ARRAY[{current}]::bigint[]) OVER w AS prev, lag(fv) OVER w AS prev_fv
+            FROM q WINDOW w AS (PARTITION BY post_id ORDER BY captured_at))
     SELECT day, partnership_id, platform, {sums} FROM d GROUP BY 1, 2, 3"""
     window = """
       c.partnership_id IN (SELECT id FROM campaigns_partnership WHERE campaign_id = %(c)s)
@@ -368,7 +372,8 @@ def floor_queries(campaign_id: int) -> float:
         "we": dt.datetime.combine(end + dt.timedelta(days=31), dt.time.min, tzinfo=dt.UTC),
     }
     started = time.monotonic()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         for statement in [posts_sql, *others]:
             cursor.execute(_escape(statement, ("c", "ws", "we")), params)
             cursor.fetchall()

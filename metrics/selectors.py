@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
@@ -229,22 +229,47 @@ def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]
             *(f"f.{c} AS q_{c}" for c in COUNTERS),
             "COALESCE(f.impressions, f.views) AS q_imp_eff",
             "CASE WHEN f.reach IS NOT NULL THEN f.eng END AS q_eng_reach",
-            "CASE WHEN posts.followers IS NOT NULL THEN f.eng END AS q_eng_followers",
-            "CASE WHEN f.eng IS NOT NULL THEN posts.followers END AS q_followers",
+            "CASE WHEN f.followers IS NOT NULL THEN f.eng END AS q_eng_followers",
+            "CASE WHEN f.eng IS NOT NULL THEN f.followers END AS q_followers",
             "CASE WHEN f.impressions IS NULL AND f.views IS NOT NULL THEN 1 ELSE 0 END"
             " AS q_from_views",
         ]
     )
-    delta_cols = []
-    for q in POST_QUANTITIES:
-        delta_cols.append(f"COALESCE(q_{q}, 0) - COALESCE(LAG(q_{q}) OVER w, 0) AS v_{q}")
-    for q in POST_QUANTITIES:
-        flag = f"CASE WHEN q_{q} IS NOT NULL THEN 1 ELSE 0 END"
-        delta_cols.append(f"{flag} - COALESCE(LAG({flag}) OVER w, 0) AS n_{q}")
-    delta_cols.append("q_from_views - COALESCE(LAG(q_from_views) OVER w, 0) AS from_views")
-    sums = ", ".join(f"SUM({name})" for name in POST_VECTOR)
+    if connection.vendor == "postgresql":
+        # One LAG of an array instead of one LAG per quantity: each LAG is a tuplestore fetch,
+        # and 27 of them per row dominated the query.
+        current = ", ".join(f"q_{q}" for q in POST_QUANTITIES)
+        deltas = f"""
+        SELECT partnership_id, platform, day, cur, from_views,
+               LAG(cur) OVER w AS prev, LAG(from_views) OVER w AS prev_from_views
+          FROM (SELECT post_id, captured_at, partnership_id, platform, {day_sql} AS day,
+                       ARRAY[{current}]::bigint[] AS cur, q_from_views AS from_views
+                  FROM derived) d
+        WINDOW w AS (PARTITION BY post_id ORDER BY captured_at)"""
+        sums = ", ".join(
+            [f"SUM(COALESCE(cur[{i}], 0) - COALESCE(prev[{i}], 0))"
+             for i in range(1, len(POST_QUANTITIES) + 1)]
+            + [f"SUM((cur[{i}] IS NOT NULL)::int - (prev[{i}] IS NOT NULL)::int)"
+               for i in range(1, len(POST_QUANTITIES) + 1)]
+            + ["SUM(from_views - COALESCE(prev_from_views, 0))"]
+        )
+    else:
+        delta_cols = []
+        for q in POST_QUANTITIES:
+            delta_cols.append(f"COALESCE(q_{q}, 0) - COALESCE(LAG(q_{q}) OVER w, 0) AS v_{q}")
+        for q in POST_QUANTITIES:
+            flag = f"CASE WHEN q_{q} IS NOT NULL THEN 1 ELSE 0 END"
+            delta_cols.append(f"{flag} - COALESCE(LAG({flag}) OVER w, 0) AS n_{q}")
+        delta_cols.append("q_from_views - COALESCE(LAG(q_from_views) OVER w, 0) AS from_views")
+        deltas = f"""
+        SELECT partnership_id, platform, {day_sql} AS day, {", ".join(delta_cols)}
+          FROM derived
+        WINDOW w AS (PARTITION BY post_id ORDER BY captured_at)"""
+        sums = ", ".join(f"SUM({name})" for name in POST_VECTOR)
+    # Computed once per post (its correlated follower lookup too), not once per snapshot.
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     sql = f"""
-    WITH posts AS (
+    WITH posts AS {materialized} (
         SELECT p.id, p.partnership_id, p.platform,
                CASE WHEN p.social_account_id IS NULL THEN NULL ELSE COALESCE(
                    (SELECT fs.followers FROM {_table(FollowerSnapshot)} fs
@@ -259,13 +284,14 @@ def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]
     ),
     numbered AS (
         SELECT pm.post_id, pm.captured_at, {", ".join(f"pm.{c}" for c in COUNTERS)},
+               posts.partnership_id, posts.platform, posts.followers,
                ROW_NUMBER() OVER (PARTITION BY pm.post_id ORDER BY pm.captured_at) AS rn
           FROM {_table(PostMetrics)} pm
           JOIN posts ON posts.id = pm.post_id
          WHERE pm.captured_at <= %s
     ),
     filled AS (
-        SELECT post_id, captured_at, {carry}
+        SELECT post_id, captured_at, partnership_id, platform, followers, {carry}
           FROM numbered
         WINDOW w AS (PARTITION BY post_id ORDER BY captured_at
                      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -278,13 +304,10 @@ def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]
           FROM filled f
     ),
     derived AS (
-        SELECT f.post_id, f.captured_at, posts.partnership_id, posts.platform, {derived}
-          FROM engaged f JOIN posts ON posts.id = f.post_id
+        SELECT f.post_id, f.captured_at, f.partnership_id, f.platform, {derived}
+          FROM engaged f
     ),
-    deltas AS (
-        SELECT partnership_id, platform, {day_sql} AS day, {", ".join(delta_cols)}
-          FROM derived
-        WINDOW w AS (PARTITION BY post_id ORDER BY captured_at)
+    deltas AS ({deltas}
     )
     SELECT day, partnership_id, platform, {sums}
       FROM deltas
@@ -296,7 +319,10 @@ def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]
         connection.ops.adapt_datetimefield_value(frame.as_of),
         *day_params,
     ]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room for the window sorts and the grouping in memory (this transaction only).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         return [(local_date(r[0]), *r[1:]) for r in cursor.fetchall()]
 

@@ -130,3 +130,13 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[Worker]:  # ty
         yield worker
     finally:
         worker.stop()
+
+
+@pytest.fixture
+def eager_even_in_real_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run tasks in-process even when REDIS_URL is set. With the CELERY settings namespace the
+    ``CELERY_TASK_ALWAYS_EAGER`` key wins over ``task_always_eager`` (which tests/conftest.py
+    sets), so without this a task would be sent to a broker no worker reads."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)

@@ -22,6 +22,9 @@ from metrics.models import KpiScope, KpiSnapshot
 from metrics.selectors import stored_kpis
 from tests import factories as f
 from tests.metrics import scenario
+from tests.worker import eager_even_in_real_mode
+
+__all__ = ["eager_even_in_real_mode"]
 
 
 class KpiHostViewSet(CampaignKpiActions, OrgScopedMixin, viewsets.GenericViewSet):
@@ -32,7 +35,8 @@ router = DefaultRouter()
 router.register("campaigns", KpiHostViewSet, basename="campaign")
 urlpatterns = [path("api/v1/", include((router.urls, "api"), namespace="api"))]
 
-pytestmark = pytest.mark.urls("tests.metrics.test_kpi_api")
+pytestmark = [pytest.mark.urls("tests.metrics.test_kpi_api"),
+              pytest.mark.usefixtures("eager_even_in_real_mode")]
 
 GROUP_FIELDS = {
     "awareness": {"impressions", "reach", "video_views"},

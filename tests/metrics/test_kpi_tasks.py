@@ -16,6 +16,11 @@ from metrics.models import Comment, EmvRate, KpiScope, KpiSnapshot
 from metrics.scheduling import pending_key, schedule_kpi_recompute
 from tests import factories as f
 from tests.metrics import scenario
+from tests.worker import eager_even_in_real_mode
+
+__all__ = ["eager_even_in_real_mode"]
+
+pytestmark = pytest.mark.usefixtures("eager_even_in_real_mode")
 
 
 def test_the_command_recomputes_one_campaign(team):

@@ -52,6 +52,7 @@ class CampaignKpiActions:
 
     @extend_schema(
         summary="The campaign's KPIs as last computed",
+        description=KPI_DOCUMENT_DESCRIPTION,
         parameters=[
             OpenApiParameter(
                 "by", OpenApiTypes.STR, enum=list(BY_SCOPES), required=False,
@@ -89,6 +90,8 @@ class CampaignKpiActions:
 
     @extend_schema(
         summary="Recompute the campaign's KPIs in the background",
+        description="Queues a recompute (managers and above); answers 202 at once. Read the "
+        "result with GET campaigns/{id}/kpis/ once its computed_at changes.",
         request=None,
         responses={202: RecomputeAcceptedSerializer},
     )

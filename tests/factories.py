@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.keys import display_prefix, generate_key, hash_key
@@ -47,6 +49,11 @@ from metrics.models import (
 PASSWORD = "correct-horse-battery-staple"
 
 
+@functools.lru_cache(maxsize=1)
+def _default_password_hash() -> str:
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -55,7 +62,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):  # noqa: N805
+        # Argon2 is slow on purpose (~0.1 s a hash, far more on a busy machine) and every
+        # fixture makes several users: the default password is hashed once per test run.
+        obj.password = make_password(extracted) if extracted else _default_password_hash()
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805

@@ -12,6 +12,15 @@ APPS = ("accounts", "influencers", "campaigns", "metrics")
 MODELS = [m for name in APPS for m in apps.get_app_config(name).get_models()]
 
 
+@pytest.fixture(autouse=True)
+def _eager_even_in_real_mode(monkeypatch) -> None:
+    """The recompute action runs its task in-process here in both modes (with the CELERY
+    settings namespace, the Django-style key wins over the ``task_always_eager`` conftest sets)."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
+
+
 def admin_url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 

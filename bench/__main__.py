@@ -47,7 +47,21 @@ def modules(only: list[str]) -> list[str]:
     return [n for n in names if not only or n in only]
 
 
+def previous_sections() -> dict[str, str]:
+    """``## name`` sections of the existing BENCHMARKS.md, kept when that module isn't rerun."""
+    if not OUTPUT.exists():
+        return {}
+    kept: dict[str, str] = {}
+    for chunk in OUTPUT.read_text().split("\n## ")[1:]:
+        name, _, body = chunk.partition("\n")
+        kept[name.strip()] = body.rstrip()
+    return kept
+
+
 def main(argv: list[str]) -> int:
+    """``python -m bench [module ...]``: all modules, or only the named ones (the other
+    modules' sections of BENCHMARKS.md are kept)."""
+    kept = previous_sections()
     sections = [
         "# Benchmarks",
         "",
@@ -56,7 +70,12 @@ def main(argv: list[str]) -> int:
         "Each section is one module of `bench/`.",
     ]
     failed = False
-    for name in modules(argv):
+    selected = modules(argv)
+    for name in modules([]):
+        if name not in selected:
+            if name in kept:
+                sections += ["", f"## {name}", kept[name]]
+            continue
         module = importlib.import_module(f"bench.{name}")
         run = getattr(module, "run", None)
         if not callable(run):
@@ -72,8 +91,9 @@ def main(argv: list[str]) -> int:
             continue
         elapsed = time.monotonic() - started
         doc = (module.__doc__ or "").strip()
+        stamp = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
         sections += ["", f"## {name}", "", doc, "", table(rows), "",
-                     f"_Run time {elapsed:,.0f} s._"]
+                     f"_Run {stamp}, {elapsed:,.0f} s._"]
         print(table(rows), flush=True)
     OUTPUT.write_text("\n".join(sections) + "\n")
     print(f"Wrote {OUTPUT}")

@@ -1,0 +1,67 @@
+"""One of every record, for an organization, with a marker in its visible text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model
+
+from accounts.models import Organization
+from metrics.models import EventKind, KpiScope, PlatformConnection
+from tests import factories as f
+
+
+@dataclass
+class World:
+    organization: Organization
+    marker: str
+    objects: dict[type[Model], Model] = field(default_factory=dict)
+
+    def __getitem__(self, model: type[Model]) -> Any:
+        return self.objects[model]
+
+
+def build_world(organization: Organization, marker: str) -> World:
+    low = marker.lower()
+    brand = f.BrandFactory(organization=organization, name=f"{marker} Brand")
+    brand_account = f.BrandAccountFactory(brand=brand, handle=f"{low}brand")
+    influencer = f.InfluencerFactory(organization=organization, name=f"{marker} Creator")
+    social = f.SocialAccountFactory(influencer=influencer, handle=f"{low}handle")
+    campaign = f.CampaignFactory(brand=brand, name=f"{marker} Campaign", slug=f"{low}-campaign")
+    target = f.KpiTargetFactory(campaign=campaign)
+    partnership = f.PartnershipFactory(campaign=campaign, influencer=influencer)
+    post = f.PostFactory(
+        partnership=partnership, social_account=social, caption=f"{marker} caption"
+    )
+    code = f.PromoCodeFactory(partnership=partnership, code=f"{marker}CODE")
+    link = f.TrackingLinkFactory(partnership=partnership, utm_content=low)
+    cost = f.CostFactory(campaign=campaign, note=f"{marker} cost")
+    comment = f.CommentFactory(post=post, text=f"{marker} comment")
+    metrics = f.PostMetricsFactory(post=post)
+    snapshot = f.FollowerSnapshotFactory(brand_account=brand_account)
+    click = f.ClickFactory(link=link)
+    visit = f.VisitFactory(brand=brand, visitor_id=f"{low}-visitor", external_id=f"{low}-visit")
+    conversion = f.ConversionFactory(
+        brand=brand, external_id=f"{marker}-order", kind=EventKind.SALE
+    )
+    refund = f.RefundFactory(conversion=conversion)
+    emv = f.EmvRateFactory(organization=organization)
+    key = f.ApiKeyFactory(organization=organization, name=f"{marker} key")
+    invitation = f.InvitationFactory(organization=organization, email=f"{low}@example.com")
+    audit = f.AuditEntryFactory(organization=organization, object_repr=f"{marker} audit")
+    delivery = f.WebhookDeliveryFactory(brand=brand)
+    kpis = f.KpiSnapshotFactory(campaign=campaign, scope=KpiScope.TOTAL)
+    connection = PlatformConnection.objects.create(
+        organization=organization, social_account=social, platform=social.platform,
+        external_account_id=f"{low}-ext",
+    )
+    membership = organization.memberships.first()
+    world = World(organization=organization, marker=marker)
+    for obj in (
+        brand, brand_account, influencer, social, campaign, target, partnership, post, code, link,
+        cost, comment, metrics, snapshot, click, visit, conversion, refund, emv, key, invitation,
+        audit, delivery, kpis, connection, membership,
+    ):
+        world.objects[type(obj)] = obj
+    return world

@@ -16,7 +16,9 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from accounts.admin import ScopedModelAdmin, ScopedTabularInline
+from accounts.admin import ScopedModelAdmin, ScopedTabularInline, admin_access
+from accounts.models import Organization
+from accounts.services import audit_record
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -68,6 +70,49 @@ class RecomputesKpisMixin:
         schedule_kpi_recompute(self.campaign_ids_of([form.instance]))
 
 
+class AuditsChangesMixin:
+    """Writes the audit entries the services write for the same changes (money, deletions)."""
+
+    audit_prefix: str = ""
+    audited_fields: tuple[str, ...] = ()
+    organization_attr: str = "campaign.brand.organization"
+
+    def organization_of(self, obj: Any) -> Organization:
+        value = obj
+        for part in self.organization_attr.split("."):
+            value = getattr(value, part)
+        return value
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        touched = [name for name in self.audited_fields if name in form.changed_data]
+        if touched:
+            organization = self.organization_of(obj)
+            audit_record(
+                access=admin_access(request, organization), organization=organization,
+                action=f"{self.audit_prefix}.{'changed' if change else 'created'}", obj=obj,
+                changes={name: [str(form.initial.get(name)) if change else None,
+                                str(form.cleaned_data.get(name))] for name in touched},
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        organization = self.organization_of(obj)
+        audit_record(
+            access=admin_access(request, organization), organization=organization,
+            action=f"{self.audit_prefix}.deleted", obj=obj, changes={"repr": str(obj)},
+        )
+        super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            organization = self.organization_of(obj)
+            audit_record(
+                access=admin_access(request, organization), organization=organization,
+                action=f"{self.audit_prefix}.deleted", obj=obj, changes={"repr": str(obj)},
+            )
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
 # --- Brands ---------------------------------------------------------------------------------
 class BrandAdminForm(forms.ModelForm):
     shopify_webhook_secret = forms.CharField(
@@ -104,7 +149,9 @@ class BrandAccountInline(ScopedTabularInline):
 
 
 @admin.register(Brand)
-class BrandAdmin(ScopedModelAdmin):
+class BrandAdmin(AuditsChangesMixin, ScopedModelAdmin):
+    audit_prefix = "brand"
+    organization_attr = "organization"
     form = BrandAdminForm
     list_display = ("name", "organization", "currency", "website", "secret_status", "created_at")
     list_filter = ("organization", "currency")
@@ -155,7 +202,9 @@ class CostInline(ScopedTabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+class CampaignAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
+    audit_prefix = "campaign"
+    organization_attr = "brand.organization"
     campaign_path = "pk"
     list_display = ("name", "brand", "stage", "status", "start_date", "end_date", "budget",
                     "currency")
@@ -225,7 +274,9 @@ class PostInline(ScopedTabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+class PartnershipAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
+    audit_prefix = "compensation"
+    audited_fields = ("fee", "product_value", "commission_rate")
     list_display = ("influencer", "campaign", "status", "fee", "product_value", "commission_rate",
                     "updated_at")
     list_filter = ("status", "campaign__brand__organization", "campaign")
@@ -282,7 +333,9 @@ class TrackingLinkAdmin(RecomputesKpisMixin, ScopedModelAdmin):
 
 
 @admin.register(Cost)
-class CostAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+class CostAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
+    audit_prefix = "cost"
+    audited_fields = ("amount", "category")
     list_display = ("campaign", "category", "amount", "incurred_on", "partnership", "note")
     list_filter = ("category", "campaign__brand__organization", "campaign")
     search_fields = ("note", "campaign__name")

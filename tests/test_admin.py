@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.models import ApiKey, AuditEntry, Membership, Role
-from campaigns.models import Brand, Campaign, PromoCode
+from campaigns.models import Brand, Campaign, Partnership, PromoCode
 from tests import factories as f
 
 APPS = ("accounts", "influencers", "campaigns", "metrics")
@@ -191,3 +191,18 @@ def test_the_recompute_action_stores_kpis(client_for, superuser, team):
     assert campaign.kpi_snapshots.filter(scope="total").exists()
     page = client_for(superuser).get(admin_url(Campaign, "change", campaign.pk)).content.decode()
     assert "Brand awareness" in page and "Not computed yet" not in page
+
+
+def test_compensation_changes_in_the_admin_are_audited(client_for, superuser, team):
+    partnership = f.PartnershipFactory(campaign__brand__organization=team.organization)
+    response = client_for(superuser).post(admin_url(Partnership, "change", partnership.pk), {
+        "campaign": partnership.campaign.pk, "influencer": partnership.influencer.pk,
+        "status": "live", "fee": "900.00", "product_value": "0.00", "commission_rate": "10.00",
+        "notes": "",
+        "promo_codes-TOTAL_FORMS": "0", "promo_codes-INITIAL_FORMS": "0",
+        "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
+        "posts-TOTAL_FORMS": "0", "posts-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="compensation.changed")
+    assert entry.changes == {"fee": ["500.00", "900.00"]} and entry.actor == superuser

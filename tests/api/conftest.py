@@ -14,6 +14,13 @@ from accounts.models import Organization, Role
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """The teams' eight users would cost eight Argon2 hashes per test; these tests are about
+    the API, not passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def build_world(organization: Organization) -> SimpleNamespace:
     brand = f.BrandFactory(organization=organization)
     influencer = f.InfluencerFactory(organization=organization)

@@ -29,7 +29,7 @@ def _api_routes() -> set[str]:
         for p in patterns:
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
+            elif isinstance(p, URLPattern) and p.name != "not-found":  # the JSON 404 catch-all
                 found.add(prefix + str(p.pattern))
 
     walk(get_resolver().url_patterns, "/")

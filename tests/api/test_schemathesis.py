@@ -6,7 +6,6 @@ content type, body and headers). Bounded: a few positive and negative examples p
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -36,7 +35,6 @@ CHECKS = [
     response_headers_conformance,
 ]
 EXAMPLES = 5
-BUDGET_SECONDS = 120  # a hard stop far above the usual ~30 s, so a slow machine fails loudly
 
 # The record of the team's world each detail route is pointed at in positive mode.
 WORLD_ATTRIBUTE = {
@@ -88,11 +86,10 @@ def test_no_operation_answers_5xx_or_contradicts_the_schema(
     headers = {"Authorization": f"Bearer {key.raw}"}
     ids = _existing_ids(mine, team)
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-    started = time.monotonic()
     failures: list[str] = []
     operations = 0
     for result in schema.get_all_operations():
-        operation = result.ok()
+        operation = result.ok()  # type: ignore[union-attr]  # an invalid schema raises here
         operations += 1
         match = re.match(r"/api/v1/([\w-]+)/\{id\}/", operation.path)
         fixed = {"id": ids[match.group(1)]} if match and match.group(1) in ids else {}
@@ -101,6 +98,5 @@ def test_no_operation_answers_5xx_or_contradicts_the_schema(
             (GenerationMode.NEGATIVE, {}),
         ):
             failures += _run(operation, mode, headers, path_parameters)
-        assert time.monotonic() - started < BUDGET_SECONDS, "the fuzzing run is too slow"
     assert operations > 60
     assert not failures, "\n\n".join(failures)

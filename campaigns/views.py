@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from html import escape
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -164,6 +166,25 @@ def _leaderboard(report: Any, sort: str, direction: str) -> list[dict[str, Any]]
     return reporting.sort_rows(rows, sort, descending)  # type: ignore[return-value]
 
 
+def _leaderboard_rows_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The leaderboard's table rows, built in Python: with 200 creators the template engine
+    spends most of the page's time on these few thousand cells. Every value is escaped."""
+    base = reverse("influencers:detail", args=[0]).removesuffix("0/")
+    out = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num" data-label="{escape(label)}">{escape(value)}</td>'
+            for label, value in row["cells"]
+        )
+        handle = f' <span class="muted small">{escape(row["handle"])}</span>' if row["handle"] else ""
+        out.append(
+            f'<tr><td data-label="Creator"><a href="{base}{row["partnership"].influencer_id}/">'
+            f'{escape(row["name"])}</a>{handle}</td>'
+            f'<td data-label="Status">{escape(row["status"])}</td>{cells}</tr>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 — built from escaped values only
+
+
 def _sort_links(sort: str, direction: str) -> list[dict[str, Any]]:
     links = []
     for key, (label, _, _) in reporting.LEADERBOARD_COLUMNS.items():
@@ -234,6 +255,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     direction = request.GET.get("dir", "")
     sentiment = (doc or {}).get("sentiment") or {}
     funnel = reporting.funnel(doc)
+    leaderboard = _leaderboard(report, sort, direction)
     total_comments = reporting.number(sentiment.get("total")) or 0
     context = {
         "campaign": report.campaign,
@@ -244,7 +266,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "has_days": bool(report.days),
         "funnel": funnel,
         "funnel_height": len(funnel) * 56,
-        "leaderboard": _leaderboard(report, sort, direction),
+        "leaderboard": leaderboard,
+        "leaderboard_html": _leaderboard_rows_html(leaderboard),
         "sort_links": _sort_links(sort, direction),
         "platforms": _platform_rows(report),
         "rates": reporting.rates_used(doc),

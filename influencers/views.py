@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from accounts.selectors import require_role
@@ -56,6 +57,7 @@ def influencer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "influencers/list.html", context)
 
 
+@require_GET
 @member_required
 def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)

@@ -77,7 +77,9 @@ def child(tmp: str, rows: int) -> dict[str, Any]:
 
     from metrics import imports
     from metrics.models import PostMetrics
-    from tests import factories as f
+    from tests import factories
+
+    f: Any = factories
 
     organization = f.OrganizationFactory(slug="bench", name="Bench")
     campaign = f.CampaignFactory(brand=f.BrandFactory(organization=organization))

@@ -94,7 +94,9 @@ def child() -> dict[str, Any]:
     from metrics import scheduling
     from metrics.engine import kpis_recompute
     from metrics.models import Click, Comment, KpiSnapshot, PostMetrics
-    from tests import factories as f
+    from tests import factories
+
+    f: Any = factories
 
     scheduling._enqueue = lambda ids: None  # type: ignore[assignment]  # computed once below
     organization = f.OrganizationFactory(slug="bench-report", name="Bench")

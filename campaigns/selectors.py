@@ -86,7 +86,9 @@ class WithoutRatesUsed(Func):
 
     output_field = JSONField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, *args: Any, **extra: Any
+    ) -> Any:
         return compiler.compile(self.source_expressions[0])
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:

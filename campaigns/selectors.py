@@ -86,7 +86,7 @@ class WithoutRatesUsed(Func):
 
     output_field = JSONField()
 
-    def as_sql(  # type: ignore[override]
+    def as_sql(
         self, compiler: Any, connection: Any, *args: Any, **extra: Any
     ) -> Any:
         return compiler.compile(self.source_expressions[0])

@@ -182,7 +182,7 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
             context["token"] = token
         else:
             path.unlink(missing_ok=True)
-            return render(request, "metrics/entry/import.html", context, status=400)
+    # A file with bad rows is an answered question (the report), not a failed request: 200.
     return render(request, "metrics/entry/import.html", context)
 
 
@@ -210,7 +210,7 @@ def import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
         return redirect("metrics_entry:import", kind=import_kind.key)
     except imports.ImportFailed as failed:
         context = {"kind": import_kind, "form": CsvUploadForm(), "report": failed.report}
-        return render(request, "metrics/entry/import.html", context, status=400)
+        return render(request, "metrics/entry/import.html", context)
     finally:
         pending.pop(token, None)
         request.session.modified = True

@@ -113,6 +113,7 @@ class PartnershipForm(forms.ModelForm):
         fields = ["influencer", "status", "fee", "product_value", "commission_rate", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = COMPENSATION_HELP
+        labels = {"influencer": "Creator"}
 
     def __init__(
         self, *args: Any, access: Access, campaign: Campaign, creating: bool = True, **kwargs: Any

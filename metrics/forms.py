@@ -37,6 +37,10 @@ def _posts(access: Access) -> Any:
     ).order_by("-published_at", "-pk")
 
 
+# The database's largest integer; anything above is a typo, not a count.
+MAX_COUNT = 2**63 - 1
+
+
 class PostMetricsForm(forms.Form):
     post = PostChoiceField(queryset=Post.objects.none())
     captured_at = forms.DateTimeField(
@@ -48,7 +52,8 @@ class PostMetricsForm(forms.Form):
         self.fields["post"].queryset = _posts(access)  # type: ignore[attr-defined]
         for name in COUNTERS:
             self.fields[name] = forms.IntegerField(
-                required=False, min_value=0, label=name.replace("_", " ").capitalize(),
+                required=False, min_value=0, max_value=MAX_COUNT,
+                label=name.replace("_", " ").capitalize(),
                 help_text="Leave empty if the platform does not report it.",
             )
 
@@ -67,7 +72,7 @@ class FollowerCountForm(forms.Form):
         queryset=SocialAccount.objects.none(), required=False, label="Creator account"
     )
     date = forms.DateField(widget=DATE)
-    followers = forms.IntegerField(min_value=0)
+    followers = forms.IntegerField(min_value=0, max_value=MAX_COUNT)
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,6 +34,7 @@ from metrics.services.ingestion import (
 )
 
 CHUNK = 2000
+MAX_COUNT = 2**63 - 1  # the database's largest integer
 MAX_REPORTED_ERRORS = 200
 PREVIEW_ROWS = 10
 
@@ -85,8 +86,10 @@ def _int(value: str, column: str, *, required: bool = False) -> int | None:
         if required:
             raise RowProblem(column, "is required")
         return None  # not reported stays NULL, never 0
-    if not text.isdigit():
+    if not text.isdigit() or not text.isascii():
         raise RowProblem(column, f"“{text[:40]}” is not a whole number ≥ 0")
+    if len(text) > 19 or int(text) > MAX_COUNT:
+        raise RowProblem(column, f"“{text[:40]}” is too large")
     return int(text)
 
 

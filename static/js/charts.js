@@ -39,7 +39,8 @@
           interaction: { mode: "index", intersect: false },
           scales: {
             x: { ticks: { maxTicksLimit: 6, autoSkip: true }, grid: { display: false } },
-            y: { beginAtZero: true, ticks: { maxTicksLimit: 5 } }
+            // Follower counts start far from zero: a zero baseline would flatten their growth.
+            y: { beginAtZero: key !== "followers", ticks: { maxTicksLimit: 5 } }
           }
         }
       });

@@ -155,3 +155,11 @@ def test_a_file_that_is_not_utf8_is_reported(org):
         imports.text_stream(io.BytesIO("post,external_id,text,posted_at\n1,a,caf\xe9,x\n".encode("latin-1"))),
     )
     assert not report.ok and "UTF-8" in report.errors[0].message
+
+
+def test_a_number_too_large_for_the_database_is_a_row_error(org, post):
+    report = imports.validate(
+        imports.KINDS["post-metrics"], org,
+        stream(f"post,captured_at,likes\n{post.pk},2026-03-03T12:00:00Z,99999999999999999999\n"),
+    )
+    assert report.errors[0].row == 2 and "too large" in report.errors[0].message

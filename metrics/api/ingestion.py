@@ -22,14 +22,14 @@ from django.db.models import Model
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from accounts.api import MAX_ID, IdFilter, OrgScopedMixin, service_errors
+from accounts.api import MAX_ID, IdFilter, OrgScopedMixin, UtcDateTimeFilter, service_errors
 from accounts.selectors import Access, require_role, required_role, visible
 from campaigns.models import BrandAccount, Post
+from config.parsers import StrictJSONParser
 from influencers.models import SocialAccount
 from metrics.models import COUNTERS, Comment, FollowerSnapshot, PostMetrics
 from metrics.services.ingestion import (
@@ -343,8 +343,8 @@ class PostMetricsFilter(django_filters.FilterSet):
     partnership = IdFilter(field_name="post__partnership")
     campaign = IdFilter(field_name="post__partnership__campaign")
     brand = IdFilter(field_name="post__partnership__campaign__brand")
-    captured_after = django_filters.IsoDateTimeFilter(field_name="captured_at", lookup_expr="gte")
-    captured_before = django_filters.IsoDateTimeFilter(field_name="captured_at", lookup_expr="lte")
+    captured_after = UtcDateTimeFilter(field_name="captured_at", lookup_expr="gte")
+    captured_before = UtcDateTimeFilter(field_name="captured_at", lookup_expr="lte")
 
     class Meta:
         model = PostMetrics
@@ -357,8 +357,8 @@ class CommentFilter(django_filters.FilterSet):
     campaign = IdFilter(field_name="post__partnership__campaign")
     brand = IdFilter(field_name="post__partnership__campaign__brand")
     sentiment = django_filters.CharFilter()
-    posted_after = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
-    posted_before = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lte")
+    posted_after = UtcDateTimeFilter(field_name="posted_at", lookup_expr="gte")
+    posted_before = UtcDateTimeFilter(field_name="posted_at", lookup_expr="lte")
 
     class Meta:
         model = Comment
@@ -389,7 +389,7 @@ class BulkIngestViewSet(
 
     spec: ClassVar[ItemSpec]
     ingest: ClassVar[Ingest]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def handle_exception(self, exc: Exception) -> Response:
         # A body that is not JSON is "not a list" too: the same 400 shape, index null.

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings

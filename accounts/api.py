@@ -8,6 +8,7 @@ write goes through a service. Services speak Django (``ValidationError``, ``Perm
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,6 +116,21 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", -MAX_ID)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """ISO 8601 admits UTC offsets up to ±23:59, PostgreSQL only up to ±15:59: compare in UTC
+    (an instant beyond the calendar either way is a 400)."""
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value is not None and timezone.is_aware(value):
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:
+                raise exceptions.ValidationError(
+                    {self.field_name: ["This instant is out of range."]}
+                ) from None
+        return super().filter(qs, value)
 
 
 class SafeSearchFilter(filters.SearchFilter):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
-from accounts.api import IdFilter, OrgModelSerializer, OrgViewSet, Services
+from accounts.api import IdFilter, OrgModelSerializer, OrgViewSet, Services, UtcDateTimeFilter
 from campaigns import services
 from campaigns.models import (
     Brand,
@@ -185,8 +185,8 @@ class PostFilter(django_filters.FilterSet):
     social_account = IdFilter(field_name="social_account")
     platform = django_filters.ChoiceFilter(choices=Platform.choices)
     post_type = django_filters.ChoiceFilter(choices=PostType.choices)
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(
+    published_after = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UtcDateTimeFilter(
         field_name="published_at", lookup_expr="lte"
     )
 

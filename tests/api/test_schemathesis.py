@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -78,8 +80,20 @@ def _run(operation: Any, mode: GenerationMode, headers: dict[str, str], path_par
     return failures
 
 
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI handler closes the database connection around each request (Django's test
+    client switches that off, schemathesis' WSGI transport does not): the test's transaction
+    must survive, on PostgreSQL as on SQLite."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def test_no_operation_answers_5xx_or_contradicts_the_schema(
-    team, mine, theirs, api_client_for, monkeypatch
+    team, mine, theirs, api_client_for, monkeypatch, keep_test_connection
 ) -> None:
     monkeypatch.setattr(ActorRateThrottle, "rate", "1000000/min", raising=False)
     key = f.ApiKeyFactory(organization=team.organization, role=Role.OWNER)

@@ -8,7 +8,6 @@ error (CSP violations included) on any page visited.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,11 @@ pytestmark = [
 ]
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-# between browser steps are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still plain synchronous code (only for these tests).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -43,13 +40,15 @@ def demo(transactional_db: None) -> dict[str, Any]:
     """A small demo-like organization: a BOFU campaign with creators, posts, metrics over two
     weeks, clicks, comments, a target, computed by the KPI engine."""
     from metrics.engine import kpis_recompute
-    from tests import factories as f
+    from tests import factories
+
+    f: Any = factories
 
     organization = f.OrganizationFactory(slug="demo-browser", name="Demo Browser")
     user = f.UserFactory(username="browser-manager")
     f.MembershipFactory(organization=organization, user=user, role="owner")
     brand = f.BrandFactory(organization=organization, name="Glow", website="https://glow.example")
-    today = dt.date.today()
+    today = dt.datetime.now(dt.UTC).date()
     campaign = f.CampaignFactory(
         brand=brand, name="Vitamin C launch", slug="vitamin-c",
         start_date=today - dt.timedelta(days=14), end_date=today + dt.timedelta(days=14),

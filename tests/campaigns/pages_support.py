@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 from metrics.models import KpiScope
-from tests import factories as f
+from tests import factories
+
+f: Any = factories
 
 HEADLINES = {
     "TOFU": ["awareness", "engagement", "ctr", "emv", "sentiment"],

@@ -231,11 +231,46 @@ def store_batch(entries: list[tuple[Any, Any]]) -> int:
         )
     )
     # A link deleted since the click has no row to point at (its clicks were deleted too).
-    clicks = [r.to_model(is_unique=u) for r, u in records if r.link_id in live]
+    records = _demote_seen_visitors([(r, u) for r, u in records if r.link_id in live])
+    clicks = [r.to_model(is_unique=u) for r, u in records]
     with transaction.atomic():
         Click.objects.bulk_create(clicks, ignore_conflicts=True, batch_size=500)
-        schedule_kpi_recompute({r.campaign_id for r, _ in records if r.link_id in live})
+        schedule_kpi_recompute({r.campaign_id for r, _ in records})
     return len(clicks)
+
+
+def _utc_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(dt.UTC).date()
+
+
+def _demote_seen_visitors(
+    records: list[tuple[ClickRecord, bool]],
+) -> list[tuple[ClickRecord, bool]]:
+    """A click Redis called unique is not, if the database already holds a unique click of that
+    visitor on that link that UTC day — written directly while Redis was down, or before Redis
+    restarted and forgot its keys. One query per batch."""
+    candidates = [r for r, unique in records if unique]
+    if not candidates:
+        return records
+    first = min(_utc_day(r.occurred_at) for r in candidates)
+    last = max(_utc_day(r.occurred_at) for r in candidates)
+    seen = {
+        (link_id, visitor, _utc_day(moment))
+        for link_id, visitor, moment, click_id in Click.objects.filter(
+            is_unique=True,
+            link_id__in={r.link_id for r in candidates},
+            visitor_hash__in={r.visitor_hash for r in candidates},
+            occurred_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=dt.UTC),
+            occurred_at__lt=dt.datetime.combine(last, dt.time.min, tzinfo=dt.UTC)
+            + dt.timedelta(days=1),
+        )
+        .exclude(click_id__in={r.click_id for r in candidates})
+        .values_list("link_id", "visitor_hash", "occurred_at", "click_id")
+    }
+    return [
+        (r, unique and (r.link_id, r.visitor_hash, _utc_day(r.occurred_at)) not in seen)
+        for r, unique in records
+    ]
 
 
 def drain(*, batch_size: int = BATCH_SIZE, max_batches: int = 100) -> int:

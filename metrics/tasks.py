@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
 
 from metrics.engine import kpis_recompute
 from metrics.scheduling import clear_pending, schedule_kpi_recompute
@@ -26,7 +28,14 @@ def recompute_campaign_kpis(campaign_id: int) -> None:
 
 @shared_task(name="metrics.tasks.recompute_active_campaigns")
 def recompute_active_campaigns() -> int:
-    """Nightly (beat): one task per active campaign, so a slow campaign delays no other."""
+    """Nightly (beat): one task per active campaign, so a slow campaign delays no other.
+
+    Claimed once per UTC day in the shared cache: should two beat processes run (a deploy
+    overlap, a misconfiguration), the second finds the night taken and does nothing."""
+    night = timezone.now().date().isoformat()
+    if not cache.add(f"kpi-nightly-recompute:{night}", 1, timeout=36 * 60 * 60):
+        logger.info("nightly recompute of %s already claimed; skipping", night)
+        return 0
     ids = active_campaign_ids()
     for campaign_id in ids:
         recompute_campaign_kpis.delay(campaign_id)

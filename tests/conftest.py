@@ -15,15 +15,16 @@ from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_unless_real(request: pytest.FixtureRequest, settings) -> None:
-    """Tests run Celery eagerly unless marked ``realmode`` (which use a real worker)."""
+def _eager_celery_unless_real(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """Tests run Celery eagerly unless marked ``realmode`` (which use a real worker).
+
+    With the ``CELERY`` settings namespace the ``CELERY_TASK_ALWAYS_EAGER`` key is the one
+    Celery reads, so that is the key to set."""
     from config.celery import app
 
     if request.node.get_closest_marker("realmode"):
         return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    request.addfinalizer(lambda: setattr(app.conf, "task_always_eager", previous))
+    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
 
 
 @pytest.fixture(autouse=True)

@@ -184,7 +184,7 @@ def test_comments_upsert_on_post_and_external_id_with_sentiment(
 
 @pytest.mark.parametrize(
     ("bad", "field"),
-    [({"text": ""}, "text"), ({"text": "a\x00b"}, "text"), ({"external_id": 5}, "external_id"),
+    [({"text": ""}, "text"), ({"text": " "}, "text"), ({"external_id": 5}, "external_id"),
      ({"external_id": "x" * 101}, "external_id"), ({"posted_at": "2026-03-03"}, "posted_at")],
 )
 def test_bad_comments_are_named(bad, field, team, mine, api_client_for) -> None:
@@ -193,6 +193,15 @@ def test_bad_comments_are_named(bad, field, team, mine, api_client_for) -> None:
     answer = api_client_for(team.organization).post(COMMENTS, [item])
     assert answer.status_code == 400
     assert field in answer.json()["errors"]
+
+
+def test_a_nul_character_is_refused_before_anything_is_stored(team, mine, api_client_for):
+    item = {"post": mine.post.pk, "external_id": "c1", "text": "a\x00b",
+            "posted_at": "2026-03-03T10:00:00Z"}
+    answer = api_client_for(team.organization).post(COMMENTS, [item])
+    assert answer.status_code == 400
+    assert answer.json()["index"] is None  # the JSON parser refuses it: PostgreSQL would
+    assert not Comment.objects.exists()
 
 
 def test_follower_snapshots_upsert_per_account_and_day(team, mine, api_client_for) -> None:

@@ -45,7 +45,10 @@ check: lint typecheck
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-secret-value \
 		DJANGO_ALLOWED_HOSTS=funnelboard.example $(PY) manage.py check --deploy --fail-level WARNING
 
+# Speed and memory targets (writes BENCHMARKS.md). Needs the local PostgreSQL and Redis;
+# installs Debian's wrk when it is missing.
 bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench
 
 clean:

@@ -60,7 +60,7 @@ def _server_url() -> str:
     )
 
 
-def _url_for(name: str) -> str:
+def url_for(name: str) -> str:
     parts = urlsplit(_server_url())
     if not parts.scheme.startswith("postgres"):
         raise RuntimeError("The redirect benchmark needs PostgreSQL (DATABASE_URL or "
@@ -78,9 +78,14 @@ _TOKEN_KEY = os.environ.get("FUNNELBOARD_TOKEN_KEY") or _fernet_key()
 
 
 def _env() -> dict[str, str]:
+    return worker_env(DB_NAME)
+
+
+def worker_env(db_name: str) -> dict[str, str]:
+    """Production-like settings on a benchmark database of its own (also used by bench.load)."""
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=_url_for(DB_NAME),
+        DATABASE_URL=url_for(db_name),
         REDIS_URL=REDIS_URL,
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="false",
@@ -108,7 +113,7 @@ def _prepare() -> str:
     import psycopg
     import redis
 
-    with psycopg.connect(_url_for("postgres"), autocommit=True) as conn:
+    with psycopg.connect(url_for("postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -136,11 +141,14 @@ def _wait_up(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def _wrk_args(url: str, script: Path, seconds: int = DURATION_S) -> list[str]:
+    return ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(script),
+            "-H", f"User-Agent: {BROWSER}", url]
+
+
 def _wrk(url: str, script: Path) -> dict[str, float]:
     out = subprocess.run(  # noqa: S603
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "--latency", "-s", str(script),
-         "-H", f"User-Agent: {BROWSER}", url],
-        capture_output=True, text=True, check=True,
+        _wrk_args(url, script), capture_output=True, text=True, check=True,
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("FB "))
     values = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}

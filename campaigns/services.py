@@ -24,6 +24,7 @@ from accounts.writes import (
     require_role_for_fields,
     require_write,
 )
+from campaigns.links import destination_error
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -35,6 +36,7 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
+from campaigns.redirect import forget_link
 from metrics.scheduling import schedule_kpi_recompute
 
 COMPENSATION_FIELDS = ("fee", "product_value", "commission_rate")
@@ -312,8 +314,15 @@ def promo_code_delete(*, access: Access, code: PromoCode) -> None:
 
 # --- Tracking links -------------------------------------------------------------------------
 def _ensure_web_destination(url: str) -> None:
-    if not url.lower().startswith(("http://", "https://")):
-        raise ValidationError({"destination_url": "The destination must be an http(s) URL."})
+    problem = destination_error(url)
+    if problem:
+        raise ValidationError({"destination_url": problem})
+
+
+def _forget_on_commit(link: TrackingLink) -> None:
+    """The redirect caches links; an edited or disabled one must stop being served at once."""
+    slug = link.slug
+    transaction.on_commit(lambda: forget_link(slug))
 
 
 @transaction.atomic
@@ -333,6 +342,7 @@ def link_update(*, access: Access, link: TrackingLink, **changes: Any) -> Tracki
     if "destination_url" in changes:
         _ensure_web_destination(changes["destination_url"])
     apply_changes(link, changes)
+    _forget_on_commit(link)
     return link
 
 
@@ -340,6 +350,7 @@ def link_update(*, access: Access, link: TrackingLink, **changes: Any) -> Tracki
 def link_delete(*, access: Access, link: TrackingLink) -> None:
     """Disable rather than delete a link that has clicks, so their history stays countable."""
     require_write(access, TrackingLink, "delete")
+    _forget_on_commit(link)
     if link.clicks.exists():
         link.is_active = False
         link.save(update_fields=["is_active"])

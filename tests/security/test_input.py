@@ -226,3 +226,25 @@ def test_far_away_dates_are_refused_or_stored_faithfully(team, world, api_client
     if response.status_code != 400:
         stored = PostMetrics.objects.get(post=world[Post], captured_at__year=9999)
         assert stored.captured_at == dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def test_an_edited_link_redirects_to_its_new_destination_at_once(
+    team, world, api_client_for, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    link = world[TrackingLink]
+    browser = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
+    first = Client().get(f"/r/{link.slug}", HTTP_USER_AGENT=browser)
+    assert first["Location"].startswith("https://brand.example/shop")
+    client = api_client_for(team.organization, Role.MANAGER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.patch(f"/api/v1/links/{link.pk}/",
+                                {"destination_url": "https://brand.example/new"}, format="json")
+    assert response.status_code == 200
+    assert Client().get(f"/r/{link.slug}", HTTP_USER_AGENT=browser)["Location"].startswith(
+        "https://brand.example/new"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.delete(f"/api/v1/links/{link.pk}/")
+    assert Client().get(f"/r/{link.slug}", HTTP_USER_AGENT=browser).status_code == 404

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from accounts.api import MAX_ID, IdFilter, service_errors
+from accounts.api import MAX_ID, IdFilter, UtcDateTimeFilter, service_errors
 from accounts.selectors import Access, get_object_for, require_role, required_role
 from campaigns.links import destination_error
 from campaigns.models import Brand, Partnership
@@ -228,8 +228,8 @@ class ConversionFilter(django_filters.FilterSet):
     campaign = IdFilter(field_name="partnership__campaign")
     attribution = django_filters.CharFilter()
     kind = django_filters.CharFilter()
-    occurred_after = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = django_filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
+    occurred_after = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = UtcDateTimeFilter(field_name="occurred_at", lookup_expr="lte")
 
     class Meta:
         model = Conversion
@@ -305,6 +305,8 @@ class ConversionViewSet(_TrackingIngestViewSet):
                     output_field=DecimalField(max_digits=14, decimal_places=2),
                 )
             )
+            # GROUP BY drops Meta.ordering; pages must stay stable.
+            .order_by("-occurred_at", "-pk")
         )
 
     @extend_schema(

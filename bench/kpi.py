@@ -373,7 +373,7 @@ def floor_queries(campaign_id: int) -> float:
         start, end = cursor.fetchone()
     import datetime as dt
 
-    params = {
+    params: dict[str, Any] = {
         "c": campaign_id,
         "ws": dt.datetime.combine(start, dt.time.min, tzinfo=dt.UTC),
         "we": dt.datetime.combine(end + dt.timedelta(days=31), dt.time.min, tzinfo=dt.UTC),

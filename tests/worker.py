@@ -15,14 +15,16 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def real_mode_available() -> bool:
@@ -106,7 +108,8 @@ def start_worker(database_name: str, *, concurrency: int = 1, pool: str = "prefo
     raise RuntimeError(f"The Celery worker was not ready in {ready_timeout}s:\n{worker.log()}")
 
 
-def wait_for(predicate, timeout: float = 60, interval: float = 0.2):  # type: ignore[no-untyped-def]
+def wait_for(predicate: Callable[[], T | None], timeout: float = 60, interval: float = 0.2
+             ) -> T:
     """Poll ``predicate()`` until it returns something truthy; that value, else TimeoutError."""
     deadline = time.monotonic() + timeout
     while True:
@@ -119,7 +122,7 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2):  # type: ig
 
 
 @pytest.fixture(scope="module")
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[Worker]:  # type: ignore[no-untyped-def]
+def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[Worker]:
     """A real worker on the test database for the whole module (real mode only)."""
     if not real_mode_available():
         pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL")

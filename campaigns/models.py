@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -16,7 +16,11 @@ from accounts.models import Organization, Role
 from influencers.models import Influencer, Platform, SocialAccount
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")
-MONEY = {"max_digits": 14, "decimal_places": 2}
+def money_field(**options: Any) -> models.DecimalField:
+    """Money: a Decimal with cents, never negative."""
+    return models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(0)], **options
+    )
 
 
 def new_brand_key() -> str:
@@ -93,7 +97,7 @@ class Campaign(models.Model):
     objective = models.TextField(blank=True)
     start_date = models.DateField()
     end_date = models.DateField()
-    budget = models.DecimalField(**MONEY, default=Decimal("0"), validators=[MinValueValidator(0)])
+    budget = money_field(default=Decimal("0"))
     currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
     status = models.CharField(
         max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
@@ -185,10 +189,8 @@ class Partnership(models.Model):
     status = models.CharField(
         max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.PROSPECT
     )
-    fee = models.DecimalField(**MONEY, default=Decimal("0"), validators=[MinValueValidator(0)])
-    product_value = models.DecimalField(
-        **MONEY, default=Decimal("0"), validators=[MinValueValidator(0)]
-    )
+    fee = money_field(default=Decimal("0"))
+    product_value = money_field(default=Decimal("0"))
     commission_rate = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -329,7 +331,7 @@ class Cost(models.Model):
         Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="costs"
     )
     category = models.CharField(max_length=20, choices=CostCategory.choices)
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    amount = money_field()
     incurred_on = models.DateField()
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

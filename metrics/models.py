@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.models import Organization, Role
 from campaigns.models import (
-    MONEY,
     Brand,
     BrandAccount,
     Campaign,
@@ -21,6 +20,7 @@ from campaigns.models import (
     Post,
     TrackingLink,
     currency_code,
+    money_field,
 )
 from influencers.models import Platform, SocialAccount
 
@@ -243,7 +243,7 @@ class Conversion(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="conversions")
     external_id = models.CharField(max_length=100)
     kind = models.CharField(max_length=12, choices=EventKind.choices, default=EventKind.SALE)
-    amount = models.DecimalField(**MONEY, default=Decimal("0"), validators=[MinValueValidator(0)])
+    amount = money_field(default=Decimal("0"))
     currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
     occurred_at = models.DateTimeField()
     promo_code = models.CharField(max_length=64, blank=True)
@@ -286,7 +286,7 @@ class Refund(models.Model):
 
     conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="refunds")
     external_id = models.CharField(max_length=100)
-    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
+    amount = money_field()
     occurred_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -54,7 +54,7 @@ def _default_password_hash() -> str:
     return make_password(PASSWORD)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -74,7 +74,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-class OrganizationFactory(factory.django.DjangoModelFactory):
+class OrganizationFactory(factory.django.DjangoModelFactory[Organization]):
     class Meta:
         model = Organization
         django_get_or_create = ("slug",)
@@ -83,7 +83,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"org-{n}")
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -92,7 +92,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.OWNER
 
 
-class ApiKeyFactory(factory.django.DjangoModelFactory):
+class ApiKeyFactory(factory.django.DjangoModelFactory[ApiKey]):
     """``ApiKeyFactory(...).raw`` is the secret to send (not stored in the database)."""
 
     class Meta:
@@ -113,7 +113,7 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
         return obj
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     class Meta:
         model = Invitation
 
@@ -124,7 +124,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=7))
 
 
-class AuditEntryFactory(factory.django.DjangoModelFactory):
+class AuditEntryFactory(factory.django.DjangoModelFactory[AuditEntry]):
     class Meta:
         model = AuditEntry
 
@@ -133,7 +133,7 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     object_type = "Membership"
 
 
-class InfluencerFactory(factory.django.DjangoModelFactory):
+class InfluencerFactory(factory.django.DjangoModelFactory[Influencer]):
     class Meta:
         model = Influencer
 
@@ -143,7 +143,7 @@ class InfluencerFactory(factory.django.DjangoModelFactory):
     country = "US"
 
 
-class SocialAccountFactory(factory.django.DjangoModelFactory):
+class SocialAccountFactory(factory.django.DjangoModelFactory[SocialAccount]):
     class Meta:
         model = SocialAccount
 
@@ -153,7 +153,7 @@ class SocialAccountFactory(factory.django.DjangoModelFactory):
     followers = 10_000
 
 
-class BrandFactory(factory.django.DjangoModelFactory):
+class BrandFactory(factory.django.DjangoModelFactory[Brand]):
     class Meta:
         model = Brand
 
@@ -164,7 +164,7 @@ class BrandFactory(factory.django.DjangoModelFactory):
     shopify_webhook_secret = "shpss_test_secret"
 
 
-class BrandAccountFactory(factory.django.DjangoModelFactory):
+class BrandAccountFactory(factory.django.DjangoModelFactory[BrandAccount]):
     class Meta:
         model = BrandAccount
 
@@ -173,7 +173,7 @@ class BrandAccountFactory(factory.django.DjangoModelFactory):
     handle = factory.Sequence(lambda n: f"brand{n}")
 
 
-class CampaignFactory(factory.django.DjangoModelFactory):
+class CampaignFactory(factory.django.DjangoModelFactory[Campaign]):
     class Meta:
         model = Campaign
 
@@ -188,7 +188,7 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     status = CampaignStatus.ACTIVE
 
 
-class KpiTargetFactory(factory.django.DjangoModelFactory):
+class KpiTargetFactory(factory.django.DjangoModelFactory[KpiTarget]):
     class Meta:
         model = KpiTarget
 
@@ -197,7 +197,7 @@ class KpiTargetFactory(factory.django.DjangoModelFactory):
     value = Decimal("100000")
 
 
-class PartnershipFactory(factory.django.DjangoModelFactory):
+class PartnershipFactory(factory.django.DjangoModelFactory[Partnership]):
     class Meta:
         model = Partnership
 
@@ -211,7 +211,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     commission_rate = Decimal("10.00")
 
 
-class PostFactory(factory.django.DjangoModelFactory):
+class PostFactory(factory.django.DjangoModelFactory[Post]):
     class Meta:
         model = Post
 
@@ -226,7 +226,7 @@ class PostFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC))
 
 
-class PostMetricsFactory(factory.django.DjangoModelFactory):
+class PostMetricsFactory(factory.django.DjangoModelFactory[PostMetrics]):
     class Meta:
         model = PostMetrics
 
@@ -241,7 +241,7 @@ class PostMetricsFactory(factory.django.DjangoModelFactory):
     saves = 3
 
 
-class PromoCodeFactory(factory.django.DjangoModelFactory):
+class PromoCodeFactory(factory.django.DjangoModelFactory[PromoCode]):
     class Meta:
         model = PromoCode
 
@@ -249,7 +249,7 @@ class PromoCodeFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"CODE{n}")
 
 
-class TrackingLinkFactory(factory.django.DjangoModelFactory):
+class TrackingLinkFactory(factory.django.DjangoModelFactory[TrackingLink]):
     class Meta:
         model = TrackingLink
 
@@ -262,7 +262,7 @@ class TrackingLinkFactory(factory.django.DjangoModelFactory):
     utm_content = factory.Sequence(lambda n: f"creator{n}")
 
 
-class CostFactory(factory.django.DjangoModelFactory):
+class CostFactory(factory.django.DjangoModelFactory[Cost]):
     class Meta:
         model = Cost
 
@@ -272,7 +272,7 @@ class CostFactory(factory.django.DjangoModelFactory):
     incurred_on = dt.date(2026, 3, 5)
 
 
-class CommentFactory(factory.django.DjangoModelFactory):
+class CommentFactory(factory.django.DjangoModelFactory[Comment]):
     class Meta:
         model = Comment
 
@@ -282,7 +282,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     posted_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC))
 
 
-class FollowerSnapshotFactory(factory.django.DjangoModelFactory):
+class FollowerSnapshotFactory(factory.django.DjangoModelFactory[FollowerSnapshot]):
     class Meta:
         model = FollowerSnapshot
 
@@ -292,7 +292,7 @@ class FollowerSnapshotFactory(factory.django.DjangoModelFactory):
     followers = 5000
 
 
-class ClickFactory(factory.django.DjangoModelFactory):
+class ClickFactory(factory.django.DjangoModelFactory[Click]):
     class Meta:
         model = Click
 
@@ -303,7 +303,7 @@ class ClickFactory(factory.django.DjangoModelFactory):
     is_unique = True
 
 
-class VisitFactory(factory.django.DjangoModelFactory):
+class VisitFactory(factory.django.DjangoModelFactory[Visit]):
     class Meta:
         model = Visit
 
@@ -312,7 +312,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
     visitor_id = factory.Sequence(lambda n: f"visitor-{n}")
 
 
-class ConversionFactory(factory.django.DjangoModelFactory):
+class ConversionFactory(factory.django.DjangoModelFactory[Conversion]):
     class Meta:
         model = Conversion
 
@@ -324,7 +324,7 @@ class ConversionFactory(factory.django.DjangoModelFactory):
     occurred_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC))
 
 
-class RefundFactory(factory.django.DjangoModelFactory):
+class RefundFactory(factory.django.DjangoModelFactory[Refund]):
     class Meta:
         model = Refund
 
@@ -334,7 +334,7 @@ class RefundFactory(factory.django.DjangoModelFactory):
     occurred_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 6, 10, tzinfo=dt.UTC))
 
 
-class ExchangeRateFactory(factory.django.DjangoModelFactory):
+class ExchangeRateFactory(factory.django.DjangoModelFactory[ExchangeRate]):
     class Meta:
         model = ExchangeRate
         django_get_or_create = ("currency", "date")
@@ -344,7 +344,7 @@ class ExchangeRateFactory(factory.django.DjangoModelFactory):
     per_euro = Decimal("1.080000")
 
 
-class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory[WebhookDelivery]):
     class Meta:
         model = WebhookDelivery
 
@@ -353,7 +353,7 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     topic = "orders/create"
 
 
-class EmvRateFactory(factory.django.DjangoModelFactory):
+class EmvRateFactory(factory.django.DjangoModelFactory[EmvRate]):
     class Meta:
         model = EmvRate
         django_get_or_create = ("organization", "platform", "metric")
@@ -364,7 +364,7 @@ class EmvRateFactory(factory.django.DjangoModelFactory):
     value = Decimal("0.3000")
 
 
-class KpiSnapshotFactory(factory.django.DjangoModelFactory):
+class KpiSnapshotFactory(factory.django.DjangoModelFactory[KpiSnapshot]):
     class Meta:
         model = KpiSnapshot
 

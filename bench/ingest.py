@@ -13,7 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench._support import recreate_database, url_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("FUNNELBOARD_BENCH_INGEST_DB", "fb_bench_ingest")
@@ -24,34 +25,15 @@ ROUNDS = 3
 TARGET_S = 1.0
 
 
-def _server_url() -> str:
-    return os.environ.get("FUNNELBOARD_BENCH_DATABASE_URL") or os.environ.get(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-    )
 
-
-def _url_for(name: str) -> str:
-    parts = urlsplit(_server_url())
-    if not parts.scheme.startswith("postgres"):
-        raise RuntimeError("The ingestion benchmark needs PostgreSQL (set DATABASE_URL or "
-                           "FUNNELBOARD_BENCH_DATABASE_URL to a postgres:// URL).")
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(_url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def run() -> list[dict[str, Any]]:
     import base64
     import secrets
 
-    _recreate_database()
-    env = {**os.environ, "DATABASE_URL": _url_for(DB_NAME), "REDIS_URL": REDIS_URL,
+    recreate_database(DB_NAME)
+    env = {**os.environ, "DATABASE_URL": url_for(DB_NAME), "REDIS_URL": REDIS_URL,
            "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "false",
            "DJANGO_SECRET_KEY": "bench-only-" + secrets.token_urlsafe(40),
            "FUNNELBOARD_TOKEN_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),

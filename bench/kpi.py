@@ -23,7 +23,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench._support import recreate_database, url_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("FUNNELBOARD_BENCH_KPI_DB", "fb_bench_kpi")
@@ -34,31 +35,12 @@ def scale() -> float:
     return float(os.environ.get("FUNNELBOARD_BENCH_SCALE", "1.0"))
 
 
-def _server_url() -> str:
-    return os.environ.get("FUNNELBOARD_BENCH_DATABASE_URL") or os.environ.get(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-    )
 
-
-def _url_for(name: str) -> str:
-    parts = urlsplit(_server_url())
-    if not parts.scheme.startswith("postgres"):
-        raise RuntimeError("The KPI benchmark needs PostgreSQL (set DATABASE_URL or "
-                           "FUNNELBOARD_BENCH_DATABASE_URL to a postgres:// URL).")
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(_url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
 
 
 def _child(command: str, *args: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DATABASE_URL=_url_for(DB_NAME), DJANGO_SETTINGS_MODULE="config.settings",
+    env.update(DATABASE_URL=url_for(DB_NAME), DJANGO_SETTINGS_MODULE="config.settings",
                FUNNELBOARD_LOG_LEVEL="WARNING")
     result = subprocess.run(  # noqa: S603 — fixed arguments
         [sys.executable, "-m", "bench.kpi", command, *args], cwd=ROOT, env=env,
@@ -70,7 +52,7 @@ def _child(command: str, *args: str) -> dict[str, Any]:
 
 
 def run() -> list[dict[str, Any]]:
-    _recreate_database()
+    recreate_database(DB_NAME)
     prepared = _child("prepare", str(scale()))
     measured = _child("measure", str(prepared["campaign"]))
     rss = _child("recompute", str(prepared["campaign"]))

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.redirect import LUA, _free_port, _stop, _wait_up, _wrk_args, url_for, worker_env
+from bench._support import recreate_database
+from bench.redirect import LUA, _free_port, _stop, _wait_up, _wrk_args, worker_env
 
 DB_NAME = os.environ.get("FUNNELBOARD_BENCH_LOAD_DB", "fb_bench_load")
 SECONDS = int(os.environ.get("FUNNELBOARD_BENCH_LOAD_SECONDS", "60"))
@@ -40,12 +41,9 @@ def _child(*args: str) -> str:
 
 
 def _prepare() -> dict[str, Any]:
-    import psycopg
     import redis
 
-    with psycopg.connect(url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    recreate_database(DB_NAME)
     redis.Redis.from_url(_env()["REDIS_URL"]).flushdb()
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=_env(),

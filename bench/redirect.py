@@ -19,7 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench._support import recreate_database, url_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("FUNNELBOARD_BENCH_REDIRECT_DB", "fb_bench_redirect")
@@ -54,18 +55,6 @@ end
 """
 
 
-def _server_url() -> str:
-    return os.environ.get("FUNNELBOARD_BENCH_DATABASE_URL") or os.environ.get(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-    )
-
-
-def url_for(name: str) -> str:
-    parts = urlsplit(_server_url())
-    if not parts.scheme.startswith("postgres"):
-        raise RuntimeError("The redirect benchmark needs PostgreSQL (DATABASE_URL or "
-                           "FUNNELBOARD_BENCH_DATABASE_URL as a postgres:// URL).")
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def _fernet_key() -> str:
@@ -110,12 +99,9 @@ def _child(*args: str) -> str:
 
 
 def _prepare() -> str:
-    import psycopg
     import redis
 
-    with psycopg.connect(url_for("postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    recreate_database(DB_NAME)
     redis.Redis.from_url(REDIS_URL).flushdb()
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=_env(),

@@ -17,13 +17,18 @@ import secrets
 import threading
 import time
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signals
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest, get_script_name
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
+from django.middleware.security import SecurityMiddleware
 from django.shortcuts import render
+from django.urls import set_script_prefix
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -207,15 +212,19 @@ def _redirect(location: str) -> HttpResponse:
     return response
 
 
+def _not_found(request: HttpRequest) -> HttpResponse:
+    response = render(request, "campaigns/link_not_found.html", status=404)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @csrf_exempt
 def follow_link(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     link = cached_link(slug)
     if link is None:
-        response = render(request, "campaigns/link_not_found.html", status=404)
-        response["Cache-Control"] = "no-store"
-        return response
+        return _not_found(request)
 
     destination: str = link["destination"]
     prefetch_headers = {
@@ -247,3 +256,37 @@ def follow_link(request: HttpRequest, slug: str) -> HttpResponse:
     if agent.is_bot:
         return _redirect(destination)
     return _redirect(merge_query(destination, {CLICK_PARAM: click_id}))
+
+
+# --- The lean WSGI path --------------------------------------------------------------------------
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+PREFIX = "/r/"
+
+
+def _serve(request: HttpRequest) -> HttpResponse:
+    request.get_host()  # a bad Host header is a 400 here as on every other path
+    slug = request.path_info[len(PREFIX):]
+    if not SLUG.fullmatch(slug):
+        return _not_found(request)
+    return follow_link(request, slug)
+
+
+# Only the security middleware (HTTPS redirect, HSTS, nosniff) wraps the hot path: the redirect
+# uses no session, user, CSRF token, message, CSP-governed page or htmx.
+_serve_secure = convert_exception_to_response(SecurityMiddleware(_serve))
+
+
+def wsgi_redirect(environ: dict[str, Any], start_response: Any) -> Any:
+    """Serve ``/r/<slug>`` without Django's full middleware stack (see config/wsgi.py),
+    otherwise exactly as ``WSGIHandler`` does: signals (database connections), errors, headers."""
+    set_script_prefix(get_script_name(environ))
+    signals.request_started.send(sender=WSGIHandler, environ=environ)
+    request = WSGIRequest(environ)
+    response = cast(HttpResponseBase, _serve_secure(request))  # synchronous: no awaitable
+    response._handler_class = WSGIHandler  # type: ignore[attr-defined]
+    headers = [
+        *response.items(),
+        *(("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()),
+    ]
+    start_response(f"{response.status_code} {response.reason_phrase}", headers)
+    return response

@@ -1,6 +1,22 @@
+"""WSGI entry point.
+
+``/r/<slug>`` — the click redirect, the one path that takes a creator's whole audience — is
+handed to ``campaigns.redirect.wsgi_redirect``, which skips the middleware it has no use for
+(sessions, auth, CSRF, messages, CSP, htmx, lockout). Everything else is plain Django.
+"""
+
 import os
+from typing import Any
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from campaigns.redirect import PREFIX, wsgi_redirect  # noqa: E402  (needs the apps loaded)
+
+
+def application(environ: dict[str, Any], start_response: Any) -> Any:
+    if environ.get("PATH_INFO", "").startswith(PREFIX):
+        return wsgi_redirect(environ, start_response)
+    return django_application(environ, start_response)

@@ -43,6 +43,7 @@ typecheck: install
 
 check: lint typecheck
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-secret-value \
+		FUNNELBOARD_TOKEN_KEY=$$($(PY) -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 		DJANGO_ALLOWED_HOSTS=funnelboard.example $(PY) manage.py check --deploy --fail-level WARNING
 
 # Speed and memory targets (writes BENCHMARKS.md). Needs the local PostgreSQL and Redis;

@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.selectors import require_role
 from campaigns import reporting
 from campaigns.forms import apply_errors
-from campaigns.views import _access, member_required
+from campaigns.views.common import _access, member_required
 from influencers import quality, services
 from influencers.forms import CalculatorForm, DirectoryFilterForm, InfluencerForm, SocialAccountForm
 from influencers.selectors import (

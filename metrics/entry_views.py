@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.selectors import require_role
 from campaigns.forms import apply_errors
-from campaigns.views import _access, member_required
+from campaigns.views.common import _access, member_required
 from metrics import imports
 from metrics.forms import CommentForm, CsvUploadForm, FollowerCountForm, PostMetricsForm
 from metrics.models import COUNTERS, Source

@@ -12,14 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from bench._support import recreate_database
-from bench.redirect import LUA, _free_port, _stop, _wait_up, _wrk_args, worker_env
+from bench.redirect import _wrk_args, start_stack, wait_for_drain, worker_env
 
 DB_NAME = os.environ.get("FUNNELBOARD_BENCH_LOAD_DB", "fb_bench_load")
 SECONDS = int(os.environ.get("FUNNELBOARD_BENCH_LOAD_SECONDS", "60"))
@@ -132,55 +131,29 @@ def run() -> list[dict[str, Any]]:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (Debian package `wrk`).")
     setup = _prepare()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    workdir = Path(tempfile.mkdtemp(prefix="fb-bench-load-"))
-    script = workdir / "count.lua"
-    script.write_text(LUA)
-    access_log = workdir / "access.log"
-    venv_bin = Path(sys.executable).parent
-    web = subprocess.Popen(  # noqa: S603
-        [str(venv_bin / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning",
-         "--timeout", "60", "--access-logfile", str(access_log),
-         "--access-logformat", "%(s)s %(U)s"],
-        cwd=ROOT, env=_env(), start_new_session=True,
-    )
-    worker = subprocess.Popen(  # noqa: S603
-        [str(venv_bin / "celery"), "-A", "config", "worker", "-B", "-c", "1", "-l", "warning",
-         "--schedule", str(workdir / "beat-schedule"), "-n", f"bench-load-{port}@%h"],
-        cwd=ROOT, env=_env(), start_new_session=True,
-    )
+    stack = start_stack(_env(), "load")
+    base = stack.base
     ingest, read = Side("bulk ingestion"), Side("report page")
     try:
-        _wait_up(f"{base}/healthz")
         threads = [threading.Thread(target=_ingester, args=(base, setup, ingest)),
                    threading.Thread(target=_reader, args=(base, setup, read))]
         for thread in threads:
             thread.start()
         wrk = subprocess.run(  # noqa: S603
-            _wrk_args(f"{base}/r/{setup['slug']}", script, SECONDS),
+            _wrk_args(f"{base}/r/{setup['slug']}", stack.script, SECONDS),
             capture_output=True, text=True, check=True,
         ).stdout
         for side in (ingest, read):
             side.stop.set()
         for thread in threads:
             thread.join(timeout=60)
-        time.sleep(1)
-        log = access_log.read_text().splitlines()
-        served = sum(1 for line in log if line.startswith("302 /r/"))
-        server_5xx = sum(1 for line in log if line[:1] == "5")
-        deadline = time.monotonic() + 180
-        stored, buffered = -1, -1
-        while time.monotonic() < deadline:
-            stored, buffered = (int(x) for x in _child("count", setup["slug"]).split())
-            if buffered == 0 and stored >= served:
-                break
-            time.sleep(2)
+        served = stack.served()
+        server_5xx = sum(1 for line in stack.log() if line[:1] == "5")
+        stored, buffered = wait_for_drain(
+            lambda: tuple(int(x) for x in _child("count", setup["slug"]).split()), served
+        )
     finally:
-        _stop(web)
-        _stop(worker)
-        shutil.rmtree(workdir, ignore_errors=True)
+        stack.stop()
     line = next(x for x in wrk.splitlines() if x.startswith("FB "))
     import re
 

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -152,13 +153,35 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def run() -> list[dict[str, Any]]:
-    if shutil.which("wrk") is None:
-        raise RuntimeError("wrk is not installed (Debian package `wrk`).")
-    slug = _prepare()
+@dataclass
+class Stack:
+    """gunicorn (2 workers × 4 threads) logging each answer's status and path, and a Celery
+    worker with its beat draining the click buffer, on a benchmark's database and Redis."""
+
+    base: str
+    workdir: Path
+    script: Path
+    access_log: Path
+    processes: list[subprocess.Popen[bytes]]
+
+    def served(self, prefix: str = "302 /r/") -> int:
+        """The server's own count of answers: wrk stops with up to 32 requests in flight whose
+        redirects were served (and their clicks recorded) but never read by wrk."""
+        time.sleep(1)  # let the last in-flight requests finish and be logged
+        return sum(1 for line in self.log() if line.startswith(prefix))
+
+    def log(self) -> list[str]:
+        return self.access_log.read_text().splitlines()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            _stop(process)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def start_stack(env: dict[str, str], label: str) -> Stack:
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    workdir = Path(tempfile.mkdtemp(prefix="fb-bench-redirect-"))
+    workdir = Path(tempfile.mkdtemp(prefix=f"fb-bench-{label}-"))
     script = workdir / "count.lua"
     script.write_text(LUA)
     access_log = workdir / "access.log"
@@ -166,37 +189,51 @@ def run() -> list[dict[str, Any]]:
     web = subprocess.Popen(  # noqa: S603
         [str(venv_bin / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
          "-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning",
-         # The server's own count of 302s: wrk stops with up to 32 requests in flight whose
-         # redirects were served (and their clicks recorded) but never read by wrk.
-         "--access-logfile", str(access_log), "--access-logformat", "%(s)s %(U)s"],
-        cwd=ROOT, env=_env(), start_new_session=True,
+         "--timeout", "60", "--access-logfile", str(access_log),
+         "--access-logformat", "%(s)s %(U)s"],
+        cwd=ROOT, env=env, start_new_session=True,
     )
     worker = subprocess.Popen(  # noqa: S603
         [str(venv_bin / "celery"), "-A", "config", "worker", "-B", "-c", "1", "-l", "warning",
-         "--schedule", str(workdir / "beat-schedule"), "-n", f"bench-redirect-{port}@%h"],
-        cwd=ROOT, env=_env(), start_new_session=True,
+         "--schedule", str(workdir / "beat-schedule"), "-n", f"bench-{label}-{port}@%h"],
+        cwd=ROOT, env=env, start_new_session=True,
     )
+    stack = Stack(f"http://127.0.0.1:{port}", workdir, script, access_log, [web, worker])
     try:
-        _wait_up(f"{base}/healthz")
-        health = _wrk(f"{base}/healthz", script)
-        redirect = _wrk(f"{base}/r/{slug}", script)
+        _wait_up(f"{stack.base}/healthz")
+    except Exception:
+        stack.stop()
+        raise
+    return stack
+
+
+def wait_for_drain(count: Any, served: int, timeout: float = 180) -> tuple[int, int]:
+    """Poll ``count() -> (stored, buffered)`` until the beat drained every served click."""
+    deadline = time.monotonic() + timeout
+    stored, buffered = -1, -1
+    while time.monotonic() < deadline:
+        stored, buffered = count()
+        if buffered == 0 and stored >= served:
+            break
+        time.sleep(2)
+    return stored, buffered
+
+
+def run() -> list[dict[str, Any]]:
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed (Debian package `wrk`).")
+    slug = _prepare()
+    stack = start_stack(_env(), "redirect")
+    try:
+        health = _wrk(f"{stack.base}/healthz", stack.script)
+        redirect = _wrk(f"{stack.base}/r/{slug}", stack.script)
         received = int(redirect["302"])
-        time.sleep(1)  # let the last in-flight requests finish and be logged
-        served = sum(
-            1 for line in access_log.read_text().splitlines() if line.startswith("302 /r/")
+        served = stack.served()
+        stored, buffered = wait_for_drain(
+            lambda: tuple(int(x) for x in _child("count", slug).split()), served
         )
-        # Let the worker's beat drain the buffer (every 2 s), then check nothing is left.
-        deadline = time.monotonic() + 120
-        stored, buffered = -1, -1
-        while time.monotonic() < deadline:
-            stored, buffered = (int(x) for x in _child("count", slug).split())
-            if buffered == 0 and stored >= served:
-                break
-            time.sleep(2)
     finally:
-        _stop(web)
-        _stop(worker)
-        shutil.rmtree(workdir, ignore_errors=True)
+        stack.stop()
     ratio = redirect["rps"] / health["rps"] if health["rps"] else 0.0
     p99 = redirect["p99"]
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from io import BytesIO
 from typing import IO, Any
 
 from rest_framework.exceptions import ParseError
@@ -32,6 +33,4 @@ class StrictJSONParser(JSONParser):
             raise ParseError("JSON parse error - the body holds a lone surrogate, not text.")
         if NUL_ESCAPE.search(raw):
             raise ParseError("JSON parse error - the body holds a NUL character.")
-        from io import BytesIO
-
         return super().parse(BytesIO(raw), media_type, parser_context)

@@ -256,7 +256,7 @@ def _demote_seen_visitors(
     last = max(_utc_day(r.occurred_at) for r in candidates)
     seen = {
         (link_id, visitor, _utc_day(moment))
-        for link_id, visitor, moment, click_id in Click.objects.filter(
+        for link_id, visitor, moment in Click.objects.filter(
             is_unique=True,
             link_id__in={r.link_id for r in candidates},
             visitor_hash__in={r.visitor_hash for r in candidates},
@@ -265,7 +265,7 @@ def _demote_seen_visitors(
             + dt.timedelta(days=1),
         )
         .exclude(click_id__in={r.click_id for r in candidates})
-        .values_list("link_id", "visitor_hash", "occurred_at", "click_id")
+        .values_list("link_id", "visitor_hash", "occurred_at")
     }
     return [
         (r, unique and (r.link_id, r.visitor_hash, _utc_day(r.occurred_at)) not in seen)

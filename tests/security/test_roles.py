@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import ROLE_RANK, ApiKey, Role
-from campaigns.models import Brand, Campaign, Partnership, TrackingLink
+from campaigns.models import Brand, Campaign, Partnership, Post, TrackingLink
 from tests.security.test_isolation import PAGE_PARAMS, _page_routes, _url
 from tests.security.world import World, build_world
 
@@ -32,7 +32,7 @@ API_WRITES = [
         "name": "script", "role": "viewer"}),
     ("delete a campaign", Role.OWNER, "delete", "campaign", lambda w: None),
     ("ingest metrics", Role.MANAGER, "post", "/api/v1/post-metrics/", lambda w: [{
-        "post": w.objects[__import__("campaigns.models").models.Post].pk,
+        "post": w[Post].pk,
         "captured_at": "2026-03-05T10:00:00+00:00", "likes": 3}]),
 ]
 

@@ -1,0 +1,46 @@
+"""Fixed-window request budgets counted in the shared cache.
+
+The count is one atomic ``INCR`` in Redis (real mode), so concurrent workers on several hosts
+cannot overshoot a budget; the embedded mode's database cache is good enough for one process.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Budget:
+    """``limit`` requests per ``window`` seconds."""
+
+    limit: int
+    window: int
+
+    @classmethod
+    def parse(cls, rate: str) -> Budget:
+        """``"600/min"``, ``"20/s"``, ``"10000/hour"``, ``"50000/day"``."""
+        count, _, period = rate.partition("/")
+        seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400,
+                   "day": 86400}[period.strip().lower()]
+        return cls(limit=int(count), window=seconds)
+
+
+def budget_hit(key: str, budget: Budget, *, now: float | None = None) -> int | None:
+    """Count one request against ``key``. Returns ``None`` while within budget, else the
+    seconds until the window ends (the ``Retry-After`` value, at least 1)."""
+    now = time.time() if now is None else now
+    window_start = int(now // budget.window) * budget.window
+    cache_key = f"budget:{key}:{window_start}"
+    # add() is a no-op when the key exists; incr() is atomic in Redis.
+    cache.add(cache_key, 0, timeout=budget.window + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr: this request opens a new window
+        cache.add(cache_key, 1, timeout=budget.window + 1)
+        count = 1
+    if count <= budget.limit:
+        return None
+    return max(1, int(window_start + budget.window - now))

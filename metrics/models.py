@@ -223,10 +223,12 @@ class Visit(models.Model):
     class Meta:
         ordering = ["-occurred_at"]
         constraints = [
+            # The identity of a visit is (brand, source, external id): a public source (the
+            # pixel) can never reach a record another source wrote.
             models.UniqueConstraint(
-                fields=["brand", "external_id"],
+                fields=["brand", "source", "external_id"],
                 condition=~Q(external_id=""),
-                name="visit_unique_external",
+                name="visit_unique_source_external",
             )
         ]
         indexes = [models.Index(fields=["partnership", "occurred_at"])]
@@ -262,13 +264,23 @@ class Conversion(models.Model):
     )
     is_cancelled = models.BooleanField(default=False)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
+    source_updated_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the source last changed the record (Shopify's updated_at); a payload "
+        "older than this is not applied.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-occurred_at"]
         constraints = [
-            models.UniqueConstraint(fields=["brand", "external_id"], name="conversion_unique_external")
+            # (brand, source, external id): the public pixel, the API, CSV imports and Shopify
+            # each own their records; none can overwrite another's by reusing its id.
+            models.UniqueConstraint(
+                fields=["brand", "source", "external_id"],
+                name="conversion_unique_source_external",
+            )
         ]
         indexes = [
             models.Index(fields=["partnership", "occurred_at"]),

@@ -2,21 +2,29 @@
 `GET /t/<brand key>/pixel.js` a brand puts on its site.
 
 A ``visit`` becomes a Visit; the funnel events (signup, download, registration, lead, demo,
-trial) become Conversions of that kind with amount 0. Both are idempotent on ``event_id`` and
-attributed by click id / UTM parameters like any conversion. CORS answers only the brand's
-own website origin (and its ``www.`` twin); a browser request from any other origin is
-refused. Malformed input is a 400 naming the reason, never a 500.
+trial) become Conversions of that kind with amount 0, attributed by click id / UTM parameters
+like any conversion.
+
+Brand keys are public (they sit in the snippet) and event ids are chosen by the sender, so the
+pixel only ever creates pixel records: a record's identity is (brand, source, external id),
+so an order from Shopify or a visit from the API cannot be reached, and an event re-sent with
+an id already stored is a duplicate — the first write wins, and the answer is the same as for
+a new event, so it does not tell whether an id exists. Each client address and each brand key
+has a request budget (``FUNNELBOARD_PIXEL_RATE_PER_IP`` / ``_PER_KEY``); beyond it the answer
+is a 429 with ``Retry-After``.
+
+CORS answers only the brand's own website origin (and its ``www.`` twin); a browser request
+from any other origin is refused. Malformed input is a 400 naming the reason, never a 500.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import re
 import uuid
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -27,6 +35,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from campaigns.links import is_safe_destination
 from campaigns.models import Brand
+from campaigns.redirect import client_ip
+from config.parsers import JSONTooDeep, json_loads
+from config.ratelimit import Budget, budget_hit
 from metrics.models import EventKind, Source
 from metrics.services.conversions import BulkItemError, ConversionItem, conversions_ingest
 from metrics.services.visits import VisitItem, visits_ingest
@@ -37,6 +48,11 @@ EVENT_TYPES = (
 )
 MAX_BODY_BYTES = 16 * 1024
 _TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+# Brand keys are ``secrets.token_urlsafe`` text; anything else (a NUL from ``%00`` in the path,
+# which PostgreSQL refuses in a query) is unknown without asking the database.
+_BRAND_KEY = re.compile(r"[A-Za-z0-9_-]{1,32}")
+# NUL and lone surrogates are not text: PostgreSQL refuses them, so they must never reach it.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 _GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 SCRIPT_PATH = Path(settings.BASE_DIR) / "static" / "js" / "funnelboard-pixel.js"
 
@@ -46,6 +62,7 @@ class PixelError(ValueError):
 
 
 NOT_JSON = object()
+TOO_DEEP = object()
 
 
 # --- CORS ---------------------------------------------------------------------------------------
@@ -80,8 +97,13 @@ def _cors(response: HttpResponse, origin: str | None) -> HttpResponse:
     return response
 
 
-def _problem(status: int, reason: str, origin: str | None = None) -> HttpResponse:
-    return _cors(JsonResponse({"detail": reason}, status=status), origin)
+def _problem(
+    status: int, reason: str, origin: str | None = None, *, retry_after: int | None = None
+) -> HttpResponse:
+    response = JsonResponse({"detail": reason}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return _cors(response, origin)
 
 
 # --- Parsing --------------------------------------------------------------------------------------
@@ -91,6 +113,8 @@ def _text(data: dict[str, Any], name: str, limit: int) -> str:
         return ""
     if not isinstance(value, str):
         raise PixelError(f"{name} must be a string.")
+    if _NOT_TEXT.search(value):
+        raise PixelError(f"{name} holds a NUL or a lone surrogate, which is not text.")
     value = value.strip()
     if len(value) > limit:
         raise PixelError(f"{name} is longer than {limit} characters.")
@@ -132,6 +156,7 @@ def _record(brand: Brand, event: dict[str, str]) -> None:
         visits_ingest(
             brand=brand,
             source=Source.PIXEL,
+            first_write_wins=True,
             items=[
                 VisitItem(
                     brand=brand, occurred_at=now, landing_url=event["url"],
@@ -145,6 +170,7 @@ def _record(brand: Brand, event: dict[str, str]) -> None:
     conversions_ingest(
         brand=brand,
         source=Source.PIXEL,
+        first_write_wins=True,
         items=[
             ConversionItem(
                 brand=brand,
@@ -161,7 +187,14 @@ def _record(brand: Brand, event: dict[str, str]) -> None:
     )
 
 
+def plausible_brand_key(brand_key: str) -> bool:
+    """Whether ``brand_key`` could be a brand key at all (checked before any query)."""
+    return bool(_BRAND_KEY.fullmatch(brand_key))
+
+
 def _brand(brand_key: str) -> Brand | None:
+    if not plausible_brand_key(brand_key):
+        return None
     return (
         Brand.objects.filter(key=brand_key)
         .select_related("organization")
@@ -170,26 +203,59 @@ def _brand(brand_key: str) -> Brand | None:
     )
 
 
-def _handle(request: HttpRequest, brand_key: str, data: Any) -> tuple[int, str, str | None]:
-    """(status, reason, CORS origin to echo)."""
+def _parse_body(body: bytes) -> Any:
+    try:
+        return json_loads(body or b"null")
+    except JSONTooDeep:
+        return TOO_DEEP
+    except ValueError:  # UnicodeDecodeError included
+        return NOT_JSON
+
+
+def _over_budget(key: str, setting: str) -> int | None:
+    """Seconds to wait when ``key`` has spent its budget (read on each call, so a test or a
+    deployment can change it), else None."""
+    return budget_hit(key, Budget.parse(getattr(settings, setting)))
+
+
+class Answer(NamedTuple):
+    status: int
+    reason: str = ""
+    origin: str | None = None  # the CORS origin to echo
+    retry_after: int | None = None
+
+    def response(self) -> HttpResponse:
+        return _problem(self.status, self.reason, self.origin, retry_after=self.retry_after)
+
+
+def _handle(request: HttpRequest, brand_key: str, data: Any) -> Answer:
+    # The address budget comes first: a flood of made-up keys costs no database query.
+    wait = _over_budget(f"pixel:ip:{client_ip(request)}", "FUNNELBOARD_PIXEL_RATE_PER_IP")
+    if wait is not None:
+        return Answer(429, "Too many events from this address.", retry_after=wait)
     brand = _brand(brand_key)
     if brand is None:
-        return 404, "Unknown brand key.", None
+        return Answer(404, "Unknown brand key.")
+    wait = _over_budget(f"pixel:brand:{brand.pk}", "FUNNELBOARD_PIXEL_RATE_PER_KEY")
+    if wait is not None:
+        return Answer(429, "Too many events for this brand.", retry_after=wait)
     origin = request.headers.get("Origin")
     allowed = origin if origin and origin in allowed_origins(brand.website) else None
     if origin and allowed is None:
-        return 403, "This origin is not the brand's website.", None
+        return Answer(403, "This origin is not the brand's website.")
     try:
         if data is NOT_JSON:
             raise PixelError("The body is not JSON.")
+        if data is TOO_DEEP:
+            raise PixelError("The body is nested too deeply.")
         event = parse_event(data)
         _record(brand, event)
     except PixelError as exc:
-        return 400, str(exc), allowed
+        return Answer(400, str(exc), allowed)
     except BulkItemError as exc:
         field, messages = next(iter(exc.errors.items()), ("body", ["is invalid"]))
-        return 400, f"{field}: {' '.join(messages)}", allowed
-    return 204, "", allowed
+        return Answer(400, f"{field}: {' '.join(messages)}", allowed)
+    return Answer(204, "", allowed)
 
 
 # --- Views ------------------------------------------------------------------------------------------
@@ -201,15 +267,11 @@ def event(request: HttpRequest, brand_key: str) -> HttpResponse:
         return _problem(405, "Use POST (or GET …/p.gif).")
     if len(request.body) > MAX_BODY_BYTES:
         return _problem(400, "The body is too large.")
-    try:
-        # sendBeacon posts text/plain to stay a "simple" request: accept any content type.
-        data: Any = json.loads(request.body or b"null")
-    except (UnicodeDecodeError, ValueError):
-        data = NOT_JSON
-    status, reason, origin = _handle(request, brand_key, data)
-    if status == 204:
-        return _cors(HttpResponse(status=204), origin)
-    return _problem(status, reason, origin)
+    # sendBeacon posts text/plain to stay a "simple" request: accept any content type.
+    answer = _handle(request, brand_key, _parse_body(request.body))
+    if answer.status == 204:
+        return _cors(HttpResponse(status=204), answer.origin)
+    return answer.response()
 
 
 def preflight(request: HttpRequest, brand_key: str) -> HttpResponse:
@@ -232,11 +294,11 @@ def image(request: HttpRequest, brand_key: str) -> HttpResponse:
     data: dict[str, Any] = {}
     for name, value in request.GET.items():
         data[_GET_NAMES.get(name, name)] = value
-    status, reason, origin = _handle(request, brand_key, data)
-    if status != 204:
-        return _problem(status, reason, origin)
+    answer = _handle(request, brand_key, data)
+    if answer.status != 204:
+        return answer.response()
     response = HttpResponse(_GIF, content_type="image/gif")
-    return _cors(response, origin)
+    return _cors(response, answer.origin)
 
 
 @lru_cache(maxsize=1)
@@ -246,7 +308,7 @@ def _script_source() -> str:
 
 def script(request: HttpRequest, brand_key: str) -> HttpResponse:
     """The snippet; it finds its endpoint from its own URL, so one file serves every brand."""
-    if not Brand.objects.filter(key=brand_key).exists():
+    if not plausible_brand_key(brand_key) or not Brand.objects.filter(key=brand_key).exists():
         return _problem(404, "Unknown brand key.")
     response = HttpResponse(_script_source(), content_type="application/javascript")
     response["Cache-Control"] = "public, max-age=3600"

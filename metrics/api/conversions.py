@@ -146,7 +146,9 @@ VISITS = ItemSpec(
 # --- Serializers --------------------------------------------------------------------------------
 class ConversionItemSerializer(serializers.Serializer):
     brand = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    external_id = serializers.CharField(max_length=100, help_text="Order id; the upsert key.")
+    external_id = serializers.CharField(
+        max_length=100, help_text="Order id; the upsert key among the API's own conversions."
+    )
     kind = serializers.ChoiceField(choices=EventKind.choices, default=EventKind.SALE)
     amount = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0"), default=Decimal("0"),
@@ -281,9 +283,9 @@ class _TrackingIngestViewSet(BulkIngestViewSet):
 
 
 class ConversionViewSet(_TrackingIngestViewSet):
-    """Orders and funnel events; idempotent on ``brand`` + ``external_id``. Attributed on
-    arrival (promo code, click id, UTM — DESIGN.md → Attribution); ``partnership`` makes it
-    ``manual``."""
+    """Orders and funnel events; idempotent on ``brand`` + ``external_id`` among the API's own
+    records (an id that Shopify, the pixel or a CSV import used is another record). Attributed
+    on arrival (promo code, click id, UTM); ``partnership`` makes it ``manual``."""
 
     model = Conversion
     spec = CONVERSIONS
@@ -385,8 +387,8 @@ def _scoped_or_400(access: Access, model: type[Any], pk: int, field: str) -> Any
 
 
 class VisitViewSet(_TrackingIngestViewSet):
-    """Landings on the brand's site; idempotent on ``brand`` + ``external_id`` when given;
-    attributed by click id or UTM parameters of the landing URL."""
+    """Landings on the brand's site; idempotent on ``brand`` + ``external_id`` (among the API's
+    own visits) when given; attributed by click id or UTM parameters of the landing URL."""
 
     model = Visit
     spec = VISITS

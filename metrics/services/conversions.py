@@ -22,11 +22,12 @@ from metrics.models import AttributionReason, Conversion, EventKind, Refund
 from metrics.scheduling import schedule_kpi_recompute
 from metrics.services.attribution import attribute_many, facts_for
 
-# Fields an ingestion may overwrite on an existing conversion (never ``created_at``).
+# Fields an ingestion may overwrite on an existing conversion of its own source (never
+# ``created_at``; ``source`` is part of the identity).
 _UPSERT_FIELDS = [
     "kind", "amount", "currency", "occurred_at", "promo_code", "click_id", "landing_url",
     "utm_campaign", "utm_content", "partnership", "matched_click", "attribution",
-    "is_cancelled", "source", "updated_at",
+    "is_cancelled", "source_updated_at", "updated_at",
 ]
 
 
@@ -57,6 +58,9 @@ class ConversionItem:
     utm_content: str = ""
     partnership: Partnership | None = None
     is_cancelled: bool = False
+    # When the source last changed the record (Shopify's ``updated_at``); None when the
+    # source does not say.
+    source_updated_at: dt.datetime | None = None
 
 
 def _as_item(raw: ConversionItem | Mapping[str, Any], brand: Brand | None) -> ConversionItem:
@@ -76,13 +80,19 @@ def conversions_ingest(
     source: str,
     brand: Brand | None = None,
     organization: Organization | None = None,
+    first_write_wins: bool = False,
 ) -> tuple[int, int]:
-    """Upsert conversions on brand + external id; returns ``(created, updated)``.
+    """Upsert conversions on (brand, ``source``, external id); returns ``(created, updated)``.
 
-    All or nothing. Each conversion is attributed on arrival (DESIGN.md → Attribution); one
-    sent with a partnership, or already assigned by hand, stays ``manual``. Cancellation is
-    one-way, so an older payload replayed late cannot revive a cancelled order. Every item's
-    brand must be ``brand``, or belong to ``organization``, else ``BulkItemError``.
+    A source only ever matches its own records: the same external id from another source is
+    another conversion. With ``first_write_wins`` (the public pixel) an existing record is
+    left exactly as it is and the item counts as neither created nor updated.
+
+    All or nothing. Each conversion is attributed on arrival; one sent with a partnership, or
+    already assigned by hand, stays ``manual``. Cancellation is one-way, and an item whose
+    ``source_updated_at`` is older than the stored one is skipped, so an older payload
+    replayed late changes nothing. Every item's brand must be ``brand``, or belong to
+    ``organization``, else ``BulkItemError``.
     """
     batch = [_as_item(raw, brand) for raw in items]
     for index, item in enumerate(batch):
@@ -99,7 +109,9 @@ def conversions_ingest(
             by_brand[item.brand.pk].append(item)
         campaign_partnerships: set[int] = set()
         for brand_items in by_brand.values():
-            c, u, touched = _ingest_brand(brand_items, source=source)
+            c, u, touched = _ingest_brand(
+                brand_items, source=source, first_write_wins=first_write_wins
+            )
             created += c
             updated += u
             campaign_partnerships |= touched
@@ -122,14 +134,21 @@ def _check_item(
         raise BulkItemError(index, {"partnership": ["This partnership is not the brand's."]})
 
 
-def _ingest_brand(items: list[ConversionItem], *, source: str) -> tuple[int, int, set[int]]:
+def _ingest_brand(
+    items: list[ConversionItem], *, source: str, first_write_wins: bool
+) -> tuple[int, int, set[int]]:
     brand = items[0].brand
     existing = {
         row["external_id"]: row
         for row in Conversion.objects.select_for_update()
-        .filter(brand=brand, external_id__in=[i.external_id for i in items])
-        .values("external_id", "attribution", "partnership_id", "is_cancelled")
+        .filter(brand=brand, source=source, external_id__in=[i.external_id for i in items])
+        .values(
+            "external_id", "attribution", "partnership_id", "is_cancelled", "source_updated_at"
+        )
     }
+    items = [i for i in items if _applies(i, existing.get(i.external_id), first_write_wins)]
+    if not items:
+        return 0, 0, set()
     facts = [
         facts_for(
             brand_id=brand.pk, occurred_at=i.occurred_at, codes=i.codes, click_id=i.click_id,
@@ -166,6 +185,7 @@ def _ingest_brand(items: list[ConversionItem], *, source: str) -> tuple[int, int
             attribution=reason,
             is_cancelled=item.is_cancelled or bool(before and before["is_cancelled"]),
             source=source,
+            source_updated_at=item.source_updated_at,
         )
         try:
             row.full_clean(exclude=["brand", "partnership", "matched_click"],
@@ -177,15 +197,31 @@ def _ingest_brand(items: list[ConversionItem], *, source: str) -> tuple[int, int
             touched.add(partnership_id)
         if before and before["partnership_id"]:
             touched.add(before["partnership_id"])
+    if first_write_wins:
+        # A racing duplicate inserted since the SELECT above keeps its first write too.
+        Conversion.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        return len(rows), 0, touched
     Conversion.objects.bulk_create(
         rows,
         batch_size=500,
         update_conflicts=True,
-        unique_fields=["brand", "external_id"],
+        unique_fields=["brand", "source", "external_id"],
         update_fields=_UPSERT_FIELDS,
     )
     updated = sum(1 for i in items if i.external_id in existing)
     return len(items) - updated, updated, touched
+
+
+def _applies(
+    item: ConversionItem, before: Mapping[str, Any] | None, first_write_wins: bool
+) -> bool:
+    """Whether ``item`` may be written over ``before`` (the stored row of the same source)."""
+    if before is None:
+        return True
+    if first_write_wins:
+        return False
+    stored = before["source_updated_at"]
+    return not (item.source_updated_at and stored and item.source_updated_at < stored)
 
 
 def _codes_text(codes: Sequence[str]) -> str:

@@ -1,5 +1,6 @@
-"""Writes of visits (pixel and API): idempotent on brand + external id when one is given,
-attributed by click id or UTM parameters like conversions (no promo codes on a visit)."""
+"""Writes of visits (pixel and API): idempotent on (brand, source, external id) when an id is
+given, attributed by click id or UTM parameters like conversions (no promo codes on a
+visit)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,10 @@ from metrics.scheduling import schedule_kpi_recompute
 from metrics.services.attribution import attribute_many, facts_for
 from metrics.services.conversions import BulkItemError
 
+# ``source`` is part of the identity, so it is never updated.
 _UPDATE_FIELDS = [
     "occurred_at", "landing_url", "referrer", "visitor_id", "click_id", "utm_campaign",
-    "utm_content", "partnership", "matched_click", "attribution", "source",
+    "utm_content", "partnership", "matched_click", "attribution",
 ]
 
 
@@ -52,8 +54,12 @@ def visits_ingest(
     source: str,
     brand: Brand | None = None,
     organization: Organization | None = None,
+    first_write_wins: bool = False,
 ) -> tuple[int, int]:
-    """Store visits; returns ``(created, updated)``. All or nothing."""
+    """Store visits; returns ``(created, updated)``. All or nothing.
+
+    An external id matches only a visit of the same ``source``; with ``first_write_wins``
+    (the public pixel) an existing one is left as it is and counts as neither."""
     batch = [_as_item(raw, brand) for raw in items]
     for index, item in enumerate(batch):
         if item.brand is None:
@@ -70,7 +76,9 @@ def visits_ingest(
             groups.setdefault(item.brand.pk, []).append((index, item))
         partnerships: set[int] = set()
         for group in groups.values():
-            c, u, touched = _ingest_brand(group, source=source)
+            c, u, touched = _ingest_brand(
+                group, source=source, first_write_wins=first_write_wins
+            )
             created += c
             updated += u
             partnerships |= touched
@@ -84,7 +92,7 @@ def visits_ingest(
 
 
 def _ingest_brand(
-    group: list[tuple[int, VisitItem]], *, source: str
+    group: list[tuple[int, VisitItem]], *, source: str, first_write_wins: bool
 ) -> tuple[int, int, set[int]]:
     brand = group[0][1].brand
     # One row per external id: the last item of a batch wins.
@@ -95,11 +103,15 @@ def _ingest_brand(
             keyed[item.external_id] = (index, item)
         else:
             anonymous.append((index, item))
-    entries = list(keyed.values()) + anonymous
     existing = {
         v.external_id: v
-        for v in Visit.objects.select_for_update().filter(brand=brand, external_id__in=keyed)
+        for v in Visit.objects.select_for_update().filter(
+            brand=brand, source=source, external_id__in=keyed
+        )
     }
+    if first_write_wins:
+        keyed = {key: entry for key, entry in keyed.items() if key not in existing}
+    entries = list(keyed.values()) + anonymous
     facts = [
         facts_for(
             brand_id=brand.pk, occurred_at=i.occurred_at, click_id=i.click_id,

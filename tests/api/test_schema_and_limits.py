@@ -144,3 +144,11 @@ def test_a_user_session_has_its_own_budget(team, low_rate) -> None:
     other = APIClient()
     other.force_login(team.manager)
     assert other.get("/api/v1/brands/").status_code == 200
+
+
+def test_a_nul_in_the_search_is_a_400_object_naming_the_problem(team, api_client_for):
+    response = api_client_for(team.organization, "owner").get(
+        "/api/v1/conversions/", {"search": "a\x00b"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Null characters are not allowed."}

@@ -247,3 +247,31 @@ def test_outsider_gets_404_on_a_visit(team, outsider_team, brand, api_client_for
     assert api_client_for(outsider_team.organization).get(
         f"/api/v1/visits/{visit.pk}/"
     ).status_code == 404
+
+
+def test_the_api_upserts_only_its_own_records_never_another_sources(
+    team, brand, api_client_for
+):
+    """A record's identity is (brand, source, external id): the API sending an id a Shopify
+    order or a pixel event already has creates its own record and changes neither."""
+    shopify = f.ConversionFactory(brand=brand, external_id="o-1", source="shopify",
+                                  amount=Decimal("64.60"))
+    pixel_visit = f.VisitFactory(brand=brand, external_id="evt-1", source="pixel",
+                                 landing_url="https://brand.example/real")
+    client = api_client_for(team.organization, Role.MANAGER)
+    response = client.post(URL, [order(brand, 1, amount="1.00")], format="json")
+    assert response.json() == {"created": 1, "updated": 0}
+    visit = {"brand": brand.pk, "occurred_at": "2026-03-05T10:00:00Z", "external_id": "evt-1",
+             "landing_url": "https://brand.example/api"}
+    assert client.post("/api/v1/visits/", [visit], format="json").json() == {
+        "created": 1, "updated": 0,
+    }
+    shopify.refresh_from_db()
+    pixel_visit.refresh_from_db()
+    assert shopify.amount == Decimal("64.60") and shopify.source == "shopify"
+    assert pixel_visit.landing_url == "https://brand.example/real"
+    assert Conversion.objects.get(source="api").amount == Decimal("1.00")
+    # A second API call updates the API's own record, as before.
+    again = client.post(URL, [order(brand, 1, amount="2.00")], format="json")
+    assert again.json() == {"created": 0, "updated": 1}
+    assert Conversion.objects.get(source="api").amount == Decimal("2.00")

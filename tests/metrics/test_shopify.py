@@ -229,7 +229,7 @@ def test_a_click_id_in_note_attributes_attributes_the_order(brand, deliver) -> N
 
 
 def test_an_unusable_payload_is_recorded_with_its_error(brand, deliver) -> None:
-    deliver(brand, {**ORDER, "subtotal_price": "lots"})
+    assert deliver(brand, {**ORDER, "subtotal_price": "lots"}).status_code == 400
     delivery = WebhookDelivery.objects.get()
     assert "subtotal_price" in delivery.error and not Conversion.objects.exists()
 
@@ -257,3 +257,51 @@ def test_ten_threads_posting_the_same_order_store_one_conversion() -> None:
     assert statuses == [200] * 10
     assert WebhookDelivery.objects.count() == 3
     assert Conversion.objects.count() == 1
+
+
+# Real payloads as Shopify sends them (numbers as floats, MoneyBags, null landing_site): the
+# shape checks must accept every one of them.
+REAL_ORDER = sample("shopify-order-450789469.json")
+REAL_ORDER_UPDATED = sample("shopify-order-450789469-updated.json")
+REAL_REFUND = sample("shopify-refund-509562969.json")
+
+
+def test_real_payloads_pass_the_shape_checks_and_the_refund_uses_their_subtotals(
+    brand, deliver
+) -> None:
+    assert deliver(brand, REAL_ORDER, webhook_id="order").status_code == 200
+    assert deliver(brand, REAL_REFUND, topic="refunds/create", webhook_id="r").status_code == 200
+    conversion = Conversion.objects.get()
+    assert conversion.amount == Decimal("597.00") and conversion.promo_code == "TENOFF"
+    assert conversion.refunds.get().amount == Decimal("391.33")  # 195.66 + 195.67
+    assert not WebhookDelivery.objects.exclude(error="").exists()
+
+
+def test_an_older_real_payload_after_its_update_changes_nothing(brand, deliver) -> None:
+    deliver(brand, REAL_ORDER_UPDATED, webhook_id="updated", topic="orders/updated")
+    newer = Conversion.objects.get().source_updated_at
+    assert newer == dt.datetime(2024, 4, 2, 14, 3, 51, tzinfo=dt.UTC)
+    assert deliver(brand, REAL_ORDER, webhook_id="late-create").status_code == 200
+    assert Conversion.objects.get().source_updated_at == newer
+
+
+def test_the_orders_cancelled_topic_without_cancelled_at_is_an_update(brand, deliver) -> None:
+    deliver(brand, REAL_ORDER, webhook_id="a", topic="orders/cancelled")
+    conversion = Conversion.objects.get()
+    assert not conversion.is_cancelled and conversion.amount == Decimal("597.00")
+
+
+def test_an_order_without_updated_at_is_ordered_by_created_at(brand, deliver) -> None:
+    deliver(brand, ORDER)  # the small fixture has no updated_at
+    assert Conversion.objects.get().source_updated_at == dt.datetime(
+        2026, 10, 14, 22, 22, 5, tzinfo=dt.UTC
+    )
+
+
+def test_a_wrongly_shaped_payload_is_a_400_recorded_on_the_delivery(brand, deliver) -> None:
+    response = deliver(brand, {**ORDER, "note_attributes": 5})
+    assert response.status_code == 400
+    assert "note_attributes" in response.json()["detail"]
+    delivery = WebhookDelivery.objects.get()
+    assert "note_attributes" in delivery.error and delivery.processed_at is not None
+    assert not Conversion.objects.exists()

@@ -215,10 +215,10 @@ class ApiKeySerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiKey
         fields = [
-            "id", "name", "role", "prefix", "created_at", "expires_at", "last_used_at",
-            "revoked_at",
+            "id", "name", "role", "prefix", "created_by", "created_at", "expires_at",
+            "last_used_at", "revoked_at",
         ]
-        read_only_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
         extra_kwargs = {"role": {"required": True}}
 
     def validate_expires_at(self, value: Any) -> Any:
@@ -243,7 +243,8 @@ class ApiKeyViewSet(
     viewsets.GenericViewSet,
 ):
     """The organization's API keys (owners only). DELETE revokes: the row stays for the audit
-    log and the key stops working at once."""
+    log and the key stops working at once. Every key belongs to a member (``created_by``): it
+    acts with at most that member's current role and dies when they leave."""
 
     model = ApiKey
     serializer_class = ApiKeySerializer
@@ -258,12 +259,9 @@ class ApiKeyViewSet(
             require_role(access, Role.OWNER)
         serializer = ApiKeySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        user = access.user if access.user is not None and access.user.pk else None
         with service_errors():
-            api_key, raw = api_key_create(
-                organization=access.organization, created_by=user, access=access,
-                **serializer.validated_data,
-            )
+            # The key belongs to the signed-in owner, or to the person of the key making it.
+            api_key, raw = api_key_create(access=access, **serializer.validated_data)
         api_key.key = raw  # type: ignore[attr-defined]
         return Response(NewApiKeySerializer(api_key).data, status=status.HTTP_201_CREATED)
 

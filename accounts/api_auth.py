@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from accounts.keys import hash_key
-from accounts.models import ApiKey
+from accounts.models import ApiKey, Membership, lower_role
 from accounts.selectors import Access
 from accounts.services import api_key_touch
+from config.ratelimit import Budget, budget_hit
 
 
 class ApiKeyPrincipal:
@@ -32,6 +35,32 @@ class ApiKeyPrincipal:
         return self.username
 
 
+def keys_with_member_role() -> QuerySet[ApiKey]:
+    """API keys with their organization, their person and that person's current role in the
+    organization (``member_role``, None when no longer a member): one query."""
+    member_role = Membership.objects.filter(
+        organization=OuterRef("organization"), user=OuterRef("created_by")
+    ).values("role")[:1]
+    return ApiKey.objects.select_related("organization", "created_by").annotate(
+        member_role=Subquery(member_role)
+    )
+
+
+def effective_role(api_key: ApiKey) -> str | None:
+    """The lower of the key's role and its person's current role; None once the person has
+    left the organization or been deactivated (the key must then fail authentication)."""
+    if not hasattr(api_key, "member_role"):  # not loaded through keys_with_member_role()
+        api_key.member_role = (  # type: ignore[attr-defined]
+            Membership.objects.filter(
+                organization_id=api_key.organization_id, user_id=api_key.created_by_id
+            ).values_list("role", flat=True).first()
+        )
+    member_role: str | None = api_key.member_role  # type: ignore[attr-defined]
+    if member_role is None or not api_key.created_by.is_active:
+        return None
+    return lower_role(api_key.role, member_role)
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
@@ -45,10 +74,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw = raw.strip()
         if not raw:
             raise exceptions.AuthenticationFailed("No API key after Bearer.")
-        api_key = (
-            ApiKey.objects.select_related("organization").filter(hashed_key=hash_key(raw)).first()
-        )
-        if api_key is None or not api_key.is_usable():
+        api_key = keys_with_member_role().filter(hashed_key=hash_key(raw)).first()
+        if api_key is None or not api_key.is_usable() or effective_role(api_key) is None:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked API key.")
         api_key_touch(api_key=api_key)
         return ApiKeyPrincipal(api_key), api_key
@@ -58,10 +85,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 def access_of(request: Request) -> Access | None:
-    """The acting organization and role: the API key's own, else the session's current one."""
+    """The acting organization and role: for an API key, the lower of its role and its
+    person's current one; else the session's current organization and role."""
     if isinstance(request.auth, ApiKey):
         key = request.auth
-        return Access(organization=key.organization, role=key.role, api_key=key)
+        role = effective_role(key)
+        if role is None:
+            return None
+        return Access(organization=key.organization, role=role, api_key=key)
     return getattr(request._request, "access", None) or None
 
 
@@ -72,16 +103,55 @@ class IsOrganizationMember(permissions.BasePermission):
         return access_of(request) is not None
 
 
-class ActorRateThrottle(throttling.SimpleRateThrottle):
-    """One budget per API key, or per user for browser sessions (shared cache in real mode)."""
+# DRF's rate periods: only the first letter counts ("1200/min", "20/second", "5/h").
+RATE_PERIODS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def budget_of(rate: str) -> Budget:
+    count, _, period = rate.partition("/")
+    try:
+        return Budget(limit=int(count), window=RATE_PERIODS[period.strip().lower()[:1]])
+    except (KeyError, ValueError):
+        raise ValueError(f"{rate!r} is not a rate like '1200/min'.") from None
+
+
+class ActorRateThrottle(throttling.BaseThrottle):
+    """One budget per API key, or per user for browser sessions.
+
+    Counted with one atomic increment in the shared cache (Redis in real mode), so concurrent
+    requests on any number of workers cannot overshoot it, unlike DRF's SimpleRateThrottle
+    whose read-then-write history list lets racing requests through. The rate is
+    ``DEFAULT_THROTTLE_RATES["actor"]`` (``FUNNELBOARD_API_RATE``); a class attribute ``rate``
+    overrides it."""
 
     scope = "actor"
 
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
+    def __init__(self) -> None:
+        rate: str | None = getattr(self, "rate", None) or self.get_rate()
+        self.rate = rate
+        self.budget = budget_of(rate) if rate else None
+        self.retry_after: int | None = None
+
+    def get_rate(self) -> str | None:
+        rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES or {}
+        rate: str | None = rates.get(self.scope)
+        return rate
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
         if isinstance(request.auth, ApiKey):
             ident = f"key-{request.auth.pk}"
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
             ident = f"ip-{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return f"throttle:{self.scope}:{ident}"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if self.budget is None:
+            return True
+        self.retry_after = budget_hit(self.get_cache_key(request, view), self.budget)
+        return self.retry_after is None
+
+    def wait(self) -> float | None:
+        """Seconds until the budget's window ends: DRF puts it in ``Retry-After``."""
+        return self.retry_after

@@ -19,7 +19,11 @@ EXPIRY_CHOICES = [
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(max_length=254)
+    email = forms.EmailField(
+        max_length=254, required=False,
+        help_text="Only the person signed in with this address can use the link. Leave it "
+        "empty for a link anyone signed in can use once.",
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 
 

@@ -55,6 +55,11 @@ class Role(models.TextChoices):
 ROLE_RANK: dict[str, int] = {Role.VIEWER: 0, Role.MANAGER: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
+def lower_role(*roles: str) -> str:
+    """The least powerful of ``roles``."""
+    return min(roles, key=ROLE_RANK.__getitem__)
+
+
 class Membership(models.Model):
     organization_path: ClassVar[str] = "organization"
     write_role: ClassVar[str] = "owner"
@@ -79,7 +84,10 @@ class Membership(models.Model):
 
 
 class ApiKey(models.Model):
-    """An organization's key for integrations. Only a SHA-256 hash of the secret is stored."""
+    """An organization's key for integrations. Only a SHA-256 hash of the secret is stored.
+
+    Every key belongs to a person (``created_by``): it acts with the lower of its own role and
+    that person's current role in the organization, and stops working when they leave it."""
 
     organization_path: ClassVar[str] = "organization"
     write_role: ClassVar[str] = "owner"
@@ -92,8 +100,10 @@ class ApiKey(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     prefix = models.CharField(max_length=16, db_index=True, help_text="Shown to identify the key.")
     hashed_key = models.CharField(max_length=64, unique=True)
+    # A key without a person would outlive every member; deleting the person deletes the key.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys",
+        verbose_name="belongs to", help_text="The member the key acts for.",
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -113,8 +123,16 @@ class ApiKey(models.Model):
         return self.expires_at is None or self.expires_at > now
 
 
+class InvitationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REVOKED = "revoked", "Revoked"
+    EXPIRED = "expired", "Expired"
+
+
 class Invitation(models.Model):
-    """A link an owner sends; whoever opens it signed in joins with the given role."""
+    """A single-use link an owner sends. It expires, can be revoked, and when it names an
+    e-mail address only the signed-in user with that address may accept it."""
 
     organization_path: ClassVar[str] = "organization"
     write_role: ClassVar[str] = "owner"
@@ -122,7 +140,9 @@ class Invitation(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
-    email = models.EmailField()
+    email = models.EmailField(
+        blank=True, help_text="Only the user with this address may accept; empty for anyone."
+    )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     hashed_token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
@@ -134,12 +154,28 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation of {self.email} to {self.organization}"
+        return f"Invitation of {self.email or 'anyone'} to {self.organization}"
+
+    def state(self, now: datetime | None = None) -> str:
+        if self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.expires_at <= (now or timezone.now()):
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+    def is_for(self, email: str) -> bool:
+        """Whether a user with ``email`` may accept (any user when the invitation names none)."""
+        if not self.email:
+            return True
+        return bool(email) and email.strip().casefold() == self.email.strip().casefold()
 
 
 class AuditEntry(models.Model):

@@ -6,12 +6,23 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.keys import display_prefix, generate_key, hash_key
-from accounts.models import ApiKey, AuditEntry, Invitation, Membership, Organization, Role, User
-from accounts.selectors import Access
+from accounts.models import (
+    ROLE_RANK,
+    ApiKey,
+    AuditEntry,
+    Invitation,
+    InvitationState,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
+from accounts.selectors import Access, require_role
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -48,8 +59,6 @@ def organization_create(*, name: str, slug: str, owner: User, time_zone: str = "
 @transaction.atomic
 def organization_update(*, access: Access, **changes: Any) -> Organization:
     """Rename the organization or change its time zone (owners only)."""
-    from accounts.selectors import require_role
-
     require_role(access, Role.OWNER)
     organization = access.organization
     diff: dict[str, list[Any]] = {}
@@ -67,8 +76,27 @@ def organization_update(*, access: Access, **changes: Any) -> Organization:
     return organization
 
 
+def person_of(access: Access) -> User | None:
+    """The person behind ``access``: the signed-in user, or the person an API key belongs to."""
+    if access.user is not None and access.user.pk is not None:
+        return access.user
+    if access.api_key is not None:
+        return access.api_key.created_by
+    return None
+
+
+def _require_owner_of(access: Access, obj: Membership | Invitation | ApiKey) -> None:
+    """Every tenancy write needs the owner role, in the object's own organization (views and
+    the API reach objects through the checkpoint already; commands and the admin may not)."""
+    require_role(access, Role.OWNER)
+    if obj.organization_id != access.organization.pk:
+        raise PermissionDenied(f"This {obj._meta.verbose_name} is not in this organization.")
+
+
 @transaction.atomic
 def membership_set_role(*, access: Access, membership: Membership, role: str) -> Membership:
+    """Change a member's role. Their API keys stay, but act at most with the new role."""
+    _require_owner_of(access, membership)
     old = membership.role
     if old == Role.OWNER and role != Role.OWNER:
         _ensure_another_owner(membership)
@@ -84,22 +112,24 @@ def membership_set_role(*, access: Access, membership: Membership, role: str) ->
 
 @transaction.atomic
 def membership_remove(*, access: Access, membership: Membership) -> None:
+    """Remove a member; every API key they own in the organization is revoked with them."""
+    _require_owner_of(access, membership)
     if membership.role == Role.OWNER:
         _ensure_another_owner(membership)
-    audit_record(
-        access=access, organization=membership.organization, action="member.removed",
-        obj=membership, changes={"user": membership.user.username, "role": [membership.role, None]},
-    )
-    # Keys the member made for this organization go with them, at once.
-    ApiKey.objects.filter(
+    revoked = ApiKey.objects.filter(
         organization=membership.organization, created_by=membership.user, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
+    changes: dict[str, Any] = {"user": membership.user.username, "role": [membership.role, None]}
+    if revoked:
+        changes["api_keys_revoked"] = revoked
+    audit_record(
+        access=access, organization=membership.organization, action="member.removed",
+        obj=membership, changes=changes,
+    )
     membership.delete()
 
 
 def _ensure_another_owner(membership: Membership) -> None:
-    from django.core.exceptions import ValidationError
-
     others = Membership.objects.filter(
         organization=membership.organization, role=Role.OWNER
     ).exclude(pk=membership.pk)
@@ -109,11 +139,14 @@ def _ensure_another_owner(membership: Membership) -> None:
 
 @transaction.atomic
 def invitation_create(*, access: Access, email: str, role: str) -> tuple[Invitation, str]:
-    """Returns the invitation and its one-time token (only a hash is stored)."""
+    """Returns the invitation and its one-time token (only a hash is stored). With an e-mail
+    address, only the user with that address may accept it."""
+    require_role(access, Role.OWNER)
     token = secrets.token_urlsafe(24)
+    email = (email or "").strip()
     invitation = Invitation(
         organization=access.organization, email=email, role=role, hashed_token=hash_key(token),
-        invited_by=access.user, expires_at=timezone.now() + INVITATION_LIFETIME,
+        invited_by=person_of(access), expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     invitation.full_clean()
     invitation.save()
@@ -125,8 +158,54 @@ def invitation_create(*, access: Access, email: str, role: str) -> tuple[Invitat
 
 
 @transaction.atomic
+def invitation_revoke(*, access: Access, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation: its link stops working at once."""
+    _require_owner_of(access, invitation)
+    invitation = Invitation.objects.select_for_update().select_related("organization").get(
+        pk=invitation.pk
+    )
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation was already accepted.", code="used")
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            access=access, organization=invitation.organization, action="member.invitation_revoked",
+            obj=invitation, changes={"email": invitation.email, "role": invitation.role},
+        )
+    return invitation
+
+
+INVITATION_REFUSALS: dict[str, str] = {
+    InvitationState.ACCEPTED: "This invitation was already used.",
+    InvitationState.REVOKED: "This invitation was withdrawn.",
+    InvitationState.EXPIRED: "This invitation has expired.",
+}
+
+
+def invitation_refusal(invitation: Invitation, user: User) -> ValidationError | None:
+    """Why ``user`` may not accept ``invitation`` (the code names the reason), or None."""
+    state = invitation.state()
+    if state in INVITATION_REFUSALS:
+        return ValidationError(INVITATION_REFUSALS[state], code=state)
+    if not invitation.is_for(user.email):
+        return ValidationError(
+            "This invitation was sent to another e-mail address than your account's.",
+            code="email",
+        )
+    return None
+
+
+@transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    """Join with the invited role (an existing member keeps theirs). Single use: the row is
+    locked, so two people racing for one link cannot both join."""
+    invitation = Invitation.objects.select_for_update().select_related("organization").get(
+        pk=invitation.pk
+    )
+    refusal = invitation_refusal(invitation, user)
+    if refusal is not None:
+        raise refusal
     membership, created = Membership.objects.get_or_create(
         organization=invitation.organization, user=user, defaults={"role": invitation.role}
     )
@@ -141,33 +220,76 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+def _key_person(access: Access, created_by: User | None) -> User:
+    """Whom a new key belongs to: a key made by a key belongs to that key's person; otherwise
+    the given person, else the acting user."""
+    if access.api_key is not None:
+        person = access.api_key.created_by
+        if created_by is not None and created_by.pk != person.pk:
+            raise PermissionDenied("An API key can only make keys for its own person.")
+        return person
+    chosen = created_by or person_of(access)
+    if chosen is None:
+        raise ValidationError({"created_by": "An API key must belong to a member."})
+    return chosen
+
+
 @transaction.atomic
 def api_key_create(
     *,
-    organization: Organization,
+    access: Access,
     name: str,
     role: str,
     created_by: User | None = None,
     expires_at: datetime | None = None,
-    access: Access | None = None,
+    organization: Organization | None = None,
 ) -> tuple[ApiKey, str]:
-    """Returns the key record and the secret, which is shown once and never stored."""
+    """Returns the key record and the secret, which is shown once and never stored.
+
+    Owners only. The key belongs to a person (``created_by``; see ``_key_person``) who must be
+    an active member, and its role may not be above that person's current role. A key made by
+    a key expires no later than its maker. ``organization``, when given, must be the access's.
+    """
+    require_role(access, Role.OWNER)
+    if organization is not None and organization.pk != access.organization.pk:
+        raise PermissionDenied("That organization is not the one you act in.")
+    organization = access.organization
+    person = _key_person(access, created_by)
+    membership = Membership.objects.filter(
+        organization=organization, user=person, user__is_active=True
+    ).first()
+    if membership is None:
+        raise ValidationError(
+            {"created_by": f"{person.username} is not an active member of {organization.name}."}
+        )
+    if role in ROLE_RANK and ROLE_RANK[role] > ROLE_RANK[membership.role]:
+        raise ValidationError(
+            {"role": f"A key cannot have a higher role than its member ({membership.role})."}
+        )
+    maker = access.api_key
+    if maker is not None and maker.expires_at is not None and (
+        expires_at is None or expires_at > maker.expires_at
+    ):
+        raise ValidationError(
+            {"expires_at": "A key made by a key cannot expire later than the key making it."}
+        )
     raw = generate_key()
     api_key = ApiKey(
         organization=organization, name=name, role=role, prefix=display_prefix(raw),
-        hashed_key=hash_key(raw), created_by=created_by, expires_at=expires_at,
+        hashed_key=hash_key(raw), created_by=person, expires_at=expires_at,
     )
     api_key.full_clean()
     api_key.save()
     audit_record(
         access=access, organization=organization, action="api_key.created", obj=api_key,
-        changes={"name": name, "role": role},
+        changes={"name": name, "role": role, "belongs_to": person.username},
     )
     return api_key, raw
 
 
 @transaction.atomic
 def api_key_revoke(*, access: Access, api_key: ApiKey) -> ApiKey:
+    _require_owner_of(access, api_key)
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])

@@ -19,6 +19,10 @@ urlpatterns = [
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<int:pk>/role/", views.member_role, name="member_role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "members/invitations/<int:pk>/revoke/", views.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/new/", views.api_key_new, name="api_key_new"),

@@ -36,6 +36,8 @@ from accounts.services import (
     api_key_revoke,
     invitation_accept,
     invitation_create,
+    invitation_refusal,
+    invitation_revoke,
     membership_remove,
     membership_set_role,
     organization_update,
@@ -85,7 +87,7 @@ def _members_page(
 ) -> HttpResponse:
     now = timezone.now()
     pending = visible(access, Invitation).filter(
-        accepted_at__isnull=True, expires_at__gt=now
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).select_related("invited_by")
     members = list(members_of(access.organization))
     owners = sum(1 for m in members if m.role == Role.OWNER)
@@ -165,10 +167,30 @@ def member_remove(request: HttpRequest, access: Access, pk: int) -> HttpResponse
     return redirect("accounts:members")
 
 
+@require_POST
+@owner_page
+def invitation_revoke_view(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
+    invitation = get_object_for(access, Invitation, pk, action="write")
+    try:
+        invitation_revoke(access=access, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, f"Invitation for {invitation.email or 'anyone'} withdrawn.")
+    return redirect("accounts:members")
+
+
 # --- Invitations ----------------------------------------------------------------------------
+# Why a link cannot be used → the invalid page's status (gone for good, or not for this user).
+REFUSAL_STATUS = {"accepted": 410, "revoked": 410, "expired": 410, "email": 403}
+
+
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The link an owner sent: a signed-in user joins; a signed-out one signs in first."""
+    """The link an owner sent: a signed-in user joins; a signed-out one signs in first.
+
+    A link works once, until it expires or is withdrawn, and — when it names an e-mail address —
+    only for the user with that address. Both the page and the acceptance check all of it."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     found = (
@@ -179,20 +201,24 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return render(request, "accounts/invitation_invalid.html", {"reason": "unknown"},
                       status=404)
-    already = Membership.objects.filter(organization=found.organization, user=request.user).first()
-    if found.accepted_at is not None and already is None:
-        return render(request, "accounts/invitation_invalid.html", {"reason": "used"}, status=410)
-    if found.expires_at <= timezone.now() and found.accepted_at is None:
-        return render(request, "accounts/invitation_invalid.html", {"reason": "expired"},
-                      status=410)
-    if request.method == "POST":
-        if found.accepted_at is None:
-            membership = invitation_accept(invitation=found, user=request.user)
+    user = request.user
+    refusal = invitation_refusal(found, user)
+    if refusal is None and request.method == "POST":
+        try:
+            membership = invitation_accept(invitation=found, user=user)
+        except ValidationError as exc:  # a race: used or withdrawn since the check above
+            refusal = exc
         else:
-            membership = already  # type: ignore[assignment]
-        request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
-        messages.success(request, f"Welcome to {found.organization.name}.")
-        return redirect("dashboard")
+            request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
+            messages.success(request, f"Welcome to {found.organization.name}.")
+            return redirect("dashboard")
+    if refusal is not None:
+        reason = refusal.code or "unknown"
+        return render(
+            request, "accounts/invitation_invalid.html", {"reason": reason, "invitation": found},
+            status=REFUSAL_STATUS.get(reason, 410),
+        )
+    already = Membership.objects.filter(organization=found.organization, user=user).first()
     return render(
         request, "accounts/invitation.html", {"invitation": found, "membership": already}
     )
@@ -225,11 +251,14 @@ def api_key_new(request: HttpRequest, access: Access) -> HttpResponse:
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
         return _api_keys_page(request, access, form=form, status=400)
-    api_key, raw = api_key_create(
-        organization=access.organization, name=form.cleaned_data["name"],
-        role=form.cleaned_data["role"], created_by=access.user, expires_at=form.expires_at(),
-        access=access,
-    )
+    try:
+        api_key, raw = api_key_create(
+            access=access, name=form.cleaned_data["name"], role=form.cleaned_data["role"],
+            expires_at=form.expires_at(),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return _api_keys_page(request, access, form=form, status=400)
     messages.success(request, f"API key “{api_key.name}” created.")
     # Shown in this response only; it is stored as a hash and can never be displayed again.
     return _api_keys_page(request, access, new_key=raw)

@@ -74,15 +74,16 @@ def _measure() -> dict[str, Any]:
     from django.test import Client
 
     call_command("migrate", verbosity=0, interactive=False)
-    from accounts.models import Organization, Role
+    from accounts.models import Role, User
     from accounts.selectors import Access
-    from accounts.services import api_key_create
+    from accounts.services import api_key_create, organization_create
     from campaigns.models import Brand, Campaign, Partnership, Post
     from influencers.models import Influencer
     from metrics.api.ingestion import POST_METRICS, validate_items
     from metrics.models import COUNTERS, PostMetrics
 
-    organization = Organization.objects.create(name="Bench", slug="bench")
+    user = User.objects.create_user("ingestbench", password="ingest-bench-password-1")
+    organization = organization_create(name="Bench", slug="bench", owner=user)
     brand = Brand.objects.create(organization=organization, name="Bench")
     campaign = Campaign.objects.create(
         brand=brand, name="Bench", slug="bench", stage="TOFU",
@@ -94,7 +95,8 @@ def _measure() -> dict[str, Any]:
         Post(partnership=partnership, platform="instagram", external_id=f"p{i}")
         for i in range(POSTS)
     )
-    _, raw = api_key_create(organization=organization, name="bench", role=Role.OWNER)
+    owner = Access(organization=organization, role=Role.OWNER, user=user)
+    _, raw = api_key_create(access=owner, name="bench", role=Role.OWNER)
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     def batch(round_: int) -> list[dict[str, Any]]:

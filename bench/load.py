@@ -186,13 +186,15 @@ def _cmd_setup() -> None:
 
     django.setup()
     from accounts.models import Role, User
+    from accounts.selectors import Access
     from accounts.services import api_key_create, organization_create
     from campaigns.models import Brand, Campaign, Partnership, Post, TrackingLink
     from influencers.models import Influencer, SocialAccount
 
     user = User.objects.create_user("loadbench", password="load-bench-password-1")
     org = organization_create(name="Load", slug="load", owner=user)
-    _, key = api_key_create(organization=org, name="load", role=Role.MANAGER)
+    owner = Access(organization=org, role=Role.OWNER, user=user)
+    _, key = api_key_create(access=owner, name="load", role=Role.MANAGER)
     brand = Brand.objects.create(organization=org, name="Load brand", website="https://l.example")
     today = dt.datetime.now(dt.UTC).date()
     campaign = Campaign.objects.create(

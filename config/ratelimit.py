@@ -23,8 +23,8 @@ class Budget:
     def parse(cls, rate: str) -> Budget:
         """``"600/min"``, ``"20/s"``, ``"10000/hour"``, ``"50000/day"``."""
         count, _, period = rate.partition("/")
-        seconds = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400,
-                   "day": 86400}[period.strip().lower()]
+        seconds = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600,
+                   "hour": 3600, "d": 86400, "day": 86400}[period.strip().lower()]
         return cls(limit=int(count), window=seconds)
 
 
@@ -34,13 +34,12 @@ def budget_hit(key: str, budget: Budget, *, now: float | None = None) -> int | N
     now = time.time() if now is None else now
     window_start = int(now // budget.window) * budget.window
     cache_key = f"budget:{key}:{window_start}"
-    # add() is a no-op when the key exists; incr() is atomic in Redis.
-    cache.add(cache_key, 0, timeout=budget.window + 1)
+    # incr() is atomic in Redis; only the first request of a window also pays for add(), and
+    # when two first requests race, the loser of add() counts through incr() after all.
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr: this request opens a new window
-        cache.add(cache_key, 1, timeout=budget.window + 1)
-        count = 1
+    except ValueError:
+        count = 1 if cache.add(cache_key, 1, timeout=budget.window + 1) else cache.incr(cache_key)
     if count <= budget.limit:
         return None
     return max(1, int(window_start + budget.window - now))

@@ -92,6 +92,20 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     role = Role.OWNER
 
 
+def _key_person(key: factory.builder.Resolver) -> User:
+    """Every key belongs to a member: by default the organization's first owner (one is made
+    when the organization has none), so the key acts with exactly its own role."""
+    membership = (
+        Membership.objects.filter(organization=key.organization, role=Role.OWNER)
+        .select_related("user")
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if membership is None:
+        membership = MembershipFactory(organization=key.organization, role=Role.OWNER)
+    return membership.user
+
+
 class ApiKeyFactory(factory.django.DjangoModelFactory[ApiKey]):
     """``ApiKeyFactory(...).raw`` is the secret to send (not stored in the database)."""
 
@@ -102,6 +116,7 @@ class ApiKeyFactory(factory.django.DjangoModelFactory[ApiKey]):
     organization = factory.SubFactory(OrganizationFactory)
     name = "test key"
     role = Role.OWNER
+    created_by = factory.LazyAttribute(_key_person)
     prefix = factory.LazyAttribute(lambda o: display_prefix(o.raw))
     hashed_key = factory.LazyAttribute(lambda o: hash_key(o.raw))
 

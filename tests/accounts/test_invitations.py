@@ -13,7 +13,7 @@ def link(token: str) -> str:
 
 
 def test_a_signed_in_user_joins_with_the_invited_role(client_for, team):
-    invitation, token = invitation_create(access=team.access(), email="new@example.com",
+    invitation, token = invitation_create(access=team.access(), email="newcomer@example.com",
                                           role=Role.MANAGER)
     newcomer = f.UserFactory(username="newcomer")
     client = client_for(newcomer)
@@ -43,7 +43,7 @@ def test_a_signed_out_user_is_sent_to_login_and_back(client, team):
 
 
 def test_a_link_works_once(client_for, team):
-    _, token = invitation_create(access=team.access(), email="x@example.com", role=Role.VIEWER)
+    _, token = invitation_create(access=team.access(), email="", role=Role.VIEWER)
     client_for(f.UserFactory(username="first")).post(link(token))
     second = f.UserFactory(username="second")
     response = client_for(second).post(link(token))
@@ -52,7 +52,7 @@ def test_a_link_works_once(client_for, team):
 
 
 def test_an_expired_link_is_refused(client_for, team):
-    invitation, token = invitation_create(access=team.access(), email="x@example.com",
+    invitation, token = invitation_create(access=team.access(), email="late@example.com",
                                           role=Role.VIEWER)
     invitation.expires_at = timezone.now() - dt.timedelta(minutes=1)
     invitation.save()
@@ -66,13 +66,14 @@ def test_an_unknown_token_is_404(client_for, team):
 
 
 def test_accepting_keeps_an_existing_role(client_for, team):
-    _, token = invitation_create(access=team.access(), email="x@example.com", role=Role.VIEWER)
+    _, token = invitation_create(access=team.access(), email=team.admin.email, role=Role.VIEWER)
     client_for(team.admin).post(link(token))
     assert Membership.objects.get(user=team.admin, organization=team.organization).role == Role.ADMIN
 
 
 def test_joining_needs_a_post(client_for, team):
-    _, token = invitation_create(access=team.access(), email="x@example.com", role=Role.VIEWER)
+    _, token = invitation_create(access=team.access(), email="looker@example.com",
+                                 role=Role.VIEWER)
     user = f.UserFactory(username="looker")
     client_for(user).get(link(token))
     assert not Membership.objects.filter(user=user).exists()

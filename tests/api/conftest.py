@@ -61,6 +61,7 @@ class Resource:
     body: Callable[[SimpleNamespace], dict[str, Any]]
     change: dict[str, Any]
     fresh: Callable[[SimpleNamespace], Any]  # a record nothing depends on, to delete
+    view_role: str = Role.VIEWER  # below it the list is empty and every id a 404
     write_role: str = Role.MANAGER
     delete_role: str = Role.MANAGER
     foreign_keys: dict[str, str] = field(default_factory=dict)  # body field → world attribute
@@ -154,7 +155,7 @@ RESOURCES = [
                    "note": "Studio"},
         {"note": "Studio day"},
         lambda w: f.CostFactory(campaign=w.campaign),
-        write_role=Role.ADMIN, delete_role=Role.ADMIN,
+        view_role=Role.ADMIN, write_role=Role.ADMIN, delete_role=Role.ADMIN,
         foreign_keys={"campaign": "campaign", "partnership": "partnership"},
     ),
     Resource(
@@ -171,6 +172,11 @@ ROLES_BELOW: dict[str, list[str]] = {
     Role.ADMIN: [Role.VIEWER, Role.MANAGER],
     Role.OWNER: [Role.VIEWER, Role.MANAGER, Role.ADMIN],
 }
+
+
+def below(resource: Resource, role: str) -> bool:
+    """Whether ``role`` may not even see the resource (then its ids answer 404, not 403)."""
+    return role in ROLES_BELOW.get(resource.view_role, [])
 
 
 def url(resource: Resource, pk: int | None = None) -> str:

@@ -1,5 +1,5 @@
-"""Rules particular to some resources: compensation needs an admin, a brand's key and secret,
-links' short URLs, EMV pairs replaced on POST, and owners' API keys."""
+"""Rules particular to some resources: compensation needs an admin (to set and to see), a
+brand's key and secret, links' short URLs, EMV pairs replaced on POST, and owners' API keys."""
 
 from __future__ import annotations
 
@@ -29,8 +29,12 @@ def test_a_manager_setting_compensation_gets_403(field, team, mine, api_client_f
 
 
 def test_a_manager_may_resend_unchanged_compensation(team, mine, api_client_for) -> None:
+    """A client that read the partnership as an admin may send its compensation back
+    unchanged with a manager's key."""
+    current = api_client_for(team.organization, Role.ADMIN).get(
+        f"/api/v1/partnerships/{mine.partnership.pk}/"
+    ).json()
     client = api_client_for(team.organization, Role.MANAGER)
-    current = client.get(f"/api/v1/partnerships/{mine.partnership.pk}/").json()
     answer = client.patch(
         f"/api/v1/partnerships/{mine.partnership.pk}/",
         {"status": "paid", "fee": current["fee"], "commission_rate": current["commission_rate"]},
@@ -49,8 +53,17 @@ def test_an_admin_sets_compensation_and_it_is_audited(team, mine, api_client_for
     assert AuditEntry.objects.filter(action="compensation.changed").exists()
 
 
-def test_viewers_read_compensation(team, mine, api_client_for) -> None:
-    body = api_client_for(team.organization, Role.VIEWER).get(
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.MANAGER])
+def test_compensation_is_not_shown_below_admin(role, team, mine, api_client_for) -> None:
+    body = api_client_for(team.organization, role).get(
+        f"/api/v1/partnerships/{mine.partnership.pk}/"
+    ).json()
+    assert body["id"] == mine.partnership.pk
+    assert not {"fee", "product_value", "commission_rate"} & set(body)
+
+
+def test_admins_read_compensation(team, mine, api_client_for) -> None:
+    body = api_client_for(team.organization, Role.ADMIN).get(
         f"/api/v1/partnerships/{mine.partnership.pk}/"
     ).json()
     assert body["fee"] == "500.00"

@@ -15,7 +15,7 @@ import pytest
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import ApiKey, Membership, Role
+from accounts.models import ApiKey, Invitation, Membership, Role
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -44,6 +44,7 @@ PAGE_PARAMS: dict[str, dict[str, type[Model]]] = {
     "accounts:member_role": {"pk": Membership},
     "accounts:member_remove": {"pk": Membership},
     "accounts:api_key_revoke": {"pk": ApiKey},
+    "accounts:invitation_revoke": {"pk": Invitation},
     "influencers:detail": {"pk": Influencer},
     "influencers:edit": {"pk": Influencer},
     "influencers:account_add": {"pk": Influencer},

@@ -44,7 +44,7 @@ def test_a_removed_member_loses_pages_and_api_at_once(team, client_for):
 
 def test_a_removed_members_api_keys_stop_working(team):
     key, raw = api_key_create(
-        organization=team.organization, name="manager's script", role=Role.MANAGER,
+        access=team.access(Role.OWNER), name="manager's script", role=Role.MANAGER,
         created_by=team.manager,
     )
     api = APIClient()

@@ -1,9 +1,5 @@
-"""Admin for tenancy records, and the organization scoping every app's admin builds on.
-
-Superusers see everything. Staff who are not superusers see only rows of the organizations
-they are members of (through each model's ``organization_path``), may only pick related
-records from those organizations, and get a 404 for anything else — as the pages do.
-"""
+"""The admin of tenancy records: users, organizations, members, API keys, invitations and the
+audit log. The role rules every app's admin follows are in ``accounts.admin_scoping``."""
 
 from __future__ import annotations
 
@@ -12,152 +8,137 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
-from django.db.models.fields.related import ForeignKey
-from django.forms import ModelChoiceField
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from accounts.models import ApiKey, AuditEntry, Invitation, Membership, Organization, Role, User
+from accounts.admin_scoping import (
+    ReadOnlyModelAdmin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+    admin_access,
+    is_unscoped,
+    organization_ids_of,
+    scope_queryset,
+)
+from accounts.models import (
+    ROLE_RANK,
+    ApiKey,
+    AuditEntry,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+)
 from accounts.selectors import Access
 from accounts.services import (
     api_key_create,
     api_key_revoke,
+    audit_record,
     invitation_create,
     membership_remove,
     membership_set_role,
+    organization_update,
 )
 
 
-def organization_ids_of(request: HttpRequest) -> list[int]:
-    """The organizations a staff user may manage in the admin (cached on the request)."""
-    cached: list[int] | None = getattr(request, "_admin_organization_ids", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user_id=request.user.pk).values_list(  # type: ignore[misc]
-                "organization_id", flat=True
-            )
-        )
-        request._admin_organization_ids = cached  # type: ignore[attr-defined]
-    return cached
+# --- Users and organizations ----------------------------------------------------------------
+class ReadOnlyMembershipInline(ScopedTabularInline):
+    """Roles change through the membership admin (its services keep an owner and audit);
+    here they are only listed, to owners, and superusers keep Django's plain inline."""
 
+    model = Membership
+    role_floor = {"view": Role.OWNER}
+    readonly_fields = ("created_at",)
 
-def is_unscoped(request: HttpRequest) -> bool:
-    return bool(request.user.is_active and request.user.is_superuser)
-
-
-def scope_queryset(request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    """Rows of the user's organizations; models without an organization are shared data."""
-    if is_unscoped(request):
-        return queryset
-    model = queryset.model
-    if model is User or issubclass(model, User):
-        return queryset.filter(
-            memberships__organization_id__in=organization_ids_of(request)
-        ).distinct()
-    path: str | None = getattr(model, "organization_path", None)
-    if path is None:
-        return queryset
-    return queryset.filter(**{f"{path}__in": organization_ids_of(request)})
-
-
-def admin_access(request: HttpRequest, organization: Organization) -> Access:
-    """The admin user's access in ``organization``, for calling services from the admin."""
-    if is_unscoped(request):
-        role: str = Role.OWNER
-    else:
-        membership = Membership.objects.filter(
-            user_id=request.user.pk, organization=organization  # type: ignore[misc]
-        ).first()
-        if membership is None:
-            raise Http404("Not a member of that organization.")
-        role = membership.role
-    return Access(organization=organization, role=role, user=request.user)  # type: ignore[arg-type]
-
-
-class OrganizationScopedMixin:
-    """For ModelAdmin and inlines: rows, choices and object pages limited to the user's orgs."""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return scope_queryset(request, super().get_queryset(request))  # type: ignore[misc]
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField[Any] | None:
-        related: type[Model] = db_field.remote_field.model
-        if not is_unscoped(request) and "queryset" not in kwargs:
-            kwargs["queryset"] = scope_queryset(request, related._default_manager.all())
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
-
-
-class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):
-    list_per_page = 50
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        # Django's admin redirects to the index for a missing object; an object of another
-        # organization must look exactly like one that does not exist: a 404.
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404("No such object.")
-        return obj
-
-
-class ReadOnlyModelAdmin(ScopedModelAdmin):
-    """Records written by the system (logs, computed numbers): looked at, never edited."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def has_add_permission(self, request: HttpRequest, obj: Any) -> bool:  # type: ignore[override]
+        return is_unscoped(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return is_unscoped(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
 
 
-class ScopedTabularInline(OrganizationScopedMixin, admin.TabularInline):
-    extra = 0
-    show_change_link = True
-
-
-class ScopedStackedInline(OrganizationScopedMixin, admin.StackedInline):
-    extra = 0
-    show_change_link = True
-
-
-# --- Users and organizations ----------------------------------------------------------------
-class MembershipOfUserInline(ScopedTabularInline):
-    model = Membership
+class MembershipOfUserInline(ReadOnlyMembershipInline):
     fk_name = "user"
     fields = ("organization", "role", "created_at")
-    readonly_fields = ("created_at",)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The parent is a user, who has no single organization: the rows are scoped instead.
+        return self.allowed(request, "view")
+
+
+USER_FIELDSETS_FOR_STAFF = (
+    (None, {"fields": ("username",)}),
+    ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+    ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
+)
 
 
 @admin.register(User)
-class UserAdmin(OrganizationScopedMixin, DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):
+    """Only superusers change users: passwords, e-mails and admin powers are how accounts are
+    taken over. Other staff may look at the members of organizations they own."""
+
     inlines = [MembershipOfUserInline]
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "is_active",
                     "last_login")
+    # Members are listed on the members page to owners only; the admin follows.
+    member_view_role = Role.OWNER
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return scope_queryset(request, super().get_queryset(request), self.member_view_role)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if is_unscoped(request):
-            return fields
-        # Only a superuser hands out admin powers; a staff user cannot raise anyone, themself
-        # included, above what they have.
-        return (*fields, "is_staff", "is_superuser", "groups", "user_permissions", "last_login",
-                "date_joined")
+            return True
+        organizations = set(organization_ids_of(request, self.member_view_role))
+        if obj is None:
+            return bool(organizations)
+        return Membership.objects.filter(
+            user_id=obj.pk, organization_id__in=organizations
+        ).exists()
 
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_unscoped(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if is_unscoped(request) or obj is None:
+            return super().get_fieldsets(request, obj)
+        # No password field: its widget links to the password form.
+        return USER_FIELDSETS_FOR_STAFF
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        # Refused before the user is even looked up, so the answer says nothing about the id.
+        if not is_unscoped(request):
+            raise PermissionDenied("Only a superuser changes passwords here.")
+        return super().user_change_password(request, id, form_url)
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Any:
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("No such user.")
         return obj
 
 
-class MembershipInline(ScopedTabularInline):
-    model = Membership
+class MembershipInline(ReadOnlyMembershipInline):
     fk_name = "organization"
     fields = ("user", "role", "created_at")
-    readonly_fields = ("created_at",)
     autocomplete_fields = ("user",)
 
 
@@ -169,11 +150,21 @@ class OrganizationAdmin(ScopedModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("created_at",)
     inlines = [MembershipInline]
+    # The organization's settings page is the owner's.
+    role_floor = {"write": Role.OWNER}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         from django.db.models import Count
 
         return super().get_queryset(request).annotate(_members=Count("memberships"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        # The slug is in every link to the organization; only a superuser moves it.
+        return fields if is_unscoped(request) else (*fields, "slug")
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return super().get_prepopulated_fields(request, obj) if is_unscoped(request) else {}
 
     @admin.display(description="Members", ordering="_members")
     def member_count(self, obj: Organization) -> int:
@@ -185,6 +176,16 @@ class OrganizationAdmin(ScopedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_unscoped(request)
+
+    def service_update(self, access: Access, obj: Organization, changes: dict[str, Any]
+                       ) -> Organization:
+        slug = changes.pop("slug", None)
+        organization = organization_update(access=access, **changes)
+        if slug is not None:  # a superuser's change (the field is read-only for others)
+            organization.slug = slug
+            organization.full_clean()
+            organization.save(update_fields=["slug"])
+        return organization
 
 
 class MembershipAdminForm(forms.ModelForm):
@@ -201,38 +202,41 @@ class MembershipAdmin(ScopedModelAdmin):
     search_fields = ("user__username", "user__email", "organization__name")
     list_select_related = ("user", "organization")
     autocomplete_fields = ("user", "organization")
+    # The members page is the owner's, so is this list.
+    role_floor = {"view": Role.OWNER}
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("organization", "user") if obj is not None else ()
 
-    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
-        if change and "role" in form.changed_data:
-            # The service keeps at least one owner and writes the audit log.
-            previous = Membership.objects.get(pk=obj.pk)
-            try:
-                membership_set_role(
-                    access=admin_access(request, obj.organization), membership=previous,
-                    role=obj.role,
-                )
-            except ValidationError as exc:
-                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
-            return
-        super().save_model(request, obj, form, change)
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Membership:
+        # No service adds a member (the pages invite); owners may, and it is audited the same.
+        membership = Membership(**fields)
+        membership.full_clean()
+        membership.save()
+        audit_record(
+            access=access, organization=membership.organization, action="member.added",
+            obj=membership, changes={"user": membership.user.username,
+                                     "role": [None, membership.role]},
+        )
+        return membership
 
-    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
-        membership_remove(access=admin_access(request, obj.organization), membership=obj)
+    def service_update(self, access: Access, obj: Membership, changes: dict[str, Any]
+                       ) -> Membership:
+        if "role" not in changes:
+            return obj
+        return membership_set_role(access=access, membership=obj, role=changes["role"])
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        for membership in queryset.select_related("organization", "user"):
-            try:
-                self.delete_model(request, membership)
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{membership}: {'; '.join(exc.messages)}", messages.ERROR
-                )
+    def service_delete(self, access: Access, obj: Membership) -> bool:
+        membership_remove(access=access, membership=obj)
+        return True
 
 
 # --- API keys and invitations ---------------------------------------------------------------
+def _refuse_stronger_role(access: Access, role: str) -> None:
+    if ROLE_RANK[role] > ROLE_RANK[access.role]:
+        raise PermissionDenied("Nobody hands out a role above their own.")
+
+
 class ApiKeyAdminForm(forms.ModelForm):
     class Meta:
         model = ApiKey
@@ -269,21 +273,28 @@ class ApiKeyAdmin(ScopedModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
+        self.require(request, "write", obj)
+        access = admin_access(request, self.organization_for(request, obj))
+        _refuse_stronger_role(access, obj.role)
         api_key, raw = api_key_create(
-            organization=obj.organization, name=obj.name, role=obj.role,
+            organization=access.organization, name=obj.name, role=obj.role,
             created_by=request.user,  # type: ignore[arg-type]
-            expires_at=obj.expires_at, access=admin_access(request, obj.organization),
+            expires_at=obj.expires_at, access=access,
         )
         obj.pk = api_key.pk
         obj.prefix = api_key.prefix
+        obj._state.adding = False
         self.message_user(
             request, f"Store this key now, it will not be shown again: {raw}", messages.WARNING
         )
 
-    @admin.action(description="Revoke the selected API keys")
+    @admin.action(description="Revoke the selected API keys", permissions=["change"])
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        keys = list(queryset.select_related("organization"))
+        for api_key in keys:  # all or nothing
+            self.require(request, "write", api_key)
         count = 0
-        for api_key in queryset.select_related("organization"):
+        for api_key in keys:
             if api_key.revoked_at is None:
                 api_key_revoke(access=admin_access(request, api_key.organization), api_key=api_key)
                 count += 1
@@ -304,6 +315,8 @@ class InvitationAdmin(ScopedModelAdmin):
     list_filter = ("role", "organization", ("accepted_at", admin.EmptyFieldListFilter))
     search_fields = ("email", "organization__name")
     list_select_related = ("organization", "invited_by", "accepted_by")
+    # Pending invitations are listed on the owner's members page.
+    role_floor = {"view": Role.OWNER}
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
@@ -321,10 +334,12 @@ class InvitationAdmin(ScopedModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        invitation, token = invitation_create(
-            access=admin_access(request, obj.organization), email=obj.email, role=obj.role
-        )
+        self.require(request, "write", obj)
+        access = admin_access(request, self.organization_for(request, obj))
+        _refuse_stronger_role(access, obj.role)
+        invitation, token = invitation_create(access=access, email=obj.email, role=obj.role)
         obj.pk = invitation.pk
+        obj._state.adding = False
         link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
         self.message_user(
             request, f"Send this one-time link to {obj.email}: {link}", messages.WARNING

@@ -1,8 +1,9 @@
 """Admin for brands, campaigns and what a campaign hands out, scoped to the staff user's orgs.
 
-Saves and deletes that move a campaign's numbers queue its KPI recompute, as the services do;
-the promo-code rule that needs more than a constraint (unique per brand among overlapping
-periods) is checked with the service's own check.
+Every save and delete, inline rows included, goes through ``campaigns.services`` with the
+member's access in the object's organization: the services check the role, keep related
+records in the organization, audit compensation and costs and queue the KPI recomputes.
+Compensation and costs are shown to admins and owners only, as on the pages.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from accounts.admin import ScopedModelAdmin, ScopedTabularInline, admin_access
-from accounts.models import Organization
-from accounts.services import audit_record
+from accounts.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from accounts.models import Role
+from accounts.selectors import Access
+from campaigns import services
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -30,13 +33,15 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
-from campaigns.services import _ensure_code_free
+from campaigns.services import COMPENSATION_FIELDS, _ensure_code_free
 from metrics import admin_kpis
 from metrics.scheduling import schedule_kpi_recompute
 
 
 class RecomputesKpisMixin:
-    """Queues a KPI recompute of the campaigns a saved or deleted row feeds."""
+    """Queues a KPI recompute of the campaigns a saved or deleted row feeds, for the admins of
+    rows no service writes (hand-corrected tracking data); the admin's base class deletes a
+    selection row by row through ``delete_model``."""
 
     campaign_path: str = "campaign_id"
 
@@ -59,58 +64,10 @@ class RecomputesKpisMixin:
         super().delete_model(request, obj)  # type: ignore[misc]
         schedule_kpi_recompute(ids)
 
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        ids = self.campaign_ids_of(list(queryset))
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
-        schedule_kpi_recompute(ids)
-
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)  # type: ignore[misc]
         # Inline rows (partnerships, codes, costs…) change the parent's campaign.
         schedule_kpi_recompute(self.campaign_ids_of([form.instance]))
-
-
-class AuditsChangesMixin:
-    """Writes the audit entries the services write for the same changes (money, deletions)."""
-
-    audit_prefix: str = ""
-    audited_fields: tuple[str, ...] = ()
-    organization_attr: str = "campaign.brand.organization"
-
-    def organization_of(self, obj: Any) -> Organization:
-        value = obj
-        for part in self.organization_attr.split("."):
-            value = getattr(value, part)
-        return value
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        touched = [name for name in self.audited_fields if name in form.changed_data]
-        if touched:
-            organization = self.organization_of(obj)
-            audit_record(
-                access=admin_access(request, organization), organization=organization,
-                action=f"{self.audit_prefix}.{'changed' if change else 'created'}", obj=obj,
-                changes={name: [str(form.initial.get(name)) if change else None,
-                                str(form.cleaned_data.get(name))] for name in touched},
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        organization = self.organization_of(obj)
-        audit_record(
-            access=admin_access(request, organization), organization=organization,
-            action=f"{self.audit_prefix}.deleted", obj=obj, changes={"repr": str(obj)},
-        )
-        super().delete_model(request, obj)  # type: ignore[misc]
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            organization = self.organization_of(obj)
-            audit_record(
-                access=admin_access(request, organization), organization=organization,
-                action=f"{self.audit_prefix}.deleted", obj=obj, changes={"repr": str(obj)},
-            )
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 
 # --- Brands ---------------------------------------------------------------------------------
@@ -147,11 +104,18 @@ class BrandAccountInline(ScopedTabularInline):
     fields = ("platform", "handle", "created_at")
     readonly_fields = ("created_at",)
 
+    def service_create(self, access: Access, parent: Brand, fields: dict[str, Any]) -> Model:
+        return services.brand_account_create(access=access, brand=parent, **fields)
+
+    def service_update(self, access: Access, obj: BrandAccount, changes: dict[str, Any]) -> Model:
+        return services.brand_account_update(access=access, account=obj, **changes)
+
+    def service_delete(self, access: Access, obj: BrandAccount) -> None:
+        services.brand_account_delete(access=access, account=obj)
+
 
 @admin.register(Brand)
-class BrandAdmin(AuditsChangesMixin, ScopedModelAdmin):
-    audit_prefix = "brand"
-    organization_attr = "organization"
+class BrandAdmin(ScopedModelAdmin):
     form = BrandAdminForm
     list_display = ("name", "organization", "currency", "website", "secret_status", "created_at")
     list_filter = ("organization", "currency")
@@ -167,6 +131,16 @@ class BrandAdmin(AuditsChangesMixin, ScopedModelAdmin):
         # Masked: the secret signs webhooks, so it is never shown back.
         return "•••••• set" if obj.shopify_webhook_secret else "not set"
 
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.brand_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Brand, changes: dict[str, Any]) -> Model:
+        return services.brand_update(access=access, brand=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Brand) -> bool:
+        services.brand_delete(access=access, brand=obj)
+        return True
+
 
 @admin.register(BrandAccount)
 class BrandAccountAdmin(ScopedModelAdmin):
@@ -177,35 +151,90 @@ class BrandAccountAdmin(ScopedModelAdmin):
     autocomplete_fields = ("brand",)
     readonly_fields = ("created_at",)
 
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.brand_account_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: BrandAccount, changes: dict[str, Any]) -> Model:
+        return services.brand_account_update(access=access, account=obj, **changes)
+
+    def service_delete(self, access: Access, obj: BrandAccount) -> bool:
+        services.brand_account_delete(access=access, account=obj)
+        return True
+
 
 # --- Campaigns ------------------------------------------------------------------------------
+# Fee, product value and commission: the pages show and set them from the admin role up.
+COMPENSATION_ROLES = dict.fromkeys(COMPENSATION_FIELDS, Role.ADMIN)
+# Costs are the pages' admin-only money too: below admin their rows are not shown at all.
+COST_ROLES = {"view": Role.ADMIN}
+
+
 class PartnershipInline(ScopedTabularInline):
     model = Partnership
     fields = ("influencer", "status", "fee", "product_value", "commission_rate", "headline")
     readonly_fields = ("headline",)
     autocomplete_fields = ("influencer",)
+    field_roles = COMPENSATION_ROLES
 
     @admin.display(description="Headline KPIs")
     def headline(self, obj: Partnership) -> str:
         return admin_kpis.partnership_headline_html(obj)
+
+    def service_create(self, access: Access, parent: Campaign, fields: dict[str, Any]) -> Model:
+        influencer = fields.pop("influencer")
+        return services.partnership_create(
+            access=access, campaign=parent, influencer=influencer, **fields
+        )
+
+    def service_update(self, access: Access, obj: Partnership, changes: dict[str, Any]) -> Model:
+        return services.partnership_update(access=access, partnership=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Partnership) -> None:
+        services.partnership_delete(access=access, partnership=obj)
+
+
+def _set_target(access: Access, target: KpiTarget | None, campaign: Campaign,
+                changes: dict[str, Any]) -> KpiTarget:
+    """``kpi_target_set`` keys a target by its metric: a changed metric is a new target."""
+    metric: str = changes.get("metric", target.metric if target else "")
+    value = changes.get("value", target.value if target else None)
+    if target is not None and metric != target.metric:
+        services.kpi_target_delete(access=access, target=target)
+    return services.kpi_target_set(access=access, campaign=campaign, metric=metric, value=value)
 
 
 class KpiTargetInline(ScopedTabularInline):
     model = KpiTarget
     fields = ("metric", "value")
 
+    def service_create(self, access: Access, parent: Campaign, fields: dict[str, Any]) -> Model:
+        return _set_target(access, None, parent, fields)
+
+    def service_update(self, access: Access, obj: KpiTarget, changes: dict[str, Any]) -> Model:
+        return _set_target(access, obj, obj.campaign, changes)
+
+    def service_delete(self, access: Access, obj: KpiTarget) -> None:
+        services.kpi_target_delete(access=access, target=obj)
+
 
 class CostInline(ScopedTabularInline):
     model = Cost
     fields = ("category", "amount", "incurred_on", "partnership", "note")
     raw_id_fields = ("partnership",)
+    role_floor = COST_ROLES
+
+    def service_create(self, access: Access, parent: Campaign, fields: dict[str, Any]) -> Model:
+        return services.cost_create(access=access, campaign=parent, **fields)
+
+    def service_update(self, access: Access, obj: Cost, changes: dict[str, Any]) -> Model:
+        return services.cost_update(access=access, cost=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Cost) -> None:
+        services.cost_delete(access=access, cost=obj)
 
 
 @admin.register(Campaign)
-class CampaignAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
-    audit_prefix = "campaign"
-    organization_attr = "brand.organization"
-    campaign_path = "pk"
+class CampaignAdmin(ScopedModelAdmin):
     list_display = ("name", "brand", "stage", "status", "start_date", "end_date", "budget",
                     "currency")
     list_filter = ("stage", "status", "brand__organization", "brand")
@@ -216,20 +245,55 @@ class CampaignAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
     autocomplete_fields = ("brand",)
     readonly_fields = ("created_at", "updated_at", "kpi_summary")
     inlines = [PartnershipInline, KpiTargetInline, CostInline]
-    actions = [admin_kpis.recompute_kpis_action]
+    actions = ["recompute_kpis_action"]
+
+    @admin.action(description="Recompute KPIs", permissions=["change"])
+    def recompute_kpis_action(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        """Like the report page's button, it needs write access to each selected campaign (the
+        list also shows those of organizations where the user only views): all or nothing."""
+        campaigns = list(queryset)
+        if not all(self.has_change_permission(request, c) for c in campaigns):
+            raise PermissionDenied("Recomputing needs write access to every selected campaign.")
+        admin_kpis.recompute_kpis_action(self, request, queryset)
 
     @admin.display(description="KPIs (as last computed)")
     def kpi_summary(self, obj: Campaign) -> str:
         return admin_kpis.kpi_summary_html(obj)
 
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.campaign_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Campaign, changes: dict[str, Any]) -> Model:
+        return services.campaign_update(access=access, campaign=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Campaign) -> bool:
+        services.campaign_delete(access=access, campaign=obj)
+        return True
+
 
 @admin.register(KpiTarget)
-class KpiTargetAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+class KpiTargetAdmin(ScopedModelAdmin):
     list_display = ("campaign", "metric", "value")
     list_filter = ("metric",)
     search_fields = ("campaign__name",)
     list_select_related = ("campaign",)
     autocomplete_fields = ("campaign",)
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return _set_target(access, None, fields["campaign"], fields)
+
+    def service_update(self, access: Access, obj: KpiTarget, changes: dict[str, Any]) -> Model:
+        campaign = changes.pop("campaign", obj.campaign)
+        if campaign.pk != obj.campaign_id:
+            services.kpi_target_delete(access=access, target=obj)
+            return _set_target(access, None, campaign, {
+                "metric": obj.metric, "value": obj.value, **changes,
+            })
+        return _set_target(access, obj, campaign, changes)
+
+    def service_delete(self, access: Access, obj: KpiTarget) -> bool:
+        services.kpi_target_delete(access=access, target=obj)
+        return True
 
 
 # --- Partnerships and what they hand out ----------------------------------------------------
@@ -248,7 +312,8 @@ class PromoCodeAdminForm(forms.ModelForm):
             pk=self.instance.pk, partnership=partnership, code=text,
             active_from=cleaned.get("active_from"), active_until=cleaned.get("active_until"),
         )
-        # The service's own rule: unique per brand, any case, among overlapping periods.
+        # The service's own rule, checked early to show it on the field; the service checks
+        # it again under the brand's lock.
         _ensure_code_free(candidate)
         cleaned["code"] = text
         return cleaned
@@ -259,6 +324,16 @@ class PromoCodeInline(ScopedTabularInline):
     form = PromoCodeAdminForm
     fields = ("code", "active_from", "active_until")
 
+    def service_create(self, access: Access, parent: Partnership, fields: dict[str, Any]
+                       ) -> Model:
+        return services.promo_code_create(access=access, partnership=parent, **fields)
+
+    def service_update(self, access: Access, obj: PromoCode, changes: dict[str, Any]) -> Model:
+        return services.promo_code_update(access=access, promo_code=obj, **changes)
+
+    def service_delete(self, access: Access, obj: PromoCode) -> None:
+        services.promo_code_delete(access=access, code=obj)
+
 
 class TrackingLinkInline(ScopedTabularInline):
     model = TrackingLink
@@ -266,17 +341,35 @@ class TrackingLinkInline(ScopedTabularInline):
               "utm_content", "is_active")
     readonly_fields = ("slug",)
 
+    def service_create(self, access: Access, parent: Partnership, fields: dict[str, Any]
+                       ) -> Model:
+        return services.link_create(access=access, partnership=parent, **fields)
+
+    def service_update(self, access: Access, obj: TrackingLink, changes: dict[str, Any]) -> Model:
+        return services.link_update(access=access, link=obj, **changes)
+
+    def service_delete(self, access: Access, obj: TrackingLink) -> None:
+        services.link_delete(access=access, link=obj)
+
 
 class PostInline(ScopedTabularInline):
     model = Post
     fields = ("platform", "post_type", "social_account", "url", "published_at")
     raw_id_fields = ("social_account",)
 
+    def service_create(self, access: Access, parent: Partnership, fields: dict[str, Any]
+                       ) -> Model:
+        return services.post_create(access=access, partnership=parent, **fields)
+
+    def service_update(self, access: Access, obj: Post, changes: dict[str, Any]) -> Model:
+        return services.post_update(access=access, post=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Post) -> None:
+        services.post_delete(access=access, post=obj)
+
 
 @admin.register(Partnership)
-class PartnershipAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
-    audit_prefix = "compensation"
-    audited_fields = ("fee", "product_value", "commission_rate")
+class PartnershipAdmin(ScopedModelAdmin):
     list_display = ("influencer", "campaign", "status", "fee", "product_value", "commission_rate",
                     "updated_at")
     list_filter = ("status", "campaign__brand__organization", "campaign")
@@ -285,11 +378,21 @@ class PartnershipAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin
     autocomplete_fields = ("campaign", "influencer")
     readonly_fields = ("created_at", "updated_at")
     inlines = [PromoCodeInline, TrackingLinkInline, PostInline]
+    field_roles = COMPENSATION_ROLES
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.partnership_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Partnership, changes: dict[str, Any]) -> Model:
+        return services.partnership_update(access=access, partnership=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Partnership) -> bool:
+        services.partnership_delete(access=access, partnership=obj)
+        return True
 
 
 @admin.register(Post)
-class PostAdmin(RecomputesKpisMixin, ScopedModelAdmin):
-    campaign_path = "partnership__campaign_id"
+class PostAdmin(ScopedModelAdmin):
     list_display = ("__str__", "partnership", "platform", "post_type", "published_at", "url")
     list_filter = ("platform", "post_type", "partnership__campaign")
     search_fields = ("external_id", "url", "caption", "partnership__influencer__name")
@@ -299,21 +402,39 @@ class PostAdmin(RecomputesKpisMixin, ScopedModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ("created_at",)
 
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.post_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Post, changes: dict[str, Any]) -> Model:
+        return services.post_update(access=access, post=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Post) -> bool:
+        services.post_delete(access=access, post=obj)
+        return True
+
 
 @admin.register(PromoCode)
-class PromoCodeAdmin(RecomputesKpisMixin, ScopedModelAdmin):
+class PromoCodeAdmin(ScopedModelAdmin):
     form = PromoCodeAdminForm
-    campaign_path = "partnership__campaign_id"
     list_display = ("code", "partnership", "active_from", "active_until", "created_at")
     list_filter = ("partnership__campaign__brand",)
     search_fields = ("code", "partnership__influencer__name")
     list_select_related = ("partnership__influencer", "partnership__campaign")
     autocomplete_fields = ("partnership",)
 
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.promo_code_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: PromoCode, changes: dict[str, Any]) -> Model:
+        return services.promo_code_update(access=access, promo_code=obj, **changes)
+
+    def service_delete(self, access: Access, obj: PromoCode) -> bool:
+        services.promo_code_delete(access=access, code=obj)
+        return True
+
 
 @admin.register(TrackingLink)
-class TrackingLinkAdmin(RecomputesKpisMixin, ScopedModelAdmin):
-    campaign_path = "partnership__campaign_id"
+class TrackingLinkAdmin(ScopedModelAdmin):
     list_display = ("slug", "kind", "partnership", "utm_campaign", "utm_content", "is_active",
                     "created_at")
     list_filter = ("kind", "is_active", "partnership__campaign")
@@ -331,11 +452,19 @@ class TrackingLinkAdmin(RecomputesKpisMixin, ScopedModelAdmin):
     def short_url(self, obj: TrackingLink) -> str:
         return f"{settings.FUNNELBOARD_BASE_URL}/r/{obj.slug}" if obj.pk else ""
 
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.link_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: TrackingLink, changes: dict[str, Any]) -> Model:
+        return services.link_update(access=access, link=obj, **changes)
+
+    def service_delete(self, access: Access, obj: TrackingLink) -> bool:
+        services.link_delete(access=access, link=obj)
+        return True
+
 
 @admin.register(Cost)
-class CostAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
-    audit_prefix = "cost"
-    audited_fields = ("amount", "category")
+class CostAdmin(ScopedModelAdmin):
     list_display = ("campaign", "category", "amount", "incurred_on", "partnership", "note")
     list_filter = ("category", "campaign__brand__organization", "campaign")
     search_fields = ("note", "campaign__name")
@@ -344,3 +473,14 @@ class CostAdmin(AuditsChangesMixin, RecomputesKpisMixin, ScopedModelAdmin):
     raw_id_fields = ("partnership",)
     date_hierarchy = "incurred_on"
     readonly_fields = ("created_at",)
+    role_floor = COST_ROLES
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.cost_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Cost, changes: dict[str, Any]) -> Model:
+        return services.cost_update(access=access, cost=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Cost) -> bool:
+        services.cost_delete(access=access, cost=obj)
+        return True

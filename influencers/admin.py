@@ -1,14 +1,17 @@
-"""Admin for the creator directory, scoped to the staff user's organizations."""
+"""Admin for the creator directory, scoped to the staff user's organizations; writes go through
+``influencers.services`` with the member's access in the creator's organization."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 
-from accounts.admin import ScopedModelAdmin, ScopedTabularInline
+from accounts.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from accounts.selectors import Access
+from influencers import services
 from influencers.models import Influencer, SocialAccount
 
 
@@ -16,6 +19,17 @@ class SocialAccountInline(ScopedTabularInline):
     model = SocialAccount
     fields = ("platform", "handle", "url", "followers", "created_at")
     readonly_fields = ("created_at",)
+
+    def service_create(self, access: Access, parent: Influencer, fields: dict[str, Any]
+                       ) -> Model:
+        return services.social_account_create(access=access, influencer=parent, **fields)
+
+    def service_update(self, access: Access, obj: SocialAccount, changes: dict[str, Any]
+                       ) -> Model:
+        return services.social_account_update(access=access, account=obj, **changes)
+
+    def service_delete(self, access: Access, obj: SocialAccount) -> None:
+        services.social_account_delete(access=access, account=obj)
 
 
 @admin.register(Influencer)
@@ -34,6 +48,16 @@ class InfluencerAdmin(ScopedModelAdmin):
     def account_count(self, obj: Influencer) -> int:
         return getattr(obj, "_accounts", 0)
 
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.influencer_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Influencer, changes: dict[str, Any]) -> Model:
+        return services.influencer_update(access=access, influencer=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Influencer) -> bool:
+        services.influencer_delete(access=access, influencer=obj)
+        return True
+
 
 @admin.register(SocialAccount)
 class SocialAccountAdmin(ScopedModelAdmin):
@@ -43,3 +67,14 @@ class SocialAccountAdmin(ScopedModelAdmin):
     list_select_related = ("influencer",)
     autocomplete_fields = ("influencer",)
     readonly_fields = ("created_at",)
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return services.social_account_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: SocialAccount, changes: dict[str, Any]
+                       ) -> Model:
+        return services.social_account_update(access=access, account=obj, **changes)
+
+    def service_delete(self, access: Access, obj: SocialAccount) -> bool:
+        services.social_account_delete(access=access, account=obj)
+        return True

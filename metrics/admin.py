@@ -1,8 +1,11 @@
 """Admin for tracking data and computed KPIs, scoped to the staff user's organizations.
 
 What the system records by itself (clicks, webhook deliveries, KPI snapshots) is read-only;
-hand edits of KPI inputs queue the campaign's recompute like the services do. OAuth tokens are
-never displayed.
+hand edits of KPI inputs queue the campaign's recompute like the services do. The member's role
+in the row's organization decides (``accounts.admin.ScopedModelAdmin``): the EMV rate card and
+platform connections go through their services; hand corrections of tracking data (metrics,
+comments, follower counts, visits, conversions, refunds) have no service taking an access, so
+the role is enforced by the admin itself. OAuth tokens are never displayed.
 """
 
 from __future__ import annotations
@@ -10,15 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
-from accounts.admin import (
+from accounts.admin_scoping import (
     ReadOnlyModelAdmin,
     ScopedModelAdmin,
     ScopedTabularInline,
     is_unscoped,
 )
+from accounts.models import Role
+from accounts.selectors import Access
 from campaigns.admin import RecomputesKpisMixin
+from metrics.connectors.services import connection_disconnect
 from metrics.models import (
     Click,
     Comment,
@@ -33,6 +40,7 @@ from metrics.models import (
     Visit,
     WebhookDelivery,
 )
+from metrics.services.emv import emv_rate_delete, emv_rate_set, emv_rate_update
 
 
 @admin.register(PostMetrics)
@@ -182,17 +190,17 @@ class EmvRateAdmin(ScopedModelAdmin):
     list_select_related = ("organization",)
     readonly_fields = ("updated_at",)
 
-    def save_model(self, request: HttpRequest, obj: EmvRate, form: Any, change: bool) -> None:
-        from campaigns.models import Campaign
-        from metrics.scheduling import schedule_kpi_recompute
+    # The services re-value every campaign of the organization: EMV uses the rate card.
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        fields.pop("organization", None)
+        return emv_rate_set(access=access, **fields)
 
-        super().save_model(request, obj, form, change)
-        # EMV of every campaign of the organization uses the rate card.
-        schedule_kpi_recompute(
-            Campaign.objects.filter(brand__organization_id=obj.organization_id).values_list(
-                "pk", flat=True
-            )
-        )
+    def service_update(self, access: Access, obj: EmvRate, changes: dict[str, Any]) -> Model:
+        return emv_rate_update(access=access, rate=obj, **changes)
+
+    def service_delete(self, access: Access, obj: EmvRate) -> bool:
+        emv_rate_delete(access=access, rate=obj)
+        return True
 
 
 @admin.register(KpiSnapshot)
@@ -223,5 +231,14 @@ class PlatformConnectionAdmin(ScopedModelAdmin):
     def account(self, obj: PlatformConnection) -> str:
         return str(obj.social_account or obj.brand_account)
 
+    # Connecting and disconnecting are the admin role's on the connections page.
+    role_floor = {"write": Role.ADMIN, "delete": Role.ADMIN}
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def service_delete(self, access: Access, obj: PlatformConnection) -> bool:
+        # Revoke the grant at the platform first; the row itself then goes, as asked.
+        connection_disconnect(connection=obj)
+        obj.delete()
+        return True

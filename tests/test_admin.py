@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from accounts.models import ApiKey, AuditEntry, Membership, Role
+from accounts.models import ApiKey, AuditEntry, Membership, Organization, Role
 from campaigns.models import Brand, Campaign, Partnership, PromoCode
 from tests import factories as f
 
@@ -145,6 +145,8 @@ def test_saving_a_brand_without_a_secret_keeps_the_old_one(client_for, superuser
 
 
 def test_adding_an_api_key_shows_the_secret_once(client_for, superuser, team):
+    # A key belongs to a member of its organization, the superuser included.
+    f.MembershipFactory(organization=team.organization, user=superuser, role=Role.OWNER)
     response = client_for(superuser).post(admin_url(ApiKey, "add"), {
         "organization": team.organization.pk, "name": "From admin", "role": "viewer",
     }, follow=True)
@@ -206,3 +208,41 @@ def test_compensation_changes_in_the_admin_are_audited(client_for, superuser, te
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="compensation.changed")
     assert entry.changes == {"fee": ["500.00", "900.00"]} and entry.actor == superuser
+
+
+def test_inline_rows_are_written_by_the_services(client_for, team):
+    """A cost added in the campaign page's inline is audited with its author, as on the pages."""
+    admin_user = team.admin
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    campaign = f.CampaignFactory(brand__organization=team.organization)
+    response = client_for(admin_user).post(admin_url(Campaign, "change", campaign.pk), {
+        "brand": campaign.brand.pk, "name": campaign.name, "slug": campaign.slug,
+        "stage": campaign.stage, "start_date": campaign.start_date,
+        "end_date": campaign.end_date, "budget": campaign.budget, "currency": campaign.currency,
+        "status": campaign.status, "attribution_window_days": campaign.attribution_window_days,
+        "objective": campaign.objective,
+        "partnerships-TOTAL_FORMS": "0", "partnerships-INITIAL_FORMS": "0",
+        "targets-TOTAL_FORMS": "0", "targets-INITIAL_FORMS": "0",
+        "costs-TOTAL_FORMS": "1", "costs-INITIAL_FORMS": "0",
+        "costs-0-category": "production", "costs-0-amount": "120.00",
+        "costs-0-incurred_on": "2026-03-02", "costs-0-note": "Shoot",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(action="cost.created")
+    assert entry.actor == admin_user and campaign.costs.get().note == "Shoot"
+
+
+def test_an_owner_renames_the_organization_through_its_service(client_for, team):
+    owner = team.owner
+    owner.is_staff = True
+    owner.save(update_fields=["is_staff"])
+    org = team.organization
+    response = client_for(owner).post(admin_url(Organization, "change", org.pk), {
+        "name": "Acme Renamed", "time_zone": "Europe/Paris",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert (org.name, org.time_zone, org.slug) == ("Acme Renamed", "Europe/Paris", "acme")
+    assert AuditEntry.objects.filter(action="organization.updated", actor=owner).exists()

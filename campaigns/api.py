@@ -3,14 +3,18 @@ posts, promo codes, tracking links and costs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import django_filters
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
 from accounts.api import IdFilter, OrgModelSerializer, OrgViewSet, Services, UtcDateTimeFilter
+from accounts.api_auth import access_of
 from campaigns import services
 from campaigns.models import (
     Brand,
@@ -28,8 +32,14 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
+from campaigns.selectors import COMPENSATION_FIELDS, compensation_role, sees_compensation
 from influencers.models import Platform
 from metrics.api.kpis import CampaignKpiActions
+
+COMPENSATION_HELP = (
+    f"Compensation: only in answers to the {compensation_role()} role and above (omitted for "
+    "managers and viewers); setting or changing it needs that role too."
+)
 
 
 # --- Brands ---------------------------------------------------------------------------------
@@ -126,9 +136,13 @@ class CampaignViewSet(CampaignKpiActions, OrgViewSet):
 
 # --- Partnerships ---------------------------------------------------------------------------
 class PartnershipSerializer(OrgModelSerializer):
+    """Compensation fields are accepted from anyone (the service answers 403 below the role)
+    but shown only to the compensation role: one serializer, its output trimmed per reader."""
+
     commission_rate = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False,
-        coerce_to_string=False, help_text="Percent of attributed net revenue.",
+        coerce_to_string=False,
+        help_text=f"Percent of attributed net revenue. {COMPENSATION_HELP}",
     )
 
     class Meta:
@@ -139,9 +153,18 @@ class PartnershipSerializer(OrgModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {
-            "fee": {"help_text": "Setting or changing it needs the admin role."},
-            "product_value": {"help_text": "Setting or changing it needs the admin role."},
+            "fee": {"help_text": f"The creator's fee. {COMPENSATION_HELP}"},
+            "product_value": {"help_text": f"Value of the product sent. {COMPENSATION_HELP}"},
         }
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        access = access_of(request) if request is not None else None
+        if access is None or not sees_compensation(access):
+            for name in COMPENSATION_FIELDS:
+                data.pop(name, None)
+        return data
 
 
 class PartnershipFilter(django_filters.FilterSet):
@@ -164,7 +187,17 @@ class PartnershipViewSet(OrgViewSet):
     )
     filterset_class = PartnershipFilter
     search_fields = ["influencer__name", "campaign__name", "notes"]
-    ordering_fields = ["created_at", "updated_at", "status", "fee"]
+
+    @property
+    def ordering_fields(self) -> Sequence[str]:
+        """Sorting by fee would tell the order of the fees: only for the compensation role
+        (an unknown ordering is ignored, so a lower role gets the default order)."""
+        base = ["created_at", "updated_at", "status"]
+        request = getattr(self, "request", None)
+        access = access_of(request) if request is not None else None
+        if access is not None and sees_compensation(access):
+            return [*base, "fee"]
+        return base
 
 
 # --- Posts ----------------------------------------------------------------------------------
@@ -308,6 +341,20 @@ class CostFilter(django_filters.FilterSet):
         fields = ["campaign", "partnership", "brand", "category"]
 
 
+COST_ACCESS = (
+    f"Costs are for the {compensation_role()} role and above: for managers and viewers the "
+    "list is empty and every id answers 404."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(description=COST_ACCESS),
+    retrieve=extend_schema(description=COST_ACCESS),
+    create=extend_schema(description=COST_ACCESS),
+    update=extend_schema(description=COST_ACCESS),
+    partial_update=extend_schema(description=COST_ACCESS),
+    destroy=extend_schema(description=COST_ACCESS),
+)
 class CostViewSet(OrgViewSet):
     model = Cost
     serializer_class = CostSerializer

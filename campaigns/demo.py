@@ -1,10 +1,13 @@
 """The demo organization behind ``python manage.py seed_demo``.
 
-Deterministic (one seeded random generator, every date relative to today in the demo's time
-zone, nothing after yesterday) and idempotent: the demo organization's data is deleted and
-rebuilt in one transaction, so a second run leaves exactly the same rows. Tracking data
+The demo content is deterministic (one seeded random generator, every date relative to today in
+the demo's time zone, nothing after yesterday) and idempotent: the demo organization's data is
+deleted and rebuilt in one transaction, so a second run leaves exactly the same rows. Secrets
+are not content: brand keys, Shopify webhook secrets and tracking-link slugs come from
+``secrets`` on every run, so no two installs (and no two runs) share them — a webhook signed
+with one install's demo secret must not be accepted by another. Tracking data
 (clicks, visits, conversions) is written directly with ``bulk_create`` and attributed
-consistently with the rules of DESIGN.md, so the demo does not depend on the ingestion paths.
+consistently with the attribution rules, so the demo does not depend on the ingestion paths.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime as dt
 import hashlib
 import math
 import random
+import secrets
 import string
 import zoneinfo
 from collections import Counter
@@ -41,6 +45,8 @@ from campaigns.models import (
     PostType,
     PromoCode,
     TrackingLink,
+    new_brand_key,
+    new_link_slug,
 )
 from influencers.models import Influencer, Platform, SocialAccount
 from metrics.models import (
@@ -130,6 +136,11 @@ def demo_build(*, today: dt.date | None = None) -> DemoResult:
         builder = _Builder(organization, today, tz)
         builder.build()
     return DemoResult(organization, user, builder.campaigns, dict(builder.counts))
+
+
+def new_webhook_secret() -> str:
+    """A Shopify signing secret of the demo brands: 256 random bits, fresh on every run."""
+    return f"shpss_demo_{secrets.token_hex(32)}"
 
 
 def _demo_user() -> User:
@@ -234,7 +245,7 @@ class _Builder:
         ]:
             brand = Brand(
                 organization=self.org, name=name, website=website, currency=currency,
-                key=f"demo-{self.token(16)}", shopify_webhook_secret=f"shpss_demo_{self.token(24)}",
+                key=new_brand_key(), shopify_webhook_secret=new_webhook_secret(),
             )
             brand.full_clean()
             brand.save()
@@ -311,9 +322,10 @@ class _Builder:
     def link(self, partnership: Partnership, kind: str) -> TrackingLink:
         campaign = partnership.campaign
         account = self.accounts[partnership.influencer.name][0]
-        slug = self.token(8)
+        # A slug is shared publicly but must not be predictable from the demo's fixed seed.
+        slug = new_link_slug()
         while TrackingLink.objects.filter(slug=slug).exists():
-            slug = self.token(8)
+            slug = new_link_slug()
         path = "/serum" if campaign.stage == FunnelStage.BOFU else (
             "/trail-club" if campaign.stage == FunnelStage.MOFU else "/summer")
         link = TrackingLink.objects.create(

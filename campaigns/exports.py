@@ -1,5 +1,9 @@
 """Streamed CSV exports of the campaign report and its leaderboard.
 
+The documents arrive already trimmed for the reader (``campaigns.selectors.kpi_document_for``);
+the creators' export also drops the columns of values a reader below the compensation role may
+not see, rather than leaving them empty.
+
 Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return) are prefixed with a quote, so a creator named ``=HYPERLINK(...)``
 cannot run anything in the reader's spreadsheet. Numbers we computed are written as numbers.
@@ -14,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from campaigns.reporting import KPIS, LEADERBOARD_COLUMNS, value_at
+from campaigns.selectors import is_cost_value
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -90,19 +95,27 @@ LEADERBOARD_EXTRA = (
 )
 
 
-def leaderboard_rows(rows: Iterable[Mapping[str, Any]]) -> Iterator[list[Any]]:
-    """One row per partnership: creator, handle, status and the leaderboard's columns."""
-    yield [
-        "creator", "handle", "status",
-        *LEADERBOARD_COLUMNS.keys(),
-        *(name for name, _ in LEADERBOARD_EXTRA),
+def leaderboard_columns(*, with_costs: bool) -> list[tuple[str, str]]:
+    """``(column, document path)`` of the creators' export; without the cost values (ROI, CPA,
+    total cost…) unless ``with_costs``."""
+    columns = [
+        *((name, path) for name, (_, path, _) in LEADERBOARD_COLUMNS.items()),
+        *LEADERBOARD_EXTRA,
     ]
+    return [(name, path) for name, path in columns if with_costs or not is_cost_value(path)]
+
+
+def leaderboard_rows(
+    rows: Iterable[Mapping[str, Any]], *, with_costs: bool
+) -> Iterator[list[Any]]:
+    """One row per partnership: creator, handle, status and the leaderboard's columns."""
+    columns = leaderboard_columns(with_costs=with_costs)
+    yield ["creator", "handle", "status", *(name for name, _ in columns)]
     for row in rows:
         doc = row["doc"]
         yield [
             row["name"], row["handle"], row["status"],
-            *(_plain(value_at(doc, path)) for _, path, _ in LEADERBOARD_COLUMNS.values()),
-            *(_plain(value_at(doc, path)) for _, path in LEADERBOARD_EXTRA),
+            *(_plain(value_at(doc, path)) for _, path in columns),
         ]
 
 

@@ -20,6 +20,7 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
+from campaigns.selectors import COMPENSATION_FIELDS, sees_compensation
 from influencers.models import Influencer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -125,8 +126,8 @@ class PartnershipForm(forms.ModelForm):
             )
         else:
             del self.fields["influencer"]
-        if not access.has_role("admin"):
-            for name in ("fee", "product_value", "commission_rate"):
+        if not sees_compensation(access):
+            for name in COMPENSATION_FIELDS:
                 del self.fields[name]
 
     def _post_clean(self) -> None:

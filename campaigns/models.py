@@ -324,6 +324,8 @@ class CostCategory(models.TextChoices):
 
 class Cost(models.Model):
     organization_path: ClassVar[str] = "campaign__brand__organization"
+    # Costs, like creators' compensation, are for admins and owners (campaigns.selectors).
+    view_role: ClassVar[str] = Role.ADMIN
     write_role: ClassVar[str] = Role.ADMIN
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="costs")

@@ -7,13 +7,13 @@ of a campaign come from one query over its KpiSnapshot rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, F, Func, JSONField, Prefetch, Q, QuerySet, When
 
-from accounts.selectors import Access, get_object_for, visible
+from accounts.selectors import Access, get_object_for, required_role, visible
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -27,6 +27,48 @@ from campaigns.models import (
 )
 from influencers.models import Influencer, SocialAccount
 from metrics.models import Comment, KpiScope, KpiSnapshot, Sentiment
+
+# --- Compensation: one rule for pages, API and exports ----------------------------------------
+# What one creator is paid, and the campaign's costs item by item, are for the role that may
+# view costs (``Cost.view_role``: admin). Lower roles see campaign-level totals — spend against
+# budget, ROI — as the report and the dashboard show them, never one creator's pay.
+COMPENSATION_FIELDS: tuple[str, ...] = ("fee", "product_value", "commission_rate")
+# The ``roi`` values of a KPI document computed from costs. In a partnership's document they
+# are that creator's compensation in other words (CPA × conversions, revenue ÷ (1 + ROI)).
+COST_VALUES: tuple[str, ...] = (
+    "total_cost", "cost_breakdown", "roi", "roas", "cpm", "cpe", "cpc", "cpa",
+)
+# In the campaign's own documents only the itemisation is hidden: it splits the total into
+# fees, products, commissions and each cost category.
+CAMPAIGN_COST_VALUES: tuple[str, ...] = ("cost_breakdown",)
+
+
+def compensation_role() -> str:
+    return required_role(Cost, "view")
+
+
+def sees_compensation(access: Access) -> bool:
+    return access.has_role(compensation_role())
+
+
+def is_cost_value(path: str, *, partnership: bool = True) -> bool:
+    """Whether the KPI path (``roi.cpa``) is hidden from roles below ``compensation_role()``."""
+    group, _, name = path.partition(".")
+    return group == "roi" and name in (COST_VALUES if partnership else CAMPAIGN_COST_VALUES)
+
+
+def kpi_document_for(
+    access: Access, document: Mapping[str, Any] | None, *, partnership: bool = False
+) -> dict[str, Any] | None:
+    """The KPI document as ``access`` may read it: whole for admins and owners; without the
+    cost values above for everyone else (``partnership``: a creator's own document)."""
+    if document is None:
+        return None
+    if sees_compensation(access) or not isinstance(document.get("roi"), Mapping):
+        return dict(document)
+    hidden = COST_VALUES if partnership else CAMPAIGN_COST_VALUES
+    roi = {k: v for k, v in document["roi"].items() if k not in hidden}
+    return {**document, "roi": roi}
 
 
 def campaigns_for_dashboard(
@@ -120,11 +162,11 @@ def campaign_report(access: Access, pk: Any) -> Report:
         "scope", "key", "doc", "computed_at"
     ):
         if scope == KpiScope.TOTAL:
-            total, computed_at = data, snapshot_computed_at
+            total, computed_at = kpi_document_for(access, data), snapshot_computed_at
         elif scope == KpiScope.DAY:
-            days.append((key, data))
+            days.append((key, kpi_document_for(access, data) or {}))
         elif scope == KpiScope.PARTNERSHIP:
-            by_partnership[key] = data
+            by_partnership[key] = kpi_document_for(access, data, partnership=True) or {}
         elif scope == KpiScope.PLATFORM:
             platforms.append((key, data))
     days.sort()

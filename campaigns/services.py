@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.models import Role
 from accounts.selectors import Access
 from accounts.services import audit_record
 from accounts.writes import (
@@ -37,9 +36,9 @@ from campaigns.models import (
     TrackingLink,
 )
 from campaigns.redirect import forget_link
+from campaigns.selectors import COMPENSATION_FIELDS, compensation_role
 from metrics.scheduling import schedule_kpi_recompute
 
-COMPENSATION_FIELDS = ("fee", "product_value", "commission_rate")
 # Changing these moves no KPI of the campaign; everything else on a campaign does.
 CAMPAIGN_COSMETIC_FIELDS = {"name", "slug", "objective"}
 
@@ -171,7 +170,7 @@ def partnership_create(*, access: Access, campaign: Campaign, influencer: Any, *
     require_write(access, Partnership)
     ensure_in_organization(access, campaign, influencer)
     given = [f for f in COMPENSATION_FIELDS if f in fields and fields[f] not in (None, 0)]
-    require_role_for_fields(access, given, COMPENSATION_FIELDS, Role.ADMIN)
+    require_role_for_fields(access, given, COMPENSATION_FIELDS, compensation_role())
     partnership = create_instance(
         Partnership, {**fields, "campaign": campaign, "influencer": influencer}
     )
@@ -190,7 +189,7 @@ def partnership_update(*, access: Access, partnership: Partnership, **changes: A
     ensure_in_organization(access, changes.get("campaign"), changes.get("influencer"))
     compensation = {f for f in COMPENSATION_FIELDS if f in changes}
     changed_money = {f for f in compensation if getattr(partnership, f) != changes[f]}
-    require_role_for_fields(access, changed_money, COMPENSATION_FIELDS, Role.ADMIN)
+    require_role_for_fields(access, changed_money, COMPENSATION_FIELDS, compensation_role())
     old_campaign_id = partnership.campaign_id
     diff = apply_changes(partnership, changes)
     money_diff = {f: v for f, v in diff.items() if f in COMPENSATION_FIELDS}

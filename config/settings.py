@@ -48,6 +48,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", FUNNELBOARD_BASE_
 
 # Proxies whose X-Forwarded-For we believe (the /r/ redirect hashes the client address).
 TRUSTED_PROXIES = env_list("FUNNELBOARD_TRUSTED_PROXIES", "")
+FUNNELBOARD_PIXEL_RATE_PER_KEY = env_str("FUNNELBOARD_PIXEL_RATE_PER_KEY", "6000/min")
+FUNNELBOARD_PIXEL_RATE_PER_IP = env_str("FUNNELBOARD_PIXEL_RATE_PER_IP", "120/min")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -253,6 +255,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.FunnelboardAutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api_auth.ActorRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"actor": env_str("FUNNELBOARD_API_RATE", "1200/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -323,6 +326,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# Load balancers probe over plain HTTP behind the TLS terminator; a 301 would read as "down".
+# The probes carry no data and set no cookie, so answering them over HTTP leaks nothing.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Organization
 from accounts.selectors import Access, get_object_for, visible
 from campaigns.models import Partnership
+from campaigns.selectors import kpi_document_for
 from influencers import quality
 from influencers.models import Influencer, SocialAccount
 from metrics.models import FollowerSnapshot, KpiScope, KpiSnapshot, PostMetrics
@@ -264,7 +265,12 @@ def past_campaigns(access: Access, influencer: Influencer) -> list[dict[str, Any
         ).values_list("campaign_id", "key", "data")
     }
     return [
-        {"partnership": p, "doc": documents.get((p.campaign_id, str(p.pk))) or {}}
+        {
+            "partnership": p,
+            "doc": kpi_document_for(
+                access, documents.get((p.campaign_id, str(p.pk))) or {}, partnership=True
+            ),
+        }
         for p in partnerships
     ]
 

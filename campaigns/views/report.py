@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from campaigns import exports, reporting
-from campaigns.selectors import campaign_for, campaign_report
+from campaigns.selectors import campaign_for, campaign_report, sees_compensation
 from campaigns.views.common import TARGET_LABELS, _access, member_required
 
 
@@ -185,10 +185,13 @@ def export_report(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 @member_required
 @require_GET
 def export_leaderboard(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    report = campaign_report(_access(request), pk)
+    access = _access(request)
+    report = campaign_report(access, pk)
     rows = _leaderboard(report, request.GET.get("sort", "emv"), request.GET.get("dir", ""))
     return _csv_response(
-        exports.csv_lines(exports.leaderboard_rows(rows)),
+        exports.csv_lines(
+            exports.leaderboard_rows(rows, with_costs=sees_compensation(access))
+        ),
         f"{slugify(report.campaign.name) or 'campaign'}-creators.csv",
     )
 

@@ -1,4 +1,4 @@
-"""The KPI actions of the campaign viewset (API.md → KPIs):
+"""The KPI actions of the campaign viewset:
 
 - ``GET campaigns/{id}/kpis/`` → the stored KPI document (``?by=partnership|platform|day`` adds
   a ``breakdown`` list of documents of the same shape, each with ``key`` and ``label``);
@@ -19,6 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api import request_access
+from campaigns.selectors import COST_VALUES, compensation_role, kpi_document_for
 from metrics.engine import kpis_recompute
 from metrics.kpis import ordered
 from metrics.models import KpiScope
@@ -40,8 +42,12 @@ KPI_DOCUMENT_DESCRIPTION = (
     "The campaign's nine KPIs as last computed: top level `campaign`, `stage`, `currency`, "
     "`as_of`, `computed_at`, `headline`, `targets`, `coverage`, and the groups `awareness`, "
     "`engagement`, `conversion`, `audience_growth`, `ctr`, `traffic`, `emv`, `roi`, "
-    "`sentiment` (field names of DESIGN.md). Money is a decimal string, ratios numbers or "
-    "null. With `?by=`, `breakdown` lists one document per partnership, platform or day."
+    "`sentiment`. Money is a decimal string, ratios numbers or "
+    "null. With `?by=`, `breakdown` lists one document per partnership, platform or day. "
+    f"Per role: for roles below {compensation_role()}, `roi.cost_breakdown` is omitted, and a "
+    "partnership's document keeps only `roi.revenue` — its "
+    f"{', '.join(f'`{name}`' for name in COST_VALUES if name != 'cost_breakdown')} "
+    "would give away the creator's compensation."
 )
 
 
@@ -83,9 +89,13 @@ class CampaignKpiActions:
             total, breakdown = stored_kpis(campaign, scope)
         if total is None:  # the campaign vanished meanwhile
             return Response({"detail": "No campaign with that id."}, status=404)
-        body = ordered(total.data)
+        access = request_access(request)
+        body = ordered(kpi_document_for(access, total.data) or {})
         if by:
-            body["breakdown"] = [ordered(row.data) for row in breakdown]
+            body["breakdown"] = [
+                ordered(kpi_document_for(access, row.data, partnership=by == "partnership") or {})
+                for row in breakdown
+            ]
         return Response(body)
 
     @extend_schema(

@@ -1,10 +1,14 @@
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Model
+from django.test import override_settings
 
 from accounts.models import Membership, Organization, Role, User
+from campaigns import demo
+from campaigns.management.commands import seed_demo
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -43,7 +47,22 @@ def counts() -> dict[str, int]:
 
 
 def seed() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    # A development install: the command refuses production settings (see below).
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def secrets_now() -> dict[str, set[str]]:
+    brands = Brand.objects.filter(organization__slug="demo")
+    return {
+        "keys": set(brands.values_list("key", flat=True)),
+        "webhook_secrets": set(brands.values_list("shopify_webhook_secret", flat=True)),
+        "slugs": set(
+            TrackingLink.objects.filter(
+                partnership__campaign__brand__organization__slug="demo"
+            ).values_list("slug", flat=True)
+        ),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +73,9 @@ def seeded_twice(django_db_setup, django_db_blocker):
         seed()
         first = counts()
         first_codes = sorted(PromoCode.objects.values_list("code", flat=True))
+        first_secrets = secrets_now()
         seed()
-        yield first, first_codes
+        yield first, first_codes, first_secrets
         Campaign.objects.filter(brand__organization__slug="demo").delete()
         Organization.objects.filter(slug="demo").delete()
         User.objects.filter(username="demo").delete()
@@ -65,7 +85,7 @@ def seeded_twice(django_db_setup, django_db_blocker):
 
 @pytest.mark.django_db
 def test_running_it_twice_gives_the_same_rows(seeded_twice):
-    first, first_codes = seeded_twice
+    first, first_codes, _ = seeded_twice
     assert counts() == first
     assert sorted(PromoCode.objects.values_list("code", flat=True)) == first_codes
     assert Organization.objects.filter(slug="demo").count() == 1
@@ -127,3 +147,40 @@ def test_the_kpis_are_computed_for_every_demo_campaign(seeded_twice):
     for campaign in Campaign.objects.filter(brand__organization__slug="demo"):
         total = KpiSnapshot.objects.get(campaign=campaign, scope="total", key="")
         assert total.data["ctr"]["clicks"] > 0
+
+
+@pytest.mark.django_db
+def test_every_run_draws_fresh_brand_keys_webhook_secrets_and_slugs(seeded_twice):
+    """The content repeats run after run; the secrets never do, so a webhook signed with one
+    install's demo secret is refused by every other install."""
+    _, _, first = seeded_twice
+    second = secrets_now()
+    assert len(first["keys"]) == len(second["keys"]) == 2
+    assert first["keys"].isdisjoint(second["keys"])
+    assert first["webhook_secrets"].isdisjoint(second["webhook_secrets"])
+    assert first["slugs"] and first["slugs"].isdisjoint(second["slugs"])
+    assert not any(key.startswith("demo-") for key in second["keys"])
+
+
+def test_the_webhook_secret_is_long_and_random_on_every_call():
+    made = {demo.new_webhook_secret() for _ in range(50)}
+    assert len(made) == 50
+    assert all(len(secret.removeprefix("shpss_demo_")) == 64 for secret in made)
+
+
+def test_it_refuses_production_settings_without_the_flag(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=false.*--allow-production"):
+        call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_flag_lets_it_run_under_production_settings_with_a_warning(settings, monkeypatch):
+    settings.DEBUG = False
+    built = SimpleNamespace(organization=SimpleNamespace(slug="demo"), campaigns=[], counts={})
+    monkeypatch.setattr(seed_demo, "demo_build", lambda: built)
+    monkeypatch.setattr(seed_demo, "call_command", lambda *args, **kwargs: None)
+    out, err = StringIO(), StringIO()
+    call_command("seed_demo", "--allow-production", "--skip-kpis", stdout=out, stderr=err)
+    assert "ready" in out.getvalue()
+    assert "demo / demo is active" in err.getvalue()

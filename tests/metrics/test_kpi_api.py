@@ -70,7 +70,7 @@ def built(team) -> scenario.Scenario:
 
 
 def test_it_returns_every_field_of_the_document(built, team, api_client_for):
-    response = api_client_for(team.organization, Role.VIEWER).get(kpis_url(built.campaign.pk))
+    response = api_client_for(team.organization, Role.ADMIN).get(kpis_url(built.campaign.pk))
     assert response.status_code == 200
     body = response.json()
     assert list(body) == TOP_LEVEL

@@ -17,6 +17,7 @@ from accounts.admin_scoping import (
     ReadOnlyModelAdmin,
     ScopedModelAdmin,
     ScopedTabularInline,
+    SuperuserWritesOnly,
     admin_access,
     is_unscoped,
     organization_ids_of,
@@ -80,7 +81,7 @@ USER_FIELDSETS_FOR_STAFF = (
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SuperuserWritesOnly, DjangoUserAdmin):
     """Only superusers change users: passwords, e-mails and admin powers are how accounts are
     taken over. Other staff may look at the members of organizations they own."""
 
@@ -105,15 +106,6 @@ class UserAdmin(DjangoUserAdmin):
         return Membership.objects.filter(
             user_id=obj.pk, organization_id__in=organizations
         ).exists()
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_unscoped(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_unscoped(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_unscoped(request)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if is_unscoped(request) or obj is None:

@@ -413,6 +413,20 @@ class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):
             )
 
 
+class SuperuserWritesOnly:
+    """For records no organization owns (users, exchange rates): only superusers add, change or
+    delete them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_unscoped(request)
+
+
 class ReadOnlyModelAdmin(ScopedModelAdmin):
     """Records written by the system (logs, computed numbers): looked at, never edited."""
 

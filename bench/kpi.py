@@ -377,7 +377,8 @@ def measure(campaign_id: int) -> dict[str, Any]:
 
     from metrics.engine import kpis_recompute
     from metrics.models import KpiSnapshot
-    from metrics.selectors import campaign_for_kpis, stored_kpis
+    from metrics.selectors import campaign_for_kpis
+    from metrics.snapshots import campaign_snapshots
 
     full = []
     floor = []
@@ -418,7 +419,7 @@ def measure(campaign_id: int) -> dict[str, Any]:
 
     with CaptureQueriesContext(connection) as ctx:
         campaign = campaign_for_kpis(campaign_id)
-        total, breakdown = stored_kpis(campaign, "day")
+        total, breakdown = campaign_snapshots(campaign.pk, "day")
     assert total is not None
     return {
         "full_s": min(full),

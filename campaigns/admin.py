@@ -8,12 +8,11 @@ Compensation and costs are shown to admins and owners only, as on the pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -33,41 +32,9 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
-from campaigns.services import COMPENSATION_FIELDS, _ensure_code_free
+from campaigns.services import COMPENSATION_FIELDS
 from metrics import admin_kpis
 from metrics.scheduling import schedule_kpi_recompute
-
-
-class RecomputesKpisMixin:
-    """Queues a KPI recompute of the campaigns a saved or deleted row feeds, for the admins of
-    rows no service writes (hand-corrected tracking data); the admin's base class deletes a
-    selection row by row through ``delete_model``."""
-
-    campaign_path: str = "campaign_id"
-
-    def campaign_ids_of(self, objects: Iterable[Model]) -> list[int]:
-        ids: list[int] = []
-        for obj in objects:
-            value: Any = obj
-            for part in self.campaign_path.split("__"):
-                value = getattr(value, part, None) if value is not None else None
-            if value is not None:
-                ids.append(int(value))
-        return ids
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        schedule_kpi_recompute(self.campaign_ids_of([obj]))
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        ids = self.campaign_ids_of([obj])
-        super().delete_model(request, obj)  # type: ignore[misc]
-        schedule_kpi_recompute(ids)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
-        # Inline rows (partnerships, codes, costs…) change the parent's campaign.
-        schedule_kpi_recompute(self.campaign_ids_of([form.instance]))
 
 
 # --- Brands ---------------------------------------------------------------------------------
@@ -254,7 +221,9 @@ class CampaignAdmin(ScopedModelAdmin):
         campaigns = list(queryset)
         if not all(self.has_change_permission(request, c) for c in campaigns):
             raise PermissionDenied("Recomputing needs write access to every selected campaign.")
-        admin_kpis.recompute_kpis_action(self, request, queryset)
+        ids = schedule_kpi_recompute(c.pk for c in campaigns)
+        self.message_user(request, f"Recomputing the KPIs of {len(ids)} campaign(s).",
+                          messages.SUCCESS)
 
     @admin.display(description="KPIs (as last computed)")
     def kpi_summary(self, obj: Campaign) -> str:
@@ -302,21 +271,8 @@ class PromoCodeAdminForm(forms.ModelForm):
         model = PromoCode
         fields = ("partnership", "code", "active_from", "active_until")
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        partnership = cleaned.get("partnership") or getattr(self.instance, "partnership", None)
-        text = (cleaned.get("code") or "").strip()
-        if partnership is None or not text:
-            return cleaned
-        candidate = PromoCode(
-            pk=self.instance.pk, partnership=partnership, code=text,
-            active_from=cleaned.get("active_from"), active_until=cleaned.get("active_until"),
-        )
-        # The service's own rule, checked early to show it on the field; the service checks
-        # it again under the brand's lock.
-        _ensure_code_free(candidate)
-        cleaned["code"] = text
-        return cleaned
+    # No clean() of its own: the service checks the code (one brand, overlapping periods)
+    # under the brand's lock, and its refusal is shown on the ``code`` field.
 
 
 class PromoCodeInline(ScopedTabularInline):

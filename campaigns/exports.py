@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from campaigns.reporting import KPIS, LEADERBOARD_COLUMNS, value_at
 from campaigns.selectors import is_cost_value
+from metrics import registry
+from metrics.display import value_at
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,9 +72,9 @@ def report_rows(campaign_name: str, doc: Mapping[str, Any] | None) -> Iterator[l
     yield ["computed_at", doc.get("computed_at", "")]
     yield []
     yield ["kpi", "field", "value"]
-    for spec in KPIS:
-        for name, value in _flatten("", doc.get(spec.group) or {}):
-            yield [spec.group, name, _plain(value)]
+    for group in registry.KPI_GROUPS:
+        for name, value in _flatten("", doc.get(group.name) or {}):
+            yield [group.name, name, _plain(value)]
     for name, value in _flatten("", doc.get("coverage") or {}):
         yield ["coverage", name, value]
     targets = doc.get("targets") or []
@@ -87,19 +88,15 @@ def report_rows(campaign_name: str, doc: Mapping[str, Any] | None) -> Iterator[l
             ]
 
 
-LEADERBOARD_EXTRA = (
-    ("impressions", "awareness.impressions"),
-    ("engagements", "engagement.engagements"),
-    ("clicks", "ctr.clicks"),
-    ("total_cost", "roi.total_cost"),
-)
+# The leaderboard's columns, then a few more; each named by its registry export column.
+LEADERBOARD_EXTRA = tuple((registry.export_column(path), path) for path in registry.EXPORT_EXTRA)
 
 
 def leaderboard_columns(*, with_costs: bool) -> list[tuple[str, str]]:
     """``(column, document path)`` of the creators' export; without the cost values (ROI, CPA,
     total cost…) unless ``with_costs``."""
     columns = [
-        *((name, path) for name, (_, path, _) in LEADERBOARD_COLUMNS.items()),
+        *((registry.export_column(path), path) for _, _, path in registry.LEADERBOARD),
         *LEADERBOARD_EXTRA,
     ]
     return [(name, path) for name, path in columns if with_costs or not is_cost_value(path)]

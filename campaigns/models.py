@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, Role
 from influencers.models import Influencer, Platform, SocialAccount
+from metrics import registry
 
 currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")
 def money_field(**options: Any) -> models.DecimalField:
@@ -128,23 +129,25 @@ class KpiTarget(models.Model):
     organization_path: ClassVar[str] = "campaign__brand__organization"
 
     class Metric(models.TextChoices):
-        IMPRESSIONS = "awareness.impressions", "Impressions"
-        REACH = "awareness.reach", "Reach"
-        VIDEO_VIEWS = "awareness.video_views", "Video views"
-        ENGAGEMENTS = "engagement.engagements", "Engagements"
-        ENGAGEMENT_RATE = "engagement.engagement_rate", "Engagement rate (%)"
-        CONVERSIONS = "conversion.conversions", "Conversions"
-        REVENUE = "conversion.revenue", "Revenue"
-        CONVERSION_RATE = "conversion.conversion_rate", "Conversion rate (%)"
-        FOLLOWERS_GAINED = "audience_growth.followers_gained", "Followers gained"
-        LEADS = "audience_growth.leads", "Leads"
-        CLICKS = "ctr.clicks", "Clicks"
-        CTR = "ctr.ctr", "Click-through rate (%)"
-        VISITS = "traffic.visits", "Visits"
-        EMV = "emv.total", "Earned media value"
-        ROI = "roi.roi", "ROI (%)"
-        ROAS = "roi.roas", "ROAS"
-        NET_SENTIMENT = "sentiment.net_sentiment", "Net sentiment"
+        # Values and labels are the KPI registry's; ``target()`` refuses a field that takes
+        # no target, and a test checks every targetable field has a member here.
+        IMPRESSIONS = registry.target("awareness.impressions")
+        REACH = registry.target("awareness.reach")
+        VIDEO_VIEWS = registry.target("awareness.video_views")
+        ENGAGEMENTS = registry.target("engagement.engagements")
+        ENGAGEMENT_RATE = registry.target("engagement.engagement_rate")
+        CONVERSIONS = registry.target("conversion.conversions")
+        REVENUE = registry.target("conversion.revenue")
+        CONVERSION_RATE = registry.target("conversion.conversion_rate")
+        FOLLOWERS_GAINED = registry.target("audience_growth.followers_gained")
+        LEADS = registry.target("audience_growth.leads")
+        CLICKS = registry.target("ctr.clicks")
+        CTR = registry.target("ctr.ctr")
+        VISITS = registry.target("traffic.visits")
+        EMV = registry.target("emv.total")
+        ROI = registry.target("roi.roi")
+        ROAS = registry.target("roi.roas")
+        NET_SENTIMENT = registry.target("sentiment.net_sentiment")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     metric = models.CharField(max_length=40, choices=Metric.choices)
@@ -170,7 +173,7 @@ class PartnershipStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-# Partnerships in these states owe their fee and product (DESIGN.md → ROI).
+# Partnerships in these states owe their fee and product, so ROI counts them as cost.
 COMMITTED_STATUSES = (
     PartnershipStatus.CONTRACTED,
     PartnershipStatus.CONTENT_SUBMITTED,

@@ -2,16 +2,16 @@
 
 Every page reads a fixed number of queries whatever the number of partnerships: lists are
 fetched in one query each (with ``select_related``/``prefetch_related``) and the KPI documents
-of a campaign come from one query over its KpiSnapshot rows.
+of a campaign come from one query (``metrics.snapshots``, the one reader of stored KPIs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, Func, JSONField, Prefetch, Q, QuerySet, When
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.selectors import Access, get_object_for, required_role, visible
 from campaigns.models import (
@@ -26,7 +26,8 @@ from campaigns.models import (
     TrackingLink,
 )
 from influencers.models import Influencer, SocialAccount
-from metrics.models import Comment, KpiScope, KpiSnapshot, Sentiment
+from metrics import snapshots
+from metrics.models import Comment, KpiScope, Sentiment
 
 # --- Compensation: one rule for pages, API and exports ----------------------------------------
 # What one creator is paid, and the campaign's costs item by item, are for the role that may
@@ -88,14 +89,6 @@ def campaigns_for_dashboard(
     return campaigns
 
 
-def total_documents(campaign_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The campaign-total KPI document of each campaign that has one (one query)."""
-    rows = KpiSnapshot.objects.filter(
-        campaign_id__in=list(campaign_ids), scope=KpiScope.TOTAL, key=""
-    ).values_list("campaign_id", "data")
-    return {campaign_id: data for campaign_id, data in rows}
-
-
 def brands_for(access: Access) -> QuerySet[Brand]:
     return visible(access, Brand).order_by("name")
 
@@ -121,30 +114,6 @@ def campaign_for(access: Access, pk: Any, *, action: str = "view") -> Campaign:
     )
 
 
-class WithoutRatesUsed(Func):
-    """A KPI document without ``emv.rates_used`` — the rate card repeated in every breakdown
-    document, with its sources more than half of each document. Removed in the database so
-    it is neither sent nor parsed; other databases get the whole document."""
-
-    output_field = JSONField()
-
-    def as_sql(
-        self, compiler: Any, connection: Any, *args: Any, **extra: Any
-    ) -> Any:
-        return compiler.compile(self.source_expressions[0])
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return Func.as_sql(
-            self, compiler, connection, template="(%(expressions)s #- '{emv,rates_used}')", **extra
-        )
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return Func.as_sql(
-            self, compiler, connection, template="json_remove(%(expressions)s, '$.emv.rates_used')",
-            **extra,
-        )
-
-
 def campaign_report(access: Access, pk: Any) -> Report:
     """Everything the report page shows, in a fixed number of queries whatever the campaign's
     size: the KPI snapshots come in one query. (Extracting only the fields the page reads in
@@ -155,12 +124,7 @@ def campaign_report(access: Access, pk: Any) -> Report:
     days: list[tuple[str, dict[str, Any]]] = []
     by_partnership: dict[str, dict[str, Any]] = {}
     platforms: list[tuple[str, dict[str, Any]]] = []
-    documents = KpiSnapshot.objects.filter(campaign=campaign).annotate(
-        doc=Case(When(scope=KpiScope.TOTAL, then=F("data")), default=WithoutRatesUsed("data"))
-    )
-    for scope, key, data, snapshot_computed_at in documents.values_list(
-        "scope", "key", "doc", "computed_at"
-    ):
+    for scope, key, data, snapshot_computed_at in snapshots.report_documents(campaign.pk):
         if scope == KpiScope.TOTAL:
             total, computed_at = kpi_document_for(access, data), snapshot_computed_at
         elif scope == KpiScope.DAY:

@@ -38,6 +38,7 @@ from campaigns.models import (
 from campaigns.redirect import forget_link
 from campaigns.selectors import COMPENSATION_FIELDS, compensation_role
 from metrics.scheduling import schedule_kpi_recompute
+from metrics.validation import check, cost_errors
 
 # Changing these moves no KPI of the campaign; everything else on a campaign does.
 CAMPAIGN_COSMETIC_FIELDS = {"name", "slug", "objective"}
@@ -363,8 +364,7 @@ def cost_create(*, access: Access, campaign: Campaign, **fields: Any) -> Cost:
     require_write(access, Cost)
     partnership = fields.get("partnership")
     ensure_in_organization(access, campaign, partnership)
-    if partnership is not None and partnership.campaign_id != campaign.pk:
-        raise ValidationError({"partnership": "This partnership is in another campaign."})
+    check(cost_errors, {**fields, "campaign": campaign})
     cost = create_instance(Cost, {**fields, "campaign": campaign})
     audit_record(
         access=access, organization=access.organization, action="cost.created", obj=cost,
@@ -380,8 +380,8 @@ def cost_update(*, access: Access, cost: Cost, **changes: Any) -> Cost:
     ensure_in_organization(access, changes.get("campaign"), changes.get("partnership"))
     old_campaign_id = cost.campaign_id
     diff = apply_changes(cost, changes)
-    if cost.partnership is not None and cost.partnership.campaign_id != cost.campaign_id:
-        raise ValidationError({"partnership": "This partnership is in another campaign."})
+    check(cost_errors, {"campaign": cost.campaign, "partnership": cost.partnership,
+                        "amount": cost.amount})
     if diff:
         audit_record(
             access=access, organization=access.organization, action="cost.changed", obj=cost,

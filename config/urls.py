@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from config import health
 from config.api_docs import OfflineSwaggerView
+from metrics.views import kpi_help
 
 urlpatterns = [
     path("", include("metrics.tracking_urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", OfflineSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("influencers/", include("influencers.urls")),
+    path("help/kpis/", kpi_help, name="kpi-help"),
     path("metrics/", include("metrics.urls")),
     path("data/", include("metrics.entry_urls")),
     path("connections/", include("metrics.connectors.urls")),

@@ -17,7 +17,7 @@ judge it rather than trust a score. The thresholds are rules of thumb, not proof
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,19 +54,41 @@ class PostStats:
     label: str = ""
 
 
+@dataclass(frozen=True)
+class PostEngagement:
+    """One post for the engagement rate: its engagements and the posting account's followers
+    when it was published (``None`` when unknown)."""
+
+    engagements: int | None
+    followers: int | None
+
+
+def engagements(*counters: int | None) -> int | None:
+    """Σ of the reported counters (likes, comments, shares, saves); ``None`` when none is."""
+    reported = [n for n in counters if n is not None]
+    return sum(reported) if reported else None
+
+
+def engagement_rate_by_followers(posts: Iterable[PostEngagement]) -> float | None:
+    """The registry's ``engagement.engagement_rate_followers``, as the KPI engine computes it:
+    Σ engagements ÷ Σ followers × 100 over the posts with both known. The creators list, the
+    profile and the calculator all use this one function."""
+    counted = [p for p in posts if p.engagements is not None and p.followers is not None]
+    followers = sum(p.followers or 0 for p in counted)
+    if not counted or not followers:
+        return None
+    return sum(p.engagements or 0 for p in counted) / followers * 100
+
+
 def engagement_rate(followers: int | None, posts: Sequence[PostStats]) -> float | None:
-    """Average (likes + comments) per post ÷ followers × 100 over posts that report likes or
-    comments; None when followers are unknown or zero or no post reports anything."""
+    """The calculator: every post counted at today's ``followers``, so the rate by followers
+    reads as the average (likes + comments) per post ÷ followers × 100; None when followers are
+    unknown or zero or no post reports anything."""
     if not followers:
         return None
-    totals = [
-        (p.likes or 0) + (p.comments or 0)
-        for p in posts
-        if p.likes is not None or p.comments is not None
-    ]
-    if not totals:
-        return None
-    return sum(totals) / len(totals) / followers * 100
+    return engagement_rate_by_followers(
+        PostEngagement(engagements(p.likes, p.comments), followers) for p in posts
+    )
 
 
 def size_band(followers: int) -> tuple[str, float]:

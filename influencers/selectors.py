@@ -7,12 +7,12 @@ a directory or profile runs a fixed number of queries whatever the number of pos
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Organization
 from accounts.selectors import Access, get_object_for, visible
@@ -20,15 +20,8 @@ from campaigns.models import Partnership
 from campaigns.selectors import kpi_document_for
 from influencers import quality
 from influencers.models import Influencer, SocialAccount
-from metrics.models import FollowerSnapshot, KpiScope, KpiSnapshot, PostMetrics
-
-
-def _engagements() -> Any:
-    zero = Value(0, output_field=IntegerField())
-    return (
-        Coalesce(F("likes"), zero) + Coalesce(F("comments"), zero)
-        + Coalesce(F("shares"), zero) + Coalesce(F("saves"), zero)
-    )
+from metrics import snapshots
+from metrics.models import FollowerSnapshot, PostMetrics
 
 
 def latest_metrics(organization: Organization) -> QuerySet[PostMetrics]:
@@ -44,23 +37,49 @@ def latest_metrics(organization: Organization) -> QuerySet[PostMetrics]:
     )
 
 
+def follower_histories(account_ids: Iterable[int]) -> dict[int, list[tuple[date, int]]]:
+    """``{account: [(date, followers), ...]}`` in date order (one query)."""
+    histories: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for account_id, day, followers in (
+        FollowerSnapshot.objects.filter(social_account_id__in=list(account_ids))
+        .order_by("date")
+        .values_list("social_account_id", "date", "followers")
+    ):
+        histories[account_id].append((day, followers))
+    return histories
+
+
 def engagement_by_influencer(organization: Organization) -> dict[int, float | None]:
-    """Engagement rate by followers of each creator: Σ engagements ÷ Σ followers of the posting
-    account × 100, over their posts whose account has a known follower count."""
-    known = Q(post__social_account__followers__isnull=False, post__social_account__followers__gt=0)
-    rows = (
-        latest_metrics(organization)
-        .values("post__partnership__influencer_id")
-        .annotate(
-            engagements=Sum(_engagements(), filter=known),
-            followers=Sum("post__social_account__followers", filter=known),
+    """Each creator's engagement rate by followers, defined once
+    (``quality.engagement_rate_by_followers``, the KPI engine's ``engagement_rate_followers``):
+    their posts' engagements ÷ the posting account's followers when each post was published,
+    the same number the profile shows (two queries)."""
+    rows = list(
+        latest_metrics(organization).values(
+            "post__partnership__influencer_id", "post__social_account_id",
+            "post__social_account__followers", "post__published_at",
+            "likes", "comments", "shares", "saves",
         )
     )
-    return {
-        row["post__partnership__influencer_id"]: (
-            row["engagements"] / row["followers"] * 100 if row["followers"] else None
+    histories = follower_histories(
+        {r["post__social_account_id"] for r in rows if r["post__social_account_id"]}
+    )
+    posts: dict[int, list[quality.PostEngagement]] = defaultdict(list)
+    for row in rows:
+        account_id = row["post__social_account_id"]
+        published = row["post__published_at"]
+        posts[row["post__partnership__influencer_id"]].append(
+            quality.PostEngagement(
+                quality.engagements(row["likes"], row["comments"], row["shares"], row["saves"]),
+                _followers_at(
+                    histories.get(account_id, []), published.date() if published else None,
+                    row["post__social_account__followers"],
+                ) if account_id else None,
+            )
         )
-        for row in rows
+    return {
+        influencer_id: quality.engagement_rate_by_followers(items)
+        for influencer_id, items in posts.items()
     }
 
 
@@ -156,17 +175,14 @@ def _followers_at(history: list[tuple[date, int]], day: date | None, fallback: i
 
 
 def _rates(posts: list[dict[str, Any]]) -> tuple[float | None, float | None]:
-    with_followers = [p for p in posts if p["followers_at"]]
-    with_reach = [p for p in posts if p["reach"]]
-    by_followers = (
-        sum(p["engagements"] for p in with_followers)
-        / sum(p["followers_at"] for p in with_followers) * 100
-        if with_followers else None
+    """(rate by followers, rate by reach) with the KPI engine's definitions."""
+    by_followers = quality.engagement_rate_by_followers(
+        quality.PostEngagement(p["engagements"], p["followers_at"]) for p in posts
     )
-    by_reach = (
-        sum(p["engagements"] for p in with_reach) / sum(p["reach"] for p in with_reach) * 100
-        if with_reach else None
-    )
+    with_reach = [p for p in posts if p["reach"] is not None]
+    reach = sum(p["reach"] for p in with_reach)
+    engaged = [p["engagements"] for p in with_reach if p["engagements"] is not None]
+    by_reach = sum(engaged) / reach * 100 if engaged and reach else None
     return by_followers, by_reach
 
 
@@ -175,13 +191,7 @@ def influencer_profile(access: Access, pk: Any) -> Profile:
     and past campaigns with results (six queries)."""
     influencer = influencer_for(access, pk)
     accounts = list(SocialAccount.objects.filter(influencer=influencer).order_by("platform", "handle"))
-    histories: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for account_id, day, followers in (
-        FollowerSnapshot.objects.filter(social_account__influencer=influencer)
-        .order_by("date")
-        .values_list("social_account_id", "date", "followers")
-    ):
-        histories[account_id].append((day, followers))
+    histories = follower_histories(a.pk for a in accounts)
     metrics = (
         latest_metrics(access.organization)
         .filter(post__partnership__influencer=influencer)
@@ -197,8 +207,6 @@ def influencer_profile(access: Access, pk: Any) -> Profile:
     for row in metrics:
         account_id = row["post__social_account_id"]
         published = row["post__published_at"]
-        counts = (row["likes"], row["comments"], row["shares"], row["saves"])
-        reported = [n for n in counts if n is not None]
         post = {
             "id": row["post_id"],
             "platform": row["post__platform"],
@@ -207,7 +215,9 @@ def influencer_profile(access: Access, pk: Any) -> Profile:
             "likes": row["likes"],
             "comments": row["comments"],
             "reach": row["reach"],
-            "engagements": sum(reported),
+            "engagements": quality.engagements(
+                row["likes"], row["comments"], row["shares"], row["saves"]
+            ),
             "followers_at": _followers_at(
                 histories.get(account_id, []) if account_id else [],
                 published.date() if published else None,
@@ -256,14 +266,7 @@ def past_campaigns(access: Access, influencer: Influencer) -> list[dict[str, Any
         .select_related("campaign__brand")
         .order_by("-campaign__start_date")
     )
-    documents = {
-        (campaign_id, key): data
-        for campaign_id, key, data in KpiSnapshot.objects.filter(
-            campaign_id__in=[p.campaign_id for p in partnerships],
-            scope=KpiScope.PARTNERSHIP,
-            key__in=[str(p.pk) for p in partnerships],
-        ).values_list("campaign_id", "key", "data")
-    }
+    documents = snapshots.partnership_documents((p.campaign_id, p.pk) for p in partnerships)
     return [
         {
             "partnership": p,

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role
 from accounts.selectors import require_role
-from campaigns import reporting
 from campaigns.forms import apply_errors
 from campaigns.views.common import _access, member_required
 from influencers import quality, services
@@ -26,6 +25,7 @@ from influencers.selectors import (
     influencer_for,
     influencer_profile,
 )
+from metrics import display, registry
 
 PAGE_SIZE = 30
 
@@ -74,18 +74,11 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "partnership": item["partnership"],
             "cells": [
-                reporting.format_value(
-                    reporting.value_at(item["doc"], path), kind, item["partnership"].campaign.currency
+                display.format_value(
+                    display.value_at(item["doc"], path), registry.kind(path),
+                    item["partnership"].campaign.currency,
                 )
-                for path, kind in (
-                    ("awareness.impressions", reporting.COUNT),
-                    ("engagement.engagement_rate", reporting.PERCENT),
-                    ("ctr.clicks", reporting.COUNT),
-                    ("conversion.conversions", reporting.COUNT),
-                    ("conversion.revenue", reporting.MONEY),
-                    ("emv.total", reporting.MONEY),
-                    ("roi.roi", reporting.PERCENT),
-                )
+                for path in registry.CREATOR_CAMPAIGN_COLUMNS
             ],
         }
         for item in profile.campaigns

@@ -3,14 +3,17 @@
 What the system records by itself (clicks, webhook deliveries, KPI snapshots) is read-only;
 hand edits of KPI inputs queue the campaign's recompute like the services do. The member's role
 in the row's organization decides (``accounts.admin.ScopedModelAdmin``): the EMV rate card and
-platform connections go through their services; hand corrections of tracking data (metrics,
-comments, follower counts, visits, conversions, refunds) have no service taking an access, so
-the role is enforced by the admin itself. OAuth tokens are never displayed.
+platform connections go through their services; hand corrections of post metrics, comments and
+follower counts go through their ingestion services (validation, labels, follower counts,
+recompute). Visits, conversions and refunds have no service that corrects one row, so they are
+saved as they are and their campaign's recompute is queued through the one entry point.
+OAuth tokens are never displayed.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db.models import Model
@@ -20,13 +23,13 @@ from accounts.admin_scoping import (
     ReadOnlyModelAdmin,
     ScopedModelAdmin,
     ScopedTabularInline,
-    is_unscoped,
+    SuperuserWritesOnly,
 )
 from accounts.models import Role
 from accounts.selectors import Access
-from campaigns.admin import RecomputesKpisMixin
 from metrics.connectors.services import connection_disconnect
 from metrics.models import (
+    COUNTERS,
     Click,
     Comment,
     Conversion,
@@ -37,15 +40,103 @@ from metrics.models import (
     PlatformConnection,
     PostMetrics,
     Refund,
+    Source,
     Visit,
     WebhookDelivery,
 )
+from metrics.scheduling import schedule_kpi_recompute
 from metrics.services.emv import emv_rate_delete, emv_rate_set, emv_rate_update
+from metrics.services.ingestion import (
+    comments_ingest,
+    follower_snapshots_ingest,
+    post_metrics_ingest,
+)
+
+
+def _campaign_ids_at(path: str, objects: Iterable[Model]) -> list[int]:
+    ids: list[int] = []
+    for obj in objects:
+        value: Any = obj
+        for part in path.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+        if value is not None:
+            ids.append(int(value))
+    return ids
+
+
+class RecomputesKpisMixin:
+    """For hand corrections of tracking rows no service writes one at a time (visits,
+    conversions, refunds): after the admin saved or deleted the row, the campaign it feeds is
+    handed to the one recompute entry point, as a service would."""
+
+    campaign_path: str = "campaign_id"
+
+    def campaign_ids_of(self, objects: Iterable[Model]) -> list[int]:
+        return _campaign_ids_at(self.campaign_path, objects)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        schedule_kpi_recompute(self.campaign_ids_of([obj]))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        ids = self.campaign_ids_of([obj])
+        super().delete_model(request, obj)  # type: ignore[misc]
+        schedule_kpi_recompute(ids)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        # Inline rows (a conversion's refunds) change the parent's campaign.
+        schedule_kpi_recompute(self.campaign_ids_of([form.instance]))
+
+
+class IngestedRowAdmin(ScopedModelAdmin):
+    """Hand corrections of rows an ingestion service writes go through that service: its
+    validation, its side effects (sentiment labels, creators' follower counts) and the
+    recompute of every campaign the row feeds. A row is keyed as the service keys it, so the
+    key is read-only once saved (moving a row is a delete and an add)."""
+
+    key: ClassVar[tuple[str, ...]] = ()
+    values: ClassVar[tuple[str, ...]] = ()
+    campaign_path: ClassVar[str] = "post__partnership__campaign_id"
+
+    def ingest(self, *, organization: Any, items: list[dict[str, Any]], source: str) -> Any:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields
+        owner = ("organization",) if hasattr(self.model, "organization_id") else ()
+        return (*fields, *owner, *self.key)
+
+    def campaign_ids_of(self, obj: Any) -> list[int]:
+        return _campaign_ids_at(self.campaign_path, [obj])
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        # The ingestion services only add and correct rows; a deleted row's campaigns are
+        # handed to the recompute entry point here.
+        ids = self.campaign_ids_of(obj)
+        super().delete_model(request, obj)
+        schedule_kpi_recompute(ids)
+
+    def _save(self, access: Access, row: dict[str, Any]) -> Model:
+        item = {name: row.get(name) for name in (*self.key, *self.values)}
+        self.ingest(organization=access.organization, items=[item],
+                    source=row.get("source") or Source.MANUAL)
+        return self.model._default_manager.get(**{name: row.get(name) for name in self.key})
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return self._save(access, fields)
+
+    def service_update(self, access: Access, obj: Any, changes: dict[str, Any]) -> Model:
+        stored = {name: getattr(obj, name) for name in (*self.key, *self.values, "source")}
+        return self._save(access, {**stored, **changes})
 
 
 @admin.register(PostMetrics)
-class PostMetricsAdmin(RecomputesKpisMixin, ScopedModelAdmin):
-    campaign_path = "post__partnership__campaign_id"
+class PostMetricsAdmin(IngestedRowAdmin):
+    key = ("post", "captured_at")
+    values = COUNTERS
     list_display = ("post", "captured_at", "impressions", "reach", "views", "likes", "comments",
                     "shares", "saves", "source")
     list_filter = ("source", "post__platform", "post__partnership__campaign")
@@ -55,10 +146,14 @@ class PostMetricsAdmin(RecomputesKpisMixin, ScopedModelAdmin):
     date_hierarchy = "captured_at"
     readonly_fields = ("created_at",)
 
+    def ingest(self, **kwargs: Any) -> Any:
+        return post_metrics_ingest(**kwargs)
+
 
 @admin.register(Comment)
-class CommentAdmin(RecomputesKpisMixin, ScopedModelAdmin):
-    campaign_path = "post__partnership__campaign_id"
+class CommentAdmin(IngestedRowAdmin):
+    key = ("post", "external_id")
+    values = ("text", "posted_at")
     list_display = ("__str__", "post", "posted_at", "sentiment", "compound", "source")
     list_filter = ("sentiment", "source", "post__platform")
     search_fields = ("text", "external_id")
@@ -68,9 +163,15 @@ class CommentAdmin(RecomputesKpisMixin, ScopedModelAdmin):
     # The sentiment task labels comments; a hand-set label would be overwritten or disagree.
     readonly_fields = ("sentiment", "compound", "created_at")
 
+    def ingest(self, **kwargs: Any) -> Any:
+        # The service labels the text as it stores it: a corrected text gets a fresh label.
+        return comments_ingest(**kwargs)
+
 
 @admin.register(FollowerSnapshot)
-class FollowerSnapshotAdmin(ScopedModelAdmin):
+class FollowerSnapshotAdmin(IngestedRowAdmin):
+    key = ("brand_account", "social_account", "date")
+    values = ("followers",)
     list_display = ("date", "account", "followers", "source", "organization")
     list_filter = ("source", "organization", "brand_account__platform")
     search_fields = ("brand_account__handle", "social_account__handle")
@@ -83,16 +184,17 @@ class FollowerSnapshotAdmin(ScopedModelAdmin):
     def account(self, obj: FollowerSnapshot) -> str:
         return str(obj.brand_account or obj.social_account)
 
-    def save_model(self, request: HttpRequest, obj: FollowerSnapshot, form: Any,
-                   change: bool) -> None:
-        from metrics.scheduling import schedule_kpi_recompute
+    def ingest(self, **kwargs: Any) -> Any:
+        # Also keeps the creator's follower count at her latest snapshot.
+        return follower_snapshots_ingest(**kwargs)
 
-        super().save_model(request, obj, form, change)
+    def campaign_ids_of(self, obj: Any) -> list[int]:
+        # Audience growth is brand-level for a brand account; a creator's account feeds her
+        # partnerships.
         if obj.brand_account_id:
-            # Audience growth is brand-level: every campaign of the brand moves.
-            schedule_kpi_recompute(
-                obj.brand_account.brand.campaigns.values_list("pk", flat=True)  # type: ignore[union-attr]
-            )
+            return list(obj.brand_account.brand.campaigns.values_list("pk", flat=True))
+        return list(obj.social_account.influencer.partnerships.values_list("campaign_id",
+                                                                          flat=True))
 
 
 @admin.register(Click)
@@ -151,22 +253,13 @@ class RefundAdmin(RecomputesKpisMixin, ScopedModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(SuperuserWritesOnly, admin.ModelAdmin):
     """Shared by every organization, so only superusers change it."""
 
     list_display = ("date", "currency", "per_euro")
     list_filter = ("currency",)
     search_fields = ("currency",)
     date_hierarchy = "date"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_unscoped(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_unscoped(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_unscoped(request)
 
 
 @admin.register(WebhookDelivery)

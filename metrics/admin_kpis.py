@@ -2,9 +2,7 @@
 
 - ``kpi_summary_html(campaign)`` (alias ``kpi_summary``): the nine KPIs as last computed, with
   ``computed_at``, ``as_of`` and the coverage;
-- ``partnership_headline_html(partnership)``: a creator's headline numbers for the inline;
-- ``recompute_kpis_action``: the "Recompute KPIs" admin action (``recompute_campaigns(ids)``
-  is the same without the admin plumbing).
+- ``partnership_headline_html(partnership)``: a creator's headline numbers for the inline.
 """
 
 from __future__ import annotations
@@ -12,31 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from campaigns.models import Campaign, Partnership
-from metrics.models import KpiScope, KpiSnapshot
+from metrics import registry, snapshots
+from metrics.display import value_at
 
-# (group, title, fields shown) — the nine KPIs of DESIGN.md in their order.
-KPI_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("awareness", "1. Brand awareness", ("impressions", "reach", "video_views")),
-    ("engagement", "2. Engagement", ("engagements", "likes", "comments", "shares", "saves",
-                                      "mentions", "engagement_rate",
-                                      "engagement_rate_followers")),
-    ("conversion", "3. Conversion", ("conversions", "revenue", "conversion_rate",
-                                      "excluded_other_currency")),
-    ("audience_growth", "4. Audience growth", ("followers_start", "followers_end",
-                                                "followers_gained", "growth_rate", "leads")),
-    ("ctr", "5. CTR", ("clicks", "unique_clicks", "impressions", "ctr")),
-    ("traffic", "6. Traffic", ("visits", "unique_visitors", "visit_conversion_rate")),
-    ("emv", "7. EMV", ("total",)),
-    ("roi", "8. ROI", ("revenue", "total_cost", "roi", "roas", "cpm", "cpe", "cpc", "cpa")),
-    ("sentiment", "9. Sentiment", ("positive", "neutral", "negative", "total",
-                                    "net_sentiment")),
+# (group, title, fields shown): the nine KPIs in the registry's order (docs/kpis.md), each
+# with its single values (breakdowns and rate cards have their own pages).
+KPI_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
+    (
+        group.name,
+        f"{number}. {group.short or group.title}",
+        tuple(f.name for f in group.fields if f.shape == registry.VALUE),
+    )
+    for number, group in enumerate(registry.KPI_GROUPS, start=1)
 )
 
 
@@ -59,15 +48,11 @@ def _fields(group: dict[str, Any] | None, names: Iterable[str]) -> SafeString:
     )
 
 
-def _snapshot(campaign_id: int, scope: str, key: str) -> KpiSnapshot | None:
-    return KpiSnapshot.objects.filter(campaign_id=campaign_id, scope=scope, key=key).first()
-
-
 def kpi_summary_html(campaign: Campaign) -> SafeString:
     """The stored campaign total as an HTML table (read-only)."""
     if campaign.pk is None:
         return format_html("{}", "Computed once the campaign is saved.")
-    snapshot = _snapshot(campaign.pk, KpiScope.TOTAL, "")
+    snapshot = snapshots.campaign_snapshot(campaign.pk)
     if snapshot is None:
         return format_html("{}", "Not computed yet — use the “Recompute KPIs” action.")
     data = snapshot.data
@@ -99,36 +84,11 @@ def partnership_headline_html(partnership: Partnership) -> SafeString:
     """A creator's own headline numbers, for the partnership inline (read-only)."""
     if partnership.pk is None:
         return format_html("{}", "—")
-    snapshot = _snapshot(partnership.campaign_id, KpiScope.PARTNERSHIP, str(partnership.pk))
-    if snapshot is None:
+    data = snapshots.partnership_document(partnership.campaign_id, partnership.pk)
+    if data is None:
         return format_html("{}", "Not computed yet")
-    data = snapshot.data
     values = (
-        ("impressions", (data.get("awareness") or {}).get("impressions")),
-        ("engagements", (data.get("engagement") or {}).get("engagements")),
-        ("clicks", (data.get("ctr") or {}).get("clicks")),
-        ("conversions", (data.get("conversion") or {}).get("conversions")),
-        ("revenue", (data.get("conversion") or {}).get("revenue")),
-        ("EMV", (data.get("emv") or {}).get("total")),
+        (registry.label(path), value_at(data, path)) for path in registry.PARTNERSHIP_SUMMARY
     )
     return format_html_join(" · ", "{}: <strong>{}</strong>",
                             ((n, _show(v)) for n, v in values))
-
-
-def recompute_campaigns(campaign_ids: Iterable[int]) -> int:
-    """Queue a recompute of each campaign (runs at once in embedded mode)."""
-    from metrics.tasks import recompute_campaign_kpis
-
-    ids = list(campaign_ids)
-    for campaign_id in ids:
-        recompute_campaign_kpis.delay(campaign_id)
-    return len(ids)
-
-
-@admin.action(description="Recompute KPIs", permissions=["change"])
-def recompute_kpis_action(modeladmin: admin.ModelAdmin, request: HttpRequest,
-                          queryset: QuerySet[Campaign]) -> None:
-    # Offered only to those who may change campaigns; ``CampaignAdmin`` checks each one.
-    count = recompute_campaigns(queryset.values_list("pk", flat=True))
-    modeladmin.message_user(request, f"Recomputing the KPIs of {count} campaign(s).",
-                            messages.SUCCESS)

@@ -1,6 +1,6 @@
 """Attribution rules, pure (no Django): which partnership earns a conversion, and why.
 
-DESIGN.md → Attribution, in this order:
+The first rule that matches wins, in this order (docs/architecture.md → Ingestion paths):
 1. ``promo_code`` — a code on the order equals (case-insensitively) a promo code of the brand
    active at the order's time (``active_from <= t <= active_until``, open ends allowed);
 2. ``link`` — the click id (explicit, else ``fb_click`` of the landing URL, else Shopify's

@@ -3,7 +3,7 @@ documents (``metrics.kpis``) and store them as KpiSnapshot rows — the total, o
 partnership, one per platform and one per day — replacing the campaign's previous rows in one
 transaction, so a worker killed mid-way leaves the previous snapshot intact.
 
-The document shape (DESIGN.md → "The nine KPIs"): top level ``campaign``, ``stage``,
+The document shape (docs/kpis.md): top level ``campaign``, ``stage``,
 ``currency``, ``as_of``, ``computed_at``, ``headline``, ``targets``, then the groups
 ``coverage``, ``awareness``, ``engagement``, ``conversion``, ``audience_growth``, ``ctr``,
 ``traffic``, ``emv``, ``roi``, ``sentiment``. Breakdown documents add ``key`` and ``label``.
@@ -22,13 +22,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import COMMITTED_STATUSES, Campaign
+from campaigns.models import COMMITTED_STATUSES, Campaign, CampaignStatus
 from influencers.models import Platform
 from metrics import kpis
 from metrics import selectors as sel
 from metrics.emv_defaults import emv_rates_ensure
 from metrics.fx import rate_table
 from metrics.models import CONVERSION_KINDS, KpiScope, KpiSnapshot
+from metrics.scheduling import schedule_kpi_recompute
 from metrics.sentiment import comments_label_pending
 
 logger = logging.getLogger(__name__)
@@ -444,3 +445,30 @@ def kpis_recompute(*, campaign_id: int, as_of: dt.datetime | None = None) -> Kpi
         KpiSnapshot.objects.filter(campaign=campaign).delete()
         KpiSnapshot.objects.bulk_create(rows, batch_size=500)
     return rows[0]
+
+
+# Every status but archived: the campaigns an organization-wide recompute covers by default.
+LIVE_STATUSES: tuple[str, ...] = tuple(
+    status for status in CampaignStatus.values if status != CampaignStatus.ARCHIVED
+)
+
+
+def campaigns_recompute(
+    *, organization_id: int | None = None, statuses: Iterable[str] = LIVE_STATUSES,
+    now: bool = False,
+) -> int:
+    """The one organization-wide (or, without ``organization_id``, install-wide) recompute,
+    through ``schedule_kpi_recompute``; returns how many campaigns it covers. The nightly beat
+    (active campaigns: only running ones need the day to roll on), an EMV rate card change
+    (every live campaign: the rates re-value them all) and ``recompute_kpis`` without
+    ``--campaign`` all come here.
+
+    The rule for archived campaigns: an archived campaign is frozen, so neither the nightly
+    nor an organization-wide recompute touches it; it is recomputed only when asked
+    explicitly — by naming the status (the command passes every status), or by naming the
+    campaign (its report page's or the API's recompute, the admin action,
+    ``recompute_kpis --campaign ID``)."""
+    campaigns = Campaign.objects.filter(status__in=list(statuses)).order_by("pk")
+    if organization_id is not None:
+        campaigns = campaigns.filter(brand__organization_id=organization_id)
+    return len(schedule_kpi_recompute(campaigns.values_list("pk", flat=True), now=now))

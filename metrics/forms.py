@@ -1,8 +1,11 @@
 """Forms for entering post metrics, follower counts and comments by hand, and CSV uploads.
-They offer only the organization's records; writes go through ``metrics.services.ingestion``."""
+They offer only the organization's records; writes go through ``metrics.services.ingestion``.
+The forms parse the fields; what a valid entry is comes from ``metrics.validation``, shown as
+field errors (the service checks the same rules again)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -13,6 +16,15 @@ from accounts.selectors import Access, visible
 from campaigns.models import BrandAccount, Post
 from influencers.models import SocialAccount
 from metrics.models import COUNTERS
+from metrics.validation import (
+    MAX_COMMENT_LENGTH,
+    MAX_COUNT,
+    Errors,
+    Item,
+    comment_errors,
+    follower_snapshot_errors,
+    post_metrics_errors,
+)
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,8 +49,18 @@ def _posts(access: Access) -> Any:
     ).order_by("-published_at", "-pk")
 
 
-# The database's largest integer; anything above is a typo, not a count.
-MAX_COUNT = 2**63 - 1
+def add_domain_errors(
+    form: forms.Form, errors_of: Callable[[Item], Errors], data: dict[str, Any]
+) -> None:
+    """The kind's rules on the parsed fields, each error on its field (or above the form).
+    A field that already failed to parse keeps its own error instead of "required"."""
+    for name, messages in errors_of(data).items():
+        if name in form.errors:
+            continue
+        if name in form.fields and name not in data:
+            continue  # it failed to parse; the field shows why
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
 
 
 class PostMetricsForm(forms.Form):
@@ -59,8 +81,7 @@ class PostMetricsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if all(data.get(name) is None for name in COUNTERS):
-            raise ValidationError("Enter at least one metric.")
+        add_domain_errors(self, post_metrics_errors, data)
         return data
 
 
@@ -88,14 +109,15 @@ class FollowerCountForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if bool(data.get("brand_account")) == bool(data.get("social_account")):
-            raise ValidationError("Choose either a brand account or a creator account.")
+        add_domain_errors(self, follower_snapshot_errors, data)
         return data
 
 
 class CommentForm(forms.Form):
     post = PostChoiceField(queryset=Post.objects.none())
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_COMMENT_LENGTH
+    )
     posted_at = forms.DateTimeField(widget=DATETIME, label="Posted at")
     external_id = forms.CharField(
         required=False, max_length=100, label="Platform comment id",
@@ -105,6 +127,14 @@ class CommentForm(forms.Form):
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = _posts(access)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # The id is optional here (the view makes one up), so it is not checked on the form.
+        add_domain_errors(
+            self, comment_errors, {**data, "external_id": data.get("external_id") or "manual"}
+        )
+        return data
 
 
 class CsvUploadForm(forms.Form):

@@ -1,8 +1,14 @@
-"""Currency conversion for the KPI engine from ExchangeRate rows ("units per euro").
+"""Currency conversion from ExchangeRate rows (ECB reference rates, "units per euro").
 
-One query loads the few (currency, date) rates a recompute needs; grouped sums are then
-converted in Python. ``amount_in_B = amount_in_A / per_euro_A × per_euro_B``; EUR is 1.
-The latest rate on or before a day is used (ECB publishes none on weekends and holidays).
+The one currency module: the KPI engine and every other caller convert with the same rule.
+``amount_in_B = amount_in_A / per_euro_A × per_euro_B``; EUR is 1. The latest rate on or
+before the day is used, however old — the ECB publishes none on weekends and holidays, and
+a conversion left out of revenue for want of a fresh rate would silently under-report it.
+No rate on or before the day → None, and the engine counts the conversion as excluded.
+Amounts are not rounded here; pages and exports round when they display.
+
+A recompute loads the few (currency, date) rates it needs in one query (``rate_table``) and
+converts grouped sums in Python; ``convert`` is the same rule for a single amount.
 """
 
 from __future__ import annotations
@@ -70,3 +76,11 @@ def rate_table(currencies: Iterable[str], dates: Iterable[dt.date]) -> RateTable
         Q(date__gte=first) | Q(date=Subquery(latest_before_first))
     )
     return RateTable(rows.values_list("currency", "date", "per_euro"))
+
+
+def convert(amount: Decimal, from_currency: str, to_currency: str, on_date: dt.date
+            ) -> Decimal | None:
+    """``amount`` in ``to_currency`` on ``on_date`` with the engine's rule (one query), or None
+    when either currency has no rate on or before that day. Codes are case-insensitive."""
+    source, target = from_currency.upper(), to_currency.upper()
+    return rate_table({source, target}, {on_date}).convert(amount, source, target, on_date)

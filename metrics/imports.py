@@ -3,8 +3,10 @@
 The file is read as a stream (``csv`` over the uploaded file, a chunk of rows at a time), never
 loaded whole, so a 100,000-row file stays far below 200 MB. ``validate`` checks every row and
 reports the bad ones by row number (the header is row 1, as in a spreadsheet) and writes
-nothing. ``run`` validates and writes chunk by chunk inside one transaction and rolls all of it
-back if any row fails: an import is all or nothing. Writes go through
+nothing; cells are parsed here, and whether a row is a valid item is decided by the kind's rules
+in ``metrics.validation``, the same as for the API and the forms. ``run`` validates and writes
+chunk by chunk inside one transaction and rolls all of it back if any row fails: an import is
+all or nothing. Writes go through
 ``metrics.services.ingestion``, the same code as the API.
 """
 
@@ -18,6 +20,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -32,9 +35,16 @@ from metrics.services.ingestion import (
     follower_snapshots_ingest,
     post_metrics_ingest,
 )
+from metrics.validation import (
+    MAX_COUNT,
+    Errors,
+    Item,
+    comment_errors,
+    follower_snapshot_errors,
+    post_metrics_errors,
+)
 
 CHUNK = 2000
-MAX_COUNT = 2**63 - 1  # the database's largest integer
 MAX_REPORTED_ERRORS = 200
 PREVIEW_ROWS = 10
 
@@ -129,12 +139,10 @@ def _date(value: str, column: str) -> date:
     return parsed
 
 
-def _text(value: str, column: str, max_length: int | None = None) -> str:
+def _text(value: str, column: str) -> str:
     text = value.strip()
     if not text:
         raise RowProblem(column, "is required")
-    if max_length and len(text) > max_length:
-        raise RowProblem(column, f"is longer than {max_length} characters")
     return text
 
 
@@ -149,6 +157,8 @@ class ImportKind:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     parse: Callable[[dict[str, str], Organization], Parsed]
+    # What makes a parsed row a valid item (metrics.validation).
+    rules: Callable[[Item], Errors]
     # Resolve the ids in a chunk of parsed rows to the organization's records (one query per
     # related model), replacing them in place; returns the ids that do not exist.
     resolve: Callable[[list[tuple[int, Parsed]], Organization], list[RowError]]
@@ -167,16 +177,14 @@ def _parse_post_metrics(row: dict[str, str], organization: Organization) -> Pars
     }
     for name in COUNTERS:
         item[name] = _int(row.get(name, "") or "", name)
-    if all(item[name] is None for name in COUNTERS):
-        raise RowProblem("impressions", "the row reports no metric at all")
     return item
 
 
 def _parse_comment(row: dict[str, str], organization: Organization) -> Parsed:
     return {
         "post": _int(row.get("post", ""), "post", required=True),
-        "external_id": _text(row.get("external_id", ""), "external_id", 100),
-        "text": _text(row.get("text", ""), "text", 10_000),
+        "external_id": _text(row.get("external_id", ""), "external_id"),
+        "text": _text(row.get("text", ""), "text"),
         "posted_at": _datetime(row.get("posted_at", ""), "posted_at", organization),
     }
 
@@ -184,8 +192,6 @@ def _parse_comment(row: dict[str, str], organization: Organization) -> Parsed:
 def _parse_followers(row: dict[str, str], organization: Organization) -> Parsed:
     brand_account = _int(row.get("brand_account", "") or "", "brand_account")
     social_account = _int(row.get("social_account", "") or "", "social_account")
-    if (brand_account is None) == (social_account is None):
-        raise RowProblem("brand_account", "give exactly one of brand_account and social_account")
     return {
         "brand_account": brand_account,
         "social_account": social_account,
@@ -234,6 +240,7 @@ KINDS: dict[str, ImportKind] = {
             required=("post", "captured_at"),
             optional=COUNTERS,
             parse=_parse_post_metrics,
+            rules=post_metrics_errors,
             resolve=_resolve_posts,
             ingest=post_metrics_ingest,
             example="post,captured_at,impressions,reach,views,likes,comments,shares,saves,"
@@ -245,6 +252,7 @@ KINDS: dict[str, ImportKind] = {
             required=("post", "external_id", "text", "posted_at"),
             optional=(),
             parse=_parse_comment,
+            rules=comment_errors,
             resolve=_resolve_posts,
             ingest=comments_ingest,
             example='post,external_id,text,posted_at\n12,17900001,"Love this, ordered one!",'
@@ -256,6 +264,7 @@ KINDS: dict[str, ImportKind] = {
             required=("date", "followers"),
             optional=("brand_account", "social_account"),
             parse=_parse_followers,
+            rules=follower_snapshot_errors,
             resolve=_resolve_accounts,
             ingest=follower_snapshots_ingest,
             example="brand_account,social_account,date,followers\n3,,2026-03-01,48210\n,57,"
@@ -315,9 +324,15 @@ def _chunks(
             if len(report.preview) < PREVIEW_ROWS:
                 report.preview.append(row)
             try:
-                pending.append((number, kind.parse(row, organization)))
+                item = kind.parse(row, organization)
             except RowProblem as problem:
                 report.add(RowError(number, problem.column, str(problem)))
+            else:
+                problems = _rule_errors(number, kind.rules(item))
+                for line in problems:
+                    report.add(line)
+                if not problems:
+                    pending.append((number, item))
             if len(pending) >= CHUNK:
                 yield _resolved(kind, organization, pending, report)
                 pending = []
@@ -329,6 +344,20 @@ def _chunks(
         return
     if pending:
         yield _resolved(kind, organization, pending, report)
+
+
+def _rule_errors(number: int, errors: Errors) -> list[RowError]:
+    """The rules' errors as report lines; a message given for several columns (exactly one
+    account) is one line, on the first of them."""
+    lines: list[RowError] = []
+    seen: set[str] = set()
+    for name, messages in errors.items():
+        column = "" if name == NON_FIELD_ERRORS else name
+        for message in messages:
+            if message not in seen:
+                seen.add(message)
+                lines.append(RowError(number, column, message))
+    return lines
 
 
 def _resolved(

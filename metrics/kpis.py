@@ -1,4 +1,4 @@
-"""The nine KPIs as pure functions (DESIGN.md → "The nine KPIs"). No Django, no ORM.
+"""The nine KPIs as pure functions (names and definitions: ``metrics.registry``). No Django.
 
 SQL (``metrics/selectors.py``) produces sums and counts; these functions turn them into the KPI
 document. Money is ``Decimal`` (rendered as a string with 2 places), ratios are ``float`` or
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from metrics import registry
+
 CENT = Decimal("0.01")
 COUNTERS = (
     "impressions", "reach", "views", "likes", "comments", "shares", "saves", "mentions",
@@ -23,15 +25,9 @@ ENGAGEMENT_COUNTERS = ("likes", "comments", "shares", "saves")
 PER_MILLE_METRICS = frozenset({"impressions", "reach", "views"})
 SOURCES = ("promo_code", "link", "utm", "manual")
 COST_KEYS = ("fees", "product", "commission", "ad_spend", "production", "platform_fee", "other")
-GROUPS = (
-    "awareness", "engagement", "conversion", "audience_growth", "ctr", "traffic", "emv", "roi",
-    "sentiment",
-)
-HEADLINES: dict[str, tuple[str, ...]] = {
-    "TOFU": ("awareness", "engagement", "ctr", "emv", "sentiment"),
-    "MOFU": ("audience_growth", "traffic", "ctr"),
-    "BOFU": ("conversion", "roi", "ctr", "traffic"),
-}
+# Group names and headline stages are the registry's (``metrics.registry``).
+GROUPS = registry.KPI_GROUP_NAMES
+HEADLINES: dict[str, tuple[str, ...]] = registry.HEADLINES
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
 

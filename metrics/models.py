@@ -72,6 +72,12 @@ class PostMetrics(models.Model):
     def __str__(self) -> str:
         return f"Metrics of post #{self.post_id} at {self.captured_at:%Y-%m-%d %H:%M}"
 
+    def clean(self) -> None:
+        from metrics.validation import check, post_metrics_errors
+
+        check(post_metrics_errors, {"post": self.post_id, "captured_at": self.captured_at,
+                                    **{name: getattr(self, name) for name in COUNTERS}})
+
 
 class Sentiment(models.TextChoices):
     POSITIVE = "positive", "Positive"
@@ -146,6 +152,16 @@ class FollowerSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.followers} followers on {self.date}"
+
+    def clean(self) -> None:
+        # The rule's text lives in metrics.validation; the check constraint above is the
+        # database's copy of it.
+        from metrics.validation import check, follower_snapshot_errors
+
+        check(follower_snapshot_errors, {
+            "brand_account": self.brand_account_id, "social_account": self.social_account_id,
+            "date": self.date, "followers": self.followers,
+        })
 
 
 class Click(models.Model):

@@ -23,7 +23,6 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from accounts.models import Organization
-from accounts.selectors import Access, scoped
 from campaigns.models import Campaign, Cost, KpiTarget, Partnership, Post
 from influencers.models import SocialAccount
 from metrics.kpis import COUNTERS
@@ -36,8 +35,6 @@ from metrics.models import (
     Conversion,
     EmvRate,
     FollowerSnapshot,
-    KpiScope,
-    KpiSnapshot,
     PostMetrics,
     Refund,
     Visit,
@@ -119,34 +116,6 @@ def frame_for(campaign: Campaign, as_of: dt.datetime) -> Frame:
 
 def campaign_for_kpis(campaign_id: int) -> Campaign:
     return Campaign.objects.select_related("brand__organization").get(pk=campaign_id)
-
-
-def kpi_snapshots(access: Access) -> QuerySet[KpiSnapshot]:
-    return scoped(access.organization, KpiSnapshot)
-
-
-def stored_kpis(campaign: Campaign, scope: str | None = None
-                ) -> tuple[KpiSnapshot | None, list[KpiSnapshot]]:
-    """The stored total and, when ``scope`` is given, its breakdown rows, in one query."""
-    scopes = [KpiScope.TOTAL] + ([scope] if scope else [])
-    rows = list(
-        KpiSnapshot.objects.filter(campaign=campaign, scope__in=scopes).order_by("scope", "key")
-    )
-    total = next((r for r in rows if r.scope == KpiScope.TOTAL), None)
-    breakdown = [r for r in rows if r.scope != KpiScope.TOTAL]
-    if scope == KpiScope.DAY:
-        breakdown.sort(key=lambda r: r.key)
-    return total, breakdown
-
-
-def active_campaign_ids() -> list[int]:
-    return list(Campaign.objects.filter(status="active").values_list("pk", flat=True))
-
-
-def organization_campaign_ids(organization: Organization) -> list[int]:
-    return list(
-        scoped(organization, Campaign).exclude(status="archived").values_list("pk", flat=True)
-    )
 
 
 def emv_rates(organization: Organization) -> list[tuple[str, str, Decimal, str]]:
@@ -373,7 +342,7 @@ def click_counts(campaign: Campaign, frame: Frame) -> list[tuple[dt.date, int, i
 
 
 def counted_q(frame: Frame, prefix: str = "") -> Q:
-    """Inside the attribution window (DESIGN.md → Counted conversions): a click-attributed one
+    """Inside the attribution window (docs/kpis.md): a click-attributed one
     within the window after its click, a promo-code/UTM one within the campaign's window, a
     manual one always."""
     p = prefix

@@ -8,9 +8,9 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from metrics.engine import kpis_recompute
+from campaigns.models import CampaignStatus
+from metrics.engine import campaigns_recompute, kpis_recompute
 from metrics.scheduling import clear_pending, schedule_kpi_recompute
-from metrics.selectors import active_campaign_ids, organization_campaign_ids
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,8 @@ def recompute_campaign_kpis(campaign_id: int) -> None:
 
 @shared_task(name="metrics.tasks.recompute_active_campaigns")
 def recompute_active_campaigns() -> int:
-    """Nightly (beat): one task per active campaign, so a slow campaign delays no other.
+    """Nightly (beat): one task per active campaign (``campaigns_recompute`` holds the rule),
+    so a slow campaign delays no other.
 
     Claimed once per UTC day in the shared cache: should two beat processes run (a deploy
     overlap, a misconfiguration), the second finds the night taken and does nothing."""
@@ -36,24 +37,14 @@ def recompute_active_campaigns() -> int:
     if not cache.add(f"kpi-nightly-recompute:{night}", 1, timeout=36 * 60 * 60):
         logger.info("nightly recompute of %s already claimed; skipping", night)
         return 0
-    ids = active_campaign_ids()
-    for campaign_id in ids:
-        recompute_campaign_kpis.delay(campaign_id)
-    return len(ids)
+    return campaigns_recompute(statuses=[CampaignStatus.ACTIVE])
 
 
 @shared_task(name="metrics.tasks.recompute_organization_kpis")
 def recompute_organization_kpis(organization_id: int) -> int:
-    """After an EMV rate change: every campaign of the organization (but archived ones)."""
-    from accounts.models import Organization
-
-    organization = Organization.objects.filter(pk=organization_id).first()
-    if organization is None:
-        return 0
-    ids = organization_campaign_ids(organization)
-    for campaign_id in ids:
-        recompute_campaign_kpis.delay(campaign_id)
-    return len(ids)
+    """Every live campaign of the organization, archived ones left out
+    (``campaigns_recompute``)."""
+    return campaigns_recompute(organization_id=organization_id)
 
 
 @shared_task(name="metrics.tasks.label_pending_comments")

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.selectors import Access, get_object_for, visible
 from campaigns.models import Brand, Partnership
+from metrics import registry
 from metrics.api.conversions import CONVERSIONS
 from metrics.api.ingestion import BulkRejected, validate_items
+from metrics.display import KIND_NAMES, headline_text
 from metrics.models import AttributionReason, Conversion, Source
 from metrics.services.conversions import (
     BulkItemError,
@@ -241,3 +243,23 @@ def _typed(item: dict[str, Any]) -> dict[str, Any]:
 def _describe(index: int, problems: dict[str, list[str]]) -> list[str]:
     row = index + 2  # the header is row 1
     return [f"Row {row}, {field}: {' '.join(msgs)}" for field, msgs in problems.items()]
+
+
+@login_required
+def kpi_help(request: HttpRequest) -> HttpResponse:
+    """The methodology page: every KPI's definition and formula, from the registry (the same
+    text as docs/kpis.md). Signed-in only; it shows no organization data."""
+    groups = [
+        {
+            "group": group,
+            "number": number if group.kpi else None,
+            "headline": headline_text(group),
+            "fields": [
+                {"path": f"{group.name}.{f.name}", "field": f, "kind": KIND_NAMES[f.kind]}
+                for f in group.fields
+            ],
+        }
+        for number, group in enumerate(registry.GROUPS, start=1)
+    ]
+    stages = [(stage, registry.headlines(stage)) for stage in registry.STAGES]
+    return render(request, "metrics/help_kpis.html", {"groups": groups, "stages": stages})

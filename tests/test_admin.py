@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -179,16 +181,56 @@ def test_a_promo_code_taken_by_the_brand_is_refused_in_the_admin(client_for, sup
     response = client_for(superuser).post(admin_url(PromoCode, "add"), {
         "partnership": other.pk, "code": "maya15",
     })
-    assert response.status_code == 200
-    assert "already used" in response.content.decode()
+    # The service's refusal, shown on the field: the admin no longer re-checks it itself.
+    assert response.status_code == 400
+    assert response.context["adminform"].form.errors["code"] == [
+        "MAYA15 is already used by this brand in an overlapping period."
+    ]
     assert PromoCode.objects.count() == 1
 
 
-def test_the_recompute_action_stores_kpis(client_for, superuser, team):
+def test_the_admin_imports_no_private_service_helpers():
+    """The admin writes through the services' public functions, never their internals."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in sorted(root.glob("*/admin*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and "services" in (node.module or ""):
+                offenders += [f"{path.name}: {a.name}" for a in node.names
+                              if a.name.startswith("_")]
+    assert offenders == []
+
+
+def test_a_creator_follower_count_added_in_the_admin_goes_through_the_service(
+    client_for, superuser, team, django_capture_on_commit_callbacks
+):
+    from metrics.models import FollowerSnapshot
+
+    partnership = f.PartnershipFactory(campaign__brand__organization=team.organization)
+    account = f.SocialAccountFactory(influencer=partnership.influencer, followers=10_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(superuser).post(admin_url(FollowerSnapshot, "add"), {
+            "organization": team.organization.pk, "social_account": account.pk,
+            "date": "2026-03-02", "followers": 12_345, "source": "manual",
+        })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account.refresh_from_db()
+    # The ingestion service keeps the creator's count current and recomputes her campaigns.
+    assert account.followers == 12_345
+    assert partnership.campaign.kpi_snapshots.filter(scope="total").exists()
+
+
+def test_the_recompute_action_stores_kpis(
+    client_for, superuser, team, django_capture_on_commit_callbacks
+):
     campaign = f.CampaignFactory(brand__organization=team.organization)
-    response = client_for(superuser).post(admin_url(Campaign, "changelist"), {
-        "action": "recompute_kpis_action", "_selected_action": [campaign.pk],
-    }, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(superuser).post(admin_url(Campaign, "changelist"), {
+            "action": "recompute_kpis_action", "_selected_action": [campaign.pk],
+        }, follow=True)
     assert response.status_code == 200
     assert campaign.kpi_snapshots.filter(scope="total").exists()
     page = client_for(superuser).get(admin_url(Campaign, "change", campaign.pk)).content.decode()
@@ -246,3 +288,53 @@ def test_an_owner_renames_the_organization_through_its_service(client_for, team)
     org.refresh_from_db()
     assert (org.name, org.time_zone, org.slug) == ("Acme Renamed", "Europe/Paris", "acme")
     assert AuditEntry.objects.filter(action="organization.updated", actor=owner).exists()
+
+
+# --- Hand corrections of tracking data go through the ingestion services ---------------------
+def test_a_comment_corrected_in_the_admin_gets_a_fresh_sentiment_label(
+    client_for, superuser, team, django_capture_on_commit_callbacks
+):
+    from metrics.models import Comment
+    from metrics.services.ingestion import comments_ingest
+
+    post = f.PostFactory(partnership__campaign__brand__organization=team.organization)
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_ingest(organization=team.organization, items=[{
+            "post": post, "external_id": "c1", "text": "I love it",
+            "posted_at": dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC),
+        }])
+    comment = Comment.objects.get()
+    assert comment.sentiment == "positive"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(superuser).post(admin_url(Comment, "change", comment.pk), {
+            "post": post.pk, "text": "awful, I hate it", "posted_at_0": "2026-03-03",
+            "posted_at_1": "09:00:00", "source": "manual",
+        })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    comment.refresh_from_db()
+    assert (comment.text, comment.sentiment, comment.external_id) == (
+        "awful, I hate it", "negative", "c1"
+    )
+    assert post.partnership.campaign.kpi_snapshots.filter(scope="total").exists()
+
+
+def test_post_metrics_added_and_deleted_in_the_admin_recompute_the_campaign(
+    client_for, superuser, team, django_capture_on_commit_callbacks
+):
+    from metrics.models import KpiSnapshot, PostMetrics
+
+    post = f.PostFactory(partnership__campaign__brand__organization=team.organization)
+    client = client_for(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(admin_url(PostMetrics, "add"), {
+            "post": post.pk, "captured_at_0": "2026-03-03", "captured_at_1": "12:00:00",
+            "impressions": "1200", "likes": "40", "source": "manual",
+        })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row = PostMetrics.objects.get()
+    assert (row.impressions, row.likes, row.source) == (1200, 40, "manual")
+    KpiSnapshot.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(admin_url(PostMetrics, "delete", row.pk), {"post": "yes"})
+    assert not PostMetrics.objects.exists()
+    assert post.partnership.campaign.kpi_snapshots.filter(scope="total").exists()

@@ -1,4 +1,5 @@
-"""Template filters: one-line wrappers around the pure functions of ``campaigns.reporting``."""
+"""Template filters: one-line wrappers around the pure functions of ``metrics.display``
+and ``metrics.display_report``."""
 
 from __future__ import annotations
 
@@ -6,23 +7,23 @@ from typing import Any
 
 from django import template
 
-from campaigns import reporting
+from metrics import display, display_report
 
 register = template.Library()
 
 
 @register.filter
-def kpi(value: Any, kind: str = reporting.COUNT) -> str:
+def kpi(value: Any, kind: str = display.COUNT) -> str:
     """``{{ value|kpi:"percent" }}`` → "3.20%"; "—" when not reported."""
-    return reporting.format_value(value, kind)
+    return display.format_value(value, kind)
 
 
 @register.filter
 def compact(value: Any) -> str:
-    return reporting.compact(value)
+    return display.compact(value)
 
 
 @register.filter
 def percent_of(part: Any, whole: Any) -> float:
     """Share of ``whole`` in percent for meters and bars (0 when unknown)."""
-    return reporting.share_percent(part, whole)
+    return display_report.share_percent(part, whole)

@@ -6,10 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.models import Role
-from campaigns import reporting
 from campaigns.models import CampaignStatus, FunnelStage
-from campaigns.selectors import brands_for, campaigns_for_dashboard, total_documents
+from campaigns.selectors import brands_for, campaigns_for_dashboard
 from campaigns.views.common import TARGET_LABELS, _access, member_required
+from metrics import display
+from metrics.snapshots import campaign_documents
 
 
 @member_required
@@ -24,19 +25,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     stage = filters["stage"] if filters["stage"] in FunnelStage.values else None
     status = filters["status"] if filters["status"] in CampaignStatus.values else None
     campaigns = list(campaigns_for_dashboard(access, brand=brand, stage=stage, status=status))
-    documents = total_documents(c.pk for c in campaigns)
+    documents = campaign_documents(c.pk for c in campaigns)
     rows = []
     for campaign in campaigns:
         doc = documents.get(campaign.pk)
-        spend = reporting.number(reporting.value_at(doc, "roi.total_cost"))
+        spend = display.number(display.value_at(doc, "roi.total_cost"))
         budget = float(campaign.budget)
         rows.append(
             {
                 "campaign": campaign,
                 "computed": doc is not None,
-                "headline": [c for c in reporting.kpi_cards(doc, labels=TARGET_LABELS) if c.headline],
-                "spend": reporting.format_value(spend, reporting.MONEY, campaign.currency),
-                "budget": reporting.format_value(budget, reporting.MONEY, campaign.currency),
+                "headline": [c for c in display.kpi_cards(doc, labels=TARGET_LABELS) if c.headline],
+                "spend": display.format_value(spend, display.MONEY, campaign.currency),
+                "budget": display.format_value(budget, display.MONEY, campaign.currency),
                 "spend_share": None if spend is None or not budget else spend / budget * 100,
                 "over_budget": spend is not None and budget > 0 and spend > budget,
             }

@@ -6,7 +6,6 @@ from html import escape
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +14,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
-from campaigns import exports, reporting
+from campaigns import exports
 from campaigns.selectors import campaign_for, campaign_report, sees_compensation
 from campaigns.views.common import TARGET_LABELS, _access, member_required
+from metrics import display, display_report, registry
+from metrics.scheduling import schedule_kpi_recompute
 
 
 def _leaderboard(report: Any, sort: str, direction: str) -> list[dict[str, Any]]:
@@ -35,13 +36,13 @@ def _leaderboard(report: Any, sort: str, direction: str) -> list[dict[str, Any]]
                 "status": partnership.get_status_display(),
                 "doc": doc,
                 "cells": [
-                    (label, reporting.format_value(reporting.value_at(doc, path), kind, currency))
-                    for label, path, kind in reporting.LEADERBOARD_COLUMNS.values()
+                    (label, display.format_value(display.value_at(doc, path), kind, currency))
+                    for label, path, kind in display_report.LEADERBOARD_COLUMNS.values()
                 ],
             }
         )
     descending = None if direction not in ("asc", "desc") else direction == "desc"
-    return reporting.sort_rows(rows, sort, descending)  # type: ignore[return-value]
+    return display_report.sort_rows(rows, sort, descending)  # type: ignore[return-value]
 
 
 def _leaderboard_rows_html(rows: list[dict[str, Any]]) -> SafeString:
@@ -65,8 +66,8 @@ def _leaderboard_rows_html(rows: list[dict[str, Any]]) -> SafeString:
 
 def _sort_links(sort: str, direction: str) -> list[dict[str, Any]]:
     links = []
-    for key, (label, _, _) in reporting.LEADERBOARD_COLUMNS.items():
-        default_desc = key not in reporting.ASCENDING_BY_DEFAULT
+    for key, (label, _, _) in display_report.LEADERBOARD_COLUMNS.items():
+        default_desc = key not in display_report.ASCENDING_BY_DEFAULT
         current_desc = (direction == "desc") if direction in ("asc", "desc") else default_desc
         active = key == sort
         next_desc = (not current_desc) if active else default_desc
@@ -84,20 +85,12 @@ def _sort_links(sort: str, direction: str) -> list[dict[str, Any]]:
 
 def _platform_rows(report: Any) -> list[dict[str, Any]]:
     currency = report.campaign.currency
-    columns = (
-        ("awareness.impressions", reporting.COUNT),
-        ("awareness.reach", reporting.COUNT),
-        ("engagement.engagements", reporting.COUNT),
-        ("engagement.engagement_rate", reporting.PERCENT),
-        ("emv.total", reporting.MONEY),
-        ("sentiment.net_sentiment", reporting.PERCENT),
-        ("coverage.posts", reporting.COUNT),
-    )
+    columns = [(path, registry.kind(path)) for path in registry.PLATFORM_COLUMNS]
     return [
         {
             "platform": key,
             "cells": [
-                reporting.format_value(reporting.value_at(doc, path), kind, currency)
+                display.format_value(display.value_at(doc, path), kind, currency)
                 for path, kind in columns
             ],
         }
@@ -106,8 +99,8 @@ def _platform_rows(report: Any) -> list[dict[str, Any]]:
 
 
 def _sentiment_split(sentiment: dict[str, Any]) -> list[dict[str, Any]]:
-    names = (("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative"))
-    counts = [int(reporting.number(sentiment.get(name)) or 0) for name, _ in names]
+    names = [(n, registry.label(f"sentiment.{n}")) for n in ("positive", "neutral", "negative")]
+    counts = [int(display.number(sentiment.get(name)) or 0) for name, _ in names]
     total = sum(counts)
     return [
         {
@@ -115,7 +108,7 @@ def _sentiment_split(sentiment: dict[str, Any]) -> list[dict[str, Any]]:
             "share": f"{count / total * 100:.0f}%" if total else "—",
         }
         for (name, label), count, (x, width) in zip(
-            names, counts, reporting.segments(counts), strict=True
+            names, counts, display_report.segments(counts), strict=True
         )
     ]
 
@@ -128,19 +121,19 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     doc = report.total
     day_docs = [d for _, d in report.days]
     sort = request.GET.get("sort", "emv")
-    if sort not in reporting.LEADERBOARD_COLUMNS:
+    if sort not in display_report.LEADERBOARD_COLUMNS:
         sort = "emv"
     direction = request.GET.get("dir", "")
     sentiment = (doc or {}).get("sentiment") or {}
-    funnel = reporting.funnel(doc)
+    funnel = display_report.funnel(doc)
     leaderboard = _leaderboard(report, sort, direction)
-    total_comments = reporting.number(sentiment.get("total")) or 0
+    total_comments = display.number(sentiment.get("total")) or 0
     context = {
         "campaign": report.campaign,
         "report": report,
         "doc": doc,
-        "cards": reporting.kpi_cards(doc, day_docs, labels=TARGET_LABELS),
-        "chart": reporting.chart_data(report.days),
+        "cards": display.kpi_cards(doc, day_docs, labels=TARGET_LABELS),
+        "chart": display_report.chart_data(report.days),
         "has_days": bool(report.days),
         "funnel": funnel,
         "funnel_height": len(funnel) * 56,
@@ -148,8 +141,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "leaderboard_html": _leaderboard_rows_html(leaderboard),
         "sort_links": _sort_links(sort, direction),
         "platforms": _platform_rows(report),
-        "rates": reporting.rates_used(doc),
-        "insights": reporting.insights(doc, day_docs),
+        "rates": display_report.rates_used(doc),
+        "insights": display_report.insights(doc, day_docs),
         "sentiment_split": _sentiment_split(sentiment),
         "sentiment_total": int(total_comments),
         "can_edit": access.has_role(Role.MANAGER),
@@ -164,10 +157,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a recompute of the campaign's KPIs once this request's transaction commits."""
-    from metrics.tasks import recompute_campaign_kpis
-
     campaign = campaign_for(_access(request), pk, action="write")
-    transaction.on_commit(lambda: recompute_campaign_kpis.delay(campaign.pk))
+    schedule_kpi_recompute([campaign.pk])
     messages.success(request, "Recompute queued — the numbers refresh in a few seconds.")
     return redirect("campaign_detail", pk=campaign.pk)
 

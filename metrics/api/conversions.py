@@ -1,4 +1,4 @@
-"""`conversions/` and `visits/`: bulk ingestion (API.md), lists, manual assignment and
+"""`conversions/` and `visits/`: bulk ingestion (docs/api.md), lists, manual assignment and
 re-attribution.
 
 Items go through the same lean validator as the other bulk paths (metrics/api/ingestion.py);
@@ -30,7 +30,6 @@ from campaigns.models import Brand, Partnership
 from metrics.api.ingestion import (
     BulkErrorSerializer,
     BulkIngestViewSet,
-    BulkRejected,
     BulkResultSerializer,
     Field,
     Invalid,
@@ -38,22 +37,21 @@ from metrics.api.ingestion import (
     check_aware_datetime,
     check_id,
     check_text,
-    validate_items,
+    domain_rules,
 )
 from metrics.models import Conversion, EventKind, Source, Visit
 from metrics.services.conversions import (
-    BulkItemError,
     conversion_assign,
     conversions_ingest,
     conversions_reattribute,
 )
 from metrics.services.visits import visits_ingest
-
-MAX_AMOUNT = Decimal("999999999999.99")
+from metrics.validation import conversion_errors, visit_errors
 
 
 # --- Item checks ------------------------------------------------------------------------------
 def check_amount(value: Any) -> Decimal:
+    """A number; its range and precision are the conversion rules' (metrics.validation)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise Invalid("A valid number is required.")
     try:
@@ -62,13 +60,7 @@ def check_amount(value: Any) -> Decimal:
         raise Invalid("A valid number is required.") from None
     if not amount.is_finite():
         raise Invalid("A valid number is required.")
-    if amount < 0:
-        raise Invalid("Ensure this value is greater than or equal to 0.")
-    if amount > MAX_AMOUNT:
-        raise Invalid(f"Ensure this value is less than or equal to {MAX_AMOUNT}.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise Invalid("Ensure that there are no more than 2 decimal places.")
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def check_currency(value: Any) -> str:
@@ -128,7 +120,8 @@ CONVERSIONS = ItemSpec(
         "landing_url": Field(check_url),
         "partnership": Field(check_optional_id, related=Partnership),
         "is_cancelled": Field(check_bool),
-    }
+    },
+    cross_check=domain_rules(conversion_errors),
 )
 VISITS = ItemSpec(
     fields={
@@ -139,7 +132,8 @@ VISITS = ItemSpec(
         "visitor_id": Field(check_optional_text(100)),
         "click_id": Field(check_optional_text(32)),
         "external_id": Field(check_optional_text(100)),
-    }
+    },
+    cross_check=domain_rules(visit_errors),
 )
 
 
@@ -268,18 +262,8 @@ def _bulk_400_examples(field: str, message: str) -> OpenApiResponse:
 
 
 class _TrackingIngestViewSet(BulkIngestViewSet):
-    """Maps the service's per-item errors onto the bulk error shape."""
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        access = self.access
-        with service_errors():
-            require_role(access, required_role(self.model, "write"))
-        items = validate_items(access, self.spec, request.data)
-        try:
-            created, updated = type(self).ingest(organization=access.organization, items=items)
-        except BulkItemError as exc:
-            raise BulkRejected(exc.index, exc.errors) from exc
-        return Response({"created": created, "updated": updated})
+    """The bulk create of BulkIngestViewSet, which answers the rules' per-item errors in the
+    bulk error shape."""
 
 
 class ConversionViewSet(_TrackingIngestViewSet):

@@ -4,9 +4,11 @@ POST a JSON list of up to 10,000 items; the answer is ``{"created": n, "updated"
 item rejects the whole request with ``{"index": i, "errors": {"field": ["message"]}}`` (the first
 bad item) and stores nothing; a body that is not a list, or too long a list, has ``"index": null``.
 
-Items are checked by a lean validator (plain type and range checks) rather than a serializer per
-item: 10,000 items must be accepted within a second. Related ids are resolved with one query per
-type, scoped to the organization, so another organization's id is "does not exist". The
+Items are parsed by a lean validator (plain type checks) rather than a serializer per item:
+10,000 items must be accepted within a second. What a valid item is (an empty snapshot, exactly
+one account, ranges) is decided by ``metrics.validation``, the rules every other input path
+uses too; its errors are answered here in the bulk shape. Related ids are resolved with one
+query per type, scoped to the organization, so another organization's id is "does not exist". The
 serializers below describe the same items for the OpenAPI document only.
 """
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import django_filters
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Model
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -37,15 +40,22 @@ from metrics.services.ingestion import (
     follower_snapshots_ingest,
     post_metrics_ingest,
 )
+from metrics.validation import (
+    MAX_COUNT,
+    NEGATIVE,
+    BulkItemError,
+    Errors,
+    Item,
+    comment_errors,
+    count_problem,
+    follower_snapshot_errors,
+    post_metrics_errors,
+)
 
 MAX_ITEMS = 10_000
-MAX_COUNT = 2**63 - 1
 
 REQUIRED = "This field is required."
 UNKNOWN = "Unknown field."
-NOT_INTEGER = "A valid integer is required."
-NEGATIVE = "Ensure this value is greater than or equal to 0."
-TOO_LARGE = f"Ensure this value is less than or equal to {MAX_COUNT}."
 NOT_NULL = "This field may not be null."
 NOT_STRING = "Not a valid string."
 BLANK = "This field may not be blank."
@@ -80,12 +90,8 @@ def check_counter(value: Any) -> int | None:
 def check_count(value: Any) -> int:
     if value is None:
         raise Invalid(NOT_NULL)
-    if type(value) is not int:
-        raise Invalid(NOT_INTEGER)
-    if value < 0:
-        raise Invalid(NEGATIVE)
-    if value > MAX_COUNT:
-        raise Invalid(TOO_LARGE)
+    if problem := count_problem(value):
+        raise Invalid(problem)
     return value
 
 
@@ -219,12 +225,19 @@ def validate_items(access: Access, spec: ItemSpec, data: Any) -> list[dict[str, 
     return cleaned
 
 
-def _one_account(values: dict[str, Any]) -> dict[str, list[str]]:
-    given = [n for n in ("brand_account", "social_account") if values.get(n) is not None]
-    if len(given) == 1:
-        return {}
-    message = "Give exactly one of brand_account and social_account."
-    return {"brand_account": [message], "social_account": [message]}
+def api_errors(errors: Errors) -> dict[str, list[str]]:
+    """The domain's errors under DRF's names (``non_field_errors`` for a rule of the item)."""
+    return {("non_field_errors" if k == NON_FIELD_ERRORS else k): v for k, v in errors.items()}
+
+
+def domain_rules(errors_of: Callable[[Item], Errors]) -> Callable[[dict[str, Any]], Errors]:
+    """The kind's rules as an item's cross-field check, so the first bad item is reported
+    whichever way it is bad (the service checks again for every other caller)."""
+
+    def cross_check(values: dict[str, Any]) -> Errors:
+        return api_errors(errors_of(values))
+
+    return cross_check
 
 
 POST_METRICS = ItemSpec(
@@ -232,7 +245,8 @@ POST_METRICS = ItemSpec(
         "post": Field(check_id, required=True, related=Post),
         "captured_at": Field(check_aware_datetime, required=True),
         **{name: Field(check_counter) for name in COUNTERS},
-    }
+    },
+    cross_check=domain_rules(post_metrics_errors),
 )
 COMMENTS = ItemSpec(
     fields={
@@ -240,7 +254,8 @@ COMMENTS = ItemSpec(
         "external_id": Field(check_text(100), required=True),
         "text": Field(check_text(), required=True),
         "posted_at": Field(check_aware_datetime, required=True),
-    }
+    },
+    cross_check=domain_rules(comment_errors),
 )
 FOLLOWER_SNAPSHOTS = ItemSpec(
     fields={
@@ -251,7 +266,7 @@ FOLLOWER_SNAPSHOTS = ItemSpec(
         "date": Field(check_date, required=True),
         "followers": Field(check_count, required=True),
     },
-    cross_check=_one_account,
+    cross_check=domain_rules(follower_snapshot_errors),
 )
 
 
@@ -279,6 +294,8 @@ def _counter_field() -> serializers.IntegerField:
 
 
 class PostMetricsItemSerializer(serializers.Serializer):
+    """One snapshot; at least one counter must be given (a snapshot of nothing is a 400)."""
+
     post = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     captured_at = serializers.DateTimeField(help_text="ISO 8601 with an offset.")
     impressions = _counter_field()
@@ -404,7 +421,10 @@ class BulkIngestViewSet(
         items = validate_items(access, self.spec, request.data)
         ingest: Ingest = type(self).ingest  # a plain function, not a method
         with service_errors():
-            created, updated = ingest(organization=access.organization, items=items)
+            try:
+                created, updated = ingest(organization=access.organization, items=items)
+            except BulkItemError as exc:
+                raise BulkRejected(exc.index, api_errors(exc.errors)) from exc
         return Response({"created": created, "updated": updated}, status=status.HTTP_200_OK)
 
 

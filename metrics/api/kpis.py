@@ -1,7 +1,9 @@
 """The KPI actions of the campaign viewset:
 
 - ``GET campaigns/{id}/kpis/`` → the stored KPI document (``?by=partnership|platform|day`` adds
-  a ``breakdown`` list of documents of the same shape, each with ``key`` and ``label``);
+  a ``breakdown`` list of documents of the same shape, each with ``key`` and ``label``). A GET
+  never computes or writes: before the first compute it answers the document's shape with
+  every value ``null`` and ``computed_at: null``, and schedules a recompute;
 - ``POST campaigns/{id}/recompute/`` → ``202``, the recompute runs in the background.
 
 A mixin, so the campaign viewset (``class CampaignViewSet(CampaignKpiActions, ...)``) keeps the
@@ -21,10 +23,11 @@ from rest_framework.response import Response
 
 from accounts.api import request_access
 from campaigns.selectors import COST_VALUES, compensation_role, kpi_document_for
-from metrics.engine import kpis_recompute
+from metrics import registry
 from metrics.kpis import ordered
 from metrics.models import KpiScope
-from metrics.selectors import stored_kpis
+from metrics.scheduling import schedule_kpi_recompute
+from metrics.snapshots import campaign_snapshots, empty_document
 
 BY_SCOPES = {
     "partnership": KpiScope.PARTNERSHIP.value,
@@ -40,10 +43,11 @@ class RecomputeAcceptedSerializer(serializers.Serializer):
 
 KPI_DOCUMENT_DESCRIPTION = (
     "The campaign's nine KPIs as last computed: top level `campaign`, `stage`, `currency`, "
-    "`as_of`, `computed_at`, `headline`, `targets`, `coverage`, and the groups `awareness`, "
-    "`engagement`, `conversion`, `audience_growth`, `ctr`, `traffic`, `emv`, `roi`, "
-    "`sentiment`. Money is a decimal string, ratios numbers or "
-    "null. With `?by=`, `breakdown` lists one document per partnership, platform or day. "
+    "`as_of`, `computed_at`, `headline`, `targets`, `coverage`, and the groups "
+    f"{', '.join(f'`{name}`' for name in registry.KPI_GROUP_NAMES)}. "
+    "Money is a decimal string, ratios numbers or null (definitions: /help/kpis/). "
+    "Before the first compute every value is null, `computed_at` is null and a recompute is "
+    "scheduled. With `?by=`, `breakdown` lists one document per partnership, platform or day. "
     f"Per role: for roles below {compensation_role()}, `roi.cost_breakdown` is omitted, and a "
     "partnership's document keeps only `roi.revenue` — its "
     f"{', '.join(f'`{name}`' for name in COST_VALUES if name != 'cost_breakdown')} "
@@ -81,15 +85,19 @@ class CampaignKpiActions:
             )
         campaign = self.get_object()
         scope = BY_SCOPES[by] if by else None
-        total, breakdown = stored_kpis(campaign, scope)
-        if total is None:
-            # Never computed yet (a brand-new campaign): compute once now, so the first read
-            # is not empty; later reads get the stored rows.
-            kpis_recompute(campaign_id=campaign.pk)
-            total, breakdown = stored_kpis(campaign, scope)
-        if total is None:  # the campaign vanished meanwhile
-            return Response({"detail": "No campaign with that id."}, status=404)
+        total, breakdown = campaign_snapshots(campaign.pk, scope)
         access = request_access(request)
+        if total is None:
+            # Never computed yet (a brand-new campaign). A GET must not compute or write: answer
+            # the document's shape with unknown values and let the worker compute it.
+            schedule_kpi_recompute([campaign.pk])
+            document = empty_document(
+                campaign_id=campaign.pk, stage=campaign.stage, currency=campaign.currency
+            )
+            body = ordered(kpi_document_for(access, document) or {})
+            if by:
+                body["breakdown"] = []
+            return Response(body)
         body = ordered(kpi_document_for(access, total.data) or {})
         if by:
             body["breakdown"] = [
@@ -107,9 +115,7 @@ class CampaignKpiActions:
     )
     @action(detail=True, methods=["post"], url_path="recompute")
     def recompute(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        from metrics.tasks import recompute_campaign_kpis
-
         campaign = self.get_object()
-        recompute_campaign_kpis.delay(campaign.pk)
+        schedule_kpi_recompute([campaign.pk])
         return Response({"campaign": campaign.pk, "status": "queued"},
                         status=status.HTTP_202_ACCEPTED)

@@ -1,7 +1,7 @@
 """The connector interface: what every platform module fetches and the plain records it returns.
 
 A connector is built from a connection's platform account id and its decrypted access token.
-It fetches, per post, the cumulative counters of DESIGN.md, the post's comments (all pages) and
+It fetches, per post, the cumulative counters of PostMetrics, the post's comments (all pages) and
 the account's follower count. A counter the platform did not report is ``None`` — never 0 — and
 ``missing`` says why; the reasons are logged by the sync. No Django import here: connectors are
 plain HTTP clients, tested with recorded responses.

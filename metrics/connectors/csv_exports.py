@@ -16,9 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
+
 from accounts.models import Organization
 from campaigns.models import Post
 from metrics.models import COUNTERS, Source
+from metrics.validation import post_metrics_errors
 
 ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "instagram": ("post id", "media id", "id"),
@@ -208,6 +211,16 @@ def csv_export_import(
             label = row.external_id or row.url
             errors.append(RowError(row.row, "post", f"no {platform} post {label!r} in this "
                                                     "organization (add it to a partnership first)"))
+            continue
+        problems = post_metrics_errors(
+            {"post": matched[0], "captured_at": captured_at, **row.counters}
+        )
+        if problems:
+            errors += [
+                RowError(row.row, "metrics" if name == NON_FIELD_ERRORS else name, message)
+                for name, messages in problems.items()
+                for message in messages
+            ]
             continue
         for post in matched:
             if post.pk in seen:

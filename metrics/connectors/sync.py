@@ -39,6 +39,7 @@ from metrics.services.ingestion import (
     follower_snapshots_ingest,
     post_metrics_ingest,
 )
+from metrics.validation import comment_errors, has_counters
 
 logger = logging.getLogger(__name__)
 
@@ -153,17 +154,17 @@ def connection_sync(
     metric_items: list[dict[str, Any]] = []
     for post_counters in counters:
         _log_missing(connection, post_counters)
-        if not post_counters.has_any():
-            continue  # a snapshot of nothing but NULLs says nothing
+        if not has_counters(post_counters.values()):
+            continue  # the rules refuse a snapshot of nothing; skip it, keep the rest
         for post in by_external.get(post_counters.external_id, []):
             metric_items.append({"post": post, "captured_at": captured_at,
                                  **{name: getattr(post_counters, name) for name in COUNTERS}})
-    comment_items = [
+    comment_items = _valid_comments(connection, [
         {"post": post, "external_id": c.external_id, "text": c.text, "posted_at": c.posted_at}
         for external_id, fetched in comments.items()
         for post in by_external[external_id]
         for c in fetched
-    ]
+    ])
     follower_items = _follower_items(connection, account, now)
 
     result = SyncResult(posts=len(posts), followers=account.followers)
@@ -190,6 +191,23 @@ def connection_sync(
         result.comments_created, result.comments_updated,
     )
     return result
+
+
+def _valid_comments(
+    connection: PlatformConnection, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The comments the rules accept. One a platform sends without text (a sticker, a
+    deleted comment) is left out and logged rather than failing the whole sync."""
+    valid = []
+    for item in items:
+        if errors := comment_errors(item):
+            logger.info(
+                "connection %s comment %s left out: %s", connection.pk, item["external_id"],
+                errors,
+            )
+        else:
+            valid.append(item)
+    return valid
 
 
 def _follower_items(

@@ -22,6 +22,10 @@ from metrics.models import AttributionReason, Conversion, EventKind, Refund
 from metrics.scheduling import schedule_kpi_recompute
 from metrics.services.attribution import attribute_many, facts_for
 
+# BulkItemError lived here first; callers still import it from this module.
+from metrics.validation import BulkItemError as BulkItemError
+from metrics.validation import conversion_errors
+
 # Fields an ingestion may overwrite on an existing conversion of its own source (never
 # ``created_at``; ``source`` is part of the identity).
 _UPSERT_FIELDS = [
@@ -29,15 +33,6 @@ _UPSERT_FIELDS = [
     "utm_campaign", "utm_content", "partnership", "matched_click", "attribution",
     "is_cancelled", "source_updated_at", "updated_at",
 ]
-
-
-class BulkItemError(ValidationError):
-    """Item ``index`` of a batch is invalid; ``errors`` maps field → messages."""
-
-    def __init__(self, index: int | None, errors: Mapping[str, list[str]]) -> None:
-        super().__init__({k: list(v) for k, v in errors.items()})
-        self.index = index
-        self.errors = {k: list(v) for k, v in errors.items()}
 
 
 @dataclass
@@ -128,10 +123,8 @@ def _check_item(
         raise BulkItemError(index, {"brand": ["Another brand's conversion."]})
     if organization is not None and item.brand.organization_id != organization.pk:
         raise BulkItemError(index, {"brand": ["Unknown brand."]})
-    if not item.external_id:
-        raise BulkItemError(index, {"external_id": ["This field is required."]})
-    if item.partnership is not None and item.partnership.campaign.brand_id != item.brand.pk:
-        raise BulkItemError(index, {"partnership": ["This partnership is not the brand's."]})
+    if errors := conversion_errors(vars(item)):
+        raise BulkItemError(index, errors)
 
 
 def _ingest_brand(

@@ -10,17 +10,12 @@ from django.db import transaction
 
 from accounts.selectors import Access
 from accounts.writes import apply_changes, create_instance, require_write
-from campaigns.models import Campaign
+from metrics.engine import campaigns_recompute
 from metrics.models import EmvRate
-from metrics.scheduling import schedule_kpi_recompute
 
 
 def _recompute_organization(access: Access) -> None:
-    schedule_kpi_recompute(
-        Campaign.objects.filter(brand__organization=access.organization).values_list(
-            "pk", flat=True
-        )
-    )
+    campaigns_recompute(organization_id=access.organization.pk)
 
 
 @transaction.atomic

@@ -1,9 +1,10 @@
 """Bulk ingestion of post metrics, comments and follower counts (API, CSV, forms, connectors).
 
-Each function takes already-parsed items (dicts with the API.md field names, related records
+Each function takes already-parsed items (dicts with the API's field names, related records
 as model instances), upserts them on their idempotency key in a fixed number of queries, and
-schedules one KPI recompute per affected campaign. All-or-nothing: callers validate first and
-everything is written in one transaction.
+schedules one KPI recompute per affected campaign. All-or-nothing: every item is checked
+against its kind's rules (``metrics.validation``) before anything is written, so every caller
+is held by the same rules, and everything is written in one transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from campaigns.models import Campaign, Partnership, Post
 from influencers.models import SocialAccount
 from metrics.models import COUNTERS, Comment, FollowerSnapshot, PostMetrics, Source
 from metrics.scheduling import schedule_kpi_recompute
+from metrics.validation import (
+    comment_errors,
+    follower_snapshot_errors,
+    items_check,
+    post_metrics_errors,
+)
 
 BATCH = 2000
 
@@ -58,6 +65,7 @@ def post_metrics_ingest(
     *, organization: Organization, items: Sequence[dict[str, Any]], source: str = Source.API
 ) -> tuple[int, int]:
     """Upsert snapshots on (post, captured_at); a resent snapshot replaces the old values."""
+    items_check(post_metrics_errors, items)
     keyed = _last_per_key(items, ("post", "captured_at"))
     if connection.vendor == "postgresql":
         created = _post_metrics_upsert_postgresql(keyed, source)
@@ -118,6 +126,7 @@ def comments_ingest(
     """Upsert comments on (post, external_id), labelled with their sentiment as they arrive."""
     from metrics.sentiment import label
 
+    items_check(comment_errors, items)
     keyed = _last_per_key(items, ("post", "external_id"))
     existing = _existing_keys(Comment, ("post", "external_id"), keyed)
     rows = []
@@ -142,6 +151,7 @@ def follower_snapshots_ingest(
     *, organization: Organization, items: Sequence[dict[str, Any]], source: str = Source.API
 ) -> tuple[int, int]:
     """Upsert follower counts on (account, date), for brand accounts and creator accounts."""
+    items_check(follower_snapshot_errors, items)
     created = updated = 0
     brand_items = [i for i in items if i.get("brand_account") is not None]
     social_items = [i for i in items if i.get("social_account") is not None]

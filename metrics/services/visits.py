@@ -18,7 +18,7 @@ from metrics.attribution import UNATTRIBUTED
 from metrics.models import Visit
 from metrics.scheduling import schedule_kpi_recompute
 from metrics.services.attribution import attribute_many, facts_for
-from metrics.services.conversions import BulkItemError
+from metrics.validation import BulkItemError, visit_errors
 
 # ``source`` is part of the identity, so it is never updated.
 _UPDATE_FIELDS = [
@@ -68,6 +68,8 @@ def visits_ingest(
             raise BulkItemError(index, {"brand": ["Another brand's visit."]})
         if organization is not None and item.brand.organization_id != organization.pk:
             raise BulkItemError(index, {"brand": ["Unknown brand."]})
+        if errors := visit_errors(vars(item)):
+            raise BulkItemError(index, errors)
 
     created = updated = 0
     with transaction.atomic():

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 
 from accounts.models import Role
+from metrics import validation
 from metrics.api import ingestion
 from metrics.models import Comment, FollowerSnapshot, PostMetrics
 from tests import factories as f
@@ -21,7 +22,9 @@ FOLLOWERS = "/api/v1/follower-snapshots/"
 
 
 def metric(post_id: int, day: int, **counters: int | None) -> dict:
-    return {"post": post_id, "captured_at": f"2026-03-{day:02d}T10:00:00+00:00", **counters}
+    """A snapshot; one counter by default, since a snapshot of nothing is refused."""
+    return {"post": post_id, "captured_at": f"2026-03-{day:02d}T10:00:00+00:00",
+            **(counters or {"likes": 1})}
 
 
 def test_it_creates_then_updates_on_post_and_captured_at(team, mine, api_client_for) -> None:
@@ -68,11 +71,11 @@ def test_unreported_counters_stay_null_not_zero(team, mine, api_client_for) -> N
 @pytest.mark.parametrize(
     ("bad_item", "field", "message"),
     [
-        ({"likes": -1}, "likes", ingestion.NEGATIVE),
-        ({"likes": 1.5}, "likes", ingestion.NOT_INTEGER),
-        ({"likes": "7"}, "likes", ingestion.NOT_INTEGER),
-        ({"likes": True}, "likes", ingestion.NOT_INTEGER),
-        ({"likes": 2**64}, "likes", ingestion.TOO_LARGE),
+        ({"likes": -1}, "likes", validation.NEGATIVE),
+        ({"likes": 1.5}, "likes", validation.NOT_INTEGER),
+        ({"likes": "7"}, "likes", validation.NOT_INTEGER),
+        ({"likes": True}, "likes", validation.NOT_INTEGER),
+        ({"likes": 2**64}, "likes", validation.TOO_LARGE),
         ({"captured_at": "2026-03-02T10:00:00"}, "captured_at", ingestion.DATETIME_NAIVE),
         ({"captured_at": "yesterday"}, "captured_at", ingestion.DATETIME_FORMAT),
         ({"captured_at": None}, "captured_at", ingestion.DATETIME_FORMAT),

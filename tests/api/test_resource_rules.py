@@ -128,7 +128,7 @@ def test_an_emv_change_recomputes_every_campaign_of_the_organization(
     team, mine, outsider_team, theirs, api_client_for
 ) -> None:
     other = f.CampaignFactory(brand=mine.brand)
-    with mock.patch("metrics.services.emv.schedule_kpi_recompute") as schedule:
+    with mock.patch("metrics.engine.schedule_kpi_recompute") as schedule:
         api_client_for(team.organization, Role.ADMIN).post(
             "/api/v1/emv-rates/", {"platform": "x", "metric": "likes", "value": "0.1"}
         )

@@ -1,4 +1,4 @@
-"""Realistic KPI documents (DESIGN.md's shape) and campaigns with snapshots for page tests."""
+"""Realistic KPI documents (the engine's shape) and campaigns with snapshots for page tests."""
 
 from __future__ import annotations
 

@@ -78,18 +78,19 @@ def test_viewer_sees_no_edit_controls(team, client_for, campaign):
 
 
 def test_recompute_enqueues_the_task_on_commit(team, client_for, campaign, django_capture_on_commit_callbacks):
-    with mock.patch("metrics.tasks.recompute_campaign_kpis.delay") as delay:
+    with mock.patch("metrics.tasks.recompute_campaign_kpis.apply_async") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             response = client_for(team.manager).post(reverse("campaign_recompute", args=[campaign.pk]))
     assert response.status_code == 302
-    delay.assert_called_once_with(campaign.pk)
+    assert enqueue.call_count == 1
+    assert enqueue.call_args.args[0] == (campaign.pk,)
 
 
 def test_a_viewer_may_not_recompute(team, client_for, campaign):
-    with mock.patch("metrics.tasks.recompute_campaign_kpis.delay") as delay:
+    with mock.patch("metrics.tasks.recompute_campaign_kpis.apply_async") as enqueue:
         response = client_for(team.viewer).post(reverse("campaign_recompute", args=[campaign.pk]))
     assert response.status_code == 403
-    delay.assert_not_called()
+    enqueue.assert_not_called()
 
 
 def test_the_leaderboard_sorts_by_the_chosen_column(team, client_for, campaign):
@@ -176,3 +177,11 @@ def test_the_report_renders_a_document_computed_by_the_engine(team, client_for):
     assert cards["awareness"].display == "1,000"
     assert cards["ctr"].display == "0.10%"
     assert len(cards) == 9
+
+
+def test_each_kpi_card_links_to_its_methodology(team, client_for, campaign):
+    html = client_for(team.viewer).get(reverse("campaign_detail", args=[campaign.pk])).content
+    text = html.decode()
+    for group in ("awareness", "engagement", "conversion", "audience_growth", "ctr", "traffic",
+                  "emv", "roi", "sentiment"):
+        assert f'href="/help/kpis/#kpi-{group}"' in text

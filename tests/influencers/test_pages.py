@@ -155,3 +155,34 @@ def test_directory_and_profile_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("influencers:detail", args=[influencer.pk]))
     assert len(response.context["campaigns"]) == count
+
+
+def test_the_creators_list_and_the_profile_show_one_engagement_rate(team, client_for):
+    """Issue 12, item 2: the list divided by today's followers (5.70%), the profile by the
+    followers when each post was published (5.79%). One definition now — the KPI engine's
+    ``engagement.engagement_rate_followers`` — and the three places agree."""
+    from metrics.engine import kpis_recompute
+    from metrics.snapshots import partnership_document
+
+    org = team.organization
+    creator = f.InfluencerFactory(organization=org, name="Lena Ortiz")
+    account = f.SocialAccountFactory(influencer=creator, followers=10_000)
+    # The account had 9,800 followers when the posts went out; 10,000 today.
+    f.FollowerSnapshotFactory(brand_account=None, social_account=account, organization=org,
+                              date=dt.date(2026, 3, 1), followers=9_800)
+    campaign = f.CampaignFactory(brand=f.BrandFactory(organization=org),
+                                 start_date=dt.date(2026, 3, 1), end_date=dt.date(2026, 3, 31))
+    partnership = f.PartnershipFactory(campaign=campaign, influencer=creator)
+    for likes in (300, 240):
+        post = f.PostFactory(partnership=partnership, social_account=account)
+        f.PostMetricsFactory(post=post, likes=likes, comments=15, shares=10, saves=5)
+    client = client_for(team.viewer)
+    listed = client.get(reverse("influencers:list")).context["page"].object_list
+    list_rate = next(r["engagement_rate"] for r in listed if r["influencer"] == creator)
+    profile = client.get(reverse("influencers:detail", args=[creator.pk])).context["profile"]
+    # (300 + 240 + 2 × 30) engagements ÷ (2 × 9,800) followers at publication.
+    assert profile.rate_followers == pytest.approx(600 / 19_600 * 100)
+    assert list_rate == pytest.approx(profile.rate_followers)
+    kpis_recompute(campaign_id=campaign.pk)
+    document = partnership_document(campaign.pk, partnership.pk) or {}
+    assert document["engagement"]["engagement_rate_followers"] == pytest.approx(list_rate)

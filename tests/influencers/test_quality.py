@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from influencers import quality
 from influencers.quality import PostStats
 
@@ -71,3 +73,17 @@ def test_audience_flags_put_high_severity_first() -> None:
     )
     assert flags[0].severity == "high"
     assert {f.kind for f in flags} == {"follower_jump", "low_engagement"}
+
+
+def test_the_calculator_uses_the_engines_engagement_rate_by_followers() -> None:
+    """One definition (issue 12, item 2): the calculator's rate is the registry's
+    ``engagement.engagement_rate_followers`` with every post at today's followers."""
+    from metrics import kpis
+
+    posts = [PostStats(1200, 300), PostStats(900, None), PostStats(None, None)]
+    expected = kpis.engagement_rate_followers(1200 + 300 + 900, 2 * 50_000)
+    assert quality.engagement_rate(50_000, posts) == pytest.approx(expected)
+    assert quality.engagement_rate_by_followers(
+        [quality.PostEngagement(1500, 50_000), quality.PostEngagement(900, 49_000),
+         quality.PostEngagement(None, 48_000), quality.PostEngagement(10, None)]
+    ) == pytest.approx(kpis.engagement_rate_followers(2400, 99_000))

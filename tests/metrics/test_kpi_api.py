@@ -19,7 +19,7 @@ from campaigns.models import Campaign
 from metrics.api.kpis import CampaignKpiActions
 from metrics.engine import kpis_recompute
 from metrics.models import KpiScope, KpiSnapshot
-from metrics.selectors import stored_kpis
+from metrics.snapshots import campaign_snapshots
 from tests import factories as f
 from tests.metrics import scenario
 from tests.worker import eager_even_in_real_mode
@@ -131,14 +131,17 @@ def test_outsider_gets_404(built, outsider_team, api_client_for):
     assert client.post(f"/api/v1/campaigns/{built.campaign.pk}/recompute/").status_code == 404
 
 
-def test_recompute_answers_202_and_stores_a_new_snapshot(built, team, api_client_for):
+def test_recompute_answers_202_and_stores_a_new_snapshot(
+    built, team, api_client_for, django_capture_on_commit_callbacks
+):
     before = KpiSnapshot.objects.get(campaign=built.campaign, scope=KpiScope.TOTAL).computed_at
-    response = api_client_for(team.organization, Role.MANAGER).post(
-        f"/api/v1/campaigns/{built.campaign.pk}/recompute/"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client_for(team.organization, Role.MANAGER).post(
+            f"/api/v1/campaigns/{built.campaign.pk}/recompute/"
+        )
     assert response.status_code == 202
     assert response.json() == {"campaign": built.campaign.pk, "status": "queued"}
-    # Embedded mode runs the task eagerly.
+    # Embedded mode runs the task eagerly once the request's transaction commits.
     after = KpiSnapshot.objects.get(campaign=built.campaign, scope=KpiScope.TOTAL).computed_at
     assert after > before
 
@@ -150,20 +153,42 @@ def test_a_viewer_may_not_recompute(built, team, api_client_for):
     assert response.status_code == 403
 
 
-def test_the_first_read_computes_when_nothing_is_stored(team, api_client_for):
+def test_the_first_read_writes_nothing_and_schedules_a_recompute(
+    team, api_client_for, monkeypatch
+):
+    """A GET never computes or writes: before the first compute it answers the document's
+    shape with unknown values and asks the worker for a recompute."""
+    import metrics.api.kpis as kpis_api
+
+    scheduled: list[list[int]] = []
+    monkeypatch.setattr(kpis_api, "schedule_kpi_recompute",
+                        lambda ids, **kw: scheduled.append(list(ids)) or list(ids))
     campaign = f.CampaignFactory(brand__organization=team.organization, stage="TOFU")
-    response = api_client_for(team.organization).get(kpis_url(campaign.pk))
-    assert response.status_code == 200
+    client = api_client_for(team.organization)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(kpis_url(campaign.pk))
+        by_day = client.get(kpis_url(campaign.pk) + "?by=day")
+    assert response.status_code == 200 and by_day.status_code == 200
     body = response.json()
+    assert list(body)[: len(TOP_LEVEL)] == TOP_LEVEL
+    for group, names in GROUP_FIELDS.items():
+        assert names <= set(body[group]), group
     assert body["headline"] == ["awareness", "engagement", "ctr", "emv", "sentiment"]
-    assert body["awareness"]["impressions"] is None  # no post reported anything
-    assert body["roi"]["roi"] is None  # no cost: ratio undefined, not 0
-    assert KpiSnapshot.objects.filter(campaign=campaign, scope=KpiScope.TOTAL).exists()
+    assert body["computed_at"] is None
+    assert body["awareness"]["impressions"] is None  # nothing computed yet
+    assert body["roi"]["roi"] is None
+    assert by_day.json()["breakdown"] == []
+    assert not KpiSnapshot.objects.filter(campaign=campaign).exists()
+    writes = [q["sql"] for q in ctx.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+              and KpiSnapshot._meta.db_table in q["sql"]]
+    assert writes == []
+    assert scheduled == [[campaign.pk], [campaign.pk]]
 
 
 def test_reading_stored_kpis_takes_one_query(built):
     with CaptureQueriesContext(connection) as ctx:
-        total, breakdown = stored_kpis(built.campaign, KpiScope.DAY)
+        total, breakdown = campaign_snapshots(built.campaign.pk, KpiScope.DAY)
     assert total is not None and len(breakdown) == 10
     assert len(ctx.captured_queries) == 1
 

@@ -199,7 +199,9 @@ def test_a_worker_killed_mid_recompute_is_redelivered_and_leaves_a_clean_result(
     assert after_crash == _snapshots(campaign.pk), "the stored KPIs equal a clean recompute"
 
 
-def test_two_beats_on_the_same_day_recompute_each_campaign_once(team, monkeypatch):
+def test_two_beats_on_the_same_day_recompute_each_campaign_once(
+    team, monkeypatch, django_capture_on_commit_callbacks
+):
     from metrics import tasks
 
     f.CampaignFactory(brand__organization=team.organization, status="active")
@@ -209,7 +211,8 @@ def test_two_beats_on_the_same_day_recompute_each_campaign_once(team, monkeypatc
         tasks.recompute_campaign_kpis, "apply_async",
         lambda args=(), **kwargs: sent.append(args[0]),
     )
-    monkeypatch.setattr(tasks.recompute_campaign_kpis, "delay", lambda cid: sent.append(cid))
-    tasks.recompute_active_campaigns()
-    tasks.recompute_active_campaigns()  # the second beat process, the same night
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recompute_active_campaigns()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.recompute_active_campaigns()  # the second beat process, the same night
     assert len(sent) == 2 and len(set(sent)) == 2

@@ -1,4 +1,4 @@
-"""The role matrix: each role may do exactly what DESIGN.md gives it, in pages and in the API,
+"""The role matrix: each role may do exactly what SECURITY.md gives it, in pages and the API,
 as a member or as an API key; fields a client must not set are ignored or refused."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from campaigns.models import Brand, Campaign, Partnership, Post, TrackingLink
 from tests.security.test_isolation import PAGE_PARAMS, _page_routes, _url
 from tests.security.world import World, build_world
 
-# Write actions and the least role that may do them (DESIGN.md → Users and tenancy).
+# Write actions and the least role that may do them (docs/architecture.md → checkpoint).
 API_WRITES = [
     ("create campaign", Role.MANAGER, "post", "/api/v1/campaigns/", lambda w: {
         "brand": w[Brand].pk, "name": "New", "stage": "TOFU", "start_date": "2026-05-01",

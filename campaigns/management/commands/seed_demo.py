@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaigns.demo import DEMO_PASSWORD, DEMO_USERNAME, demo_build
 from metrics.models import ExchangeRate
-from metrics.tasks import recompute_campaign_kpis
+from metrics.scheduling import schedule_kpi_recompute
 
 
 class Command(BaseCommand):
@@ -49,9 +49,8 @@ class Command(BaseCommand):
             call_command("load_exchange_rates", verbosity=0, stdout=io.StringIO())
         result = demo_build()
         if not options["skip_kpis"]:
-            for campaign in result.campaigns:
-                # apply() runs the task here and now, whatever the Celery mode.
-                recompute_campaign_kpis.apply(args=(campaign.pk,), throw=True)
+            # now=True: computed here, whatever the Celery mode, so the pages have numbers.
+            schedule_kpi_recompute((campaign.pk for campaign in result.campaigns), now=True)
         counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(result.counts.items()))
         self.stdout.write(
             f"Demo organization {result.organization.slug!r} ready in "

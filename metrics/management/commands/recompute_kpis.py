@@ -6,12 +6,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from campaigns.models import Campaign
-from metrics.engine import kpis_recompute
+from campaigns.models import Campaign, CampaignStatus
+from metrics.engine import campaigns_recompute
+from metrics.scheduling import schedule_kpi_recompute
 
 
 class Command(BaseCommand):
-    help = "Recompute the KPI snapshots of one campaign, or of every campaign, right now."
+    help = (
+        "Recompute the KPI snapshots of one campaign, or of every campaign (archived ones "
+        "included), right now, in this process."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--campaign", type=int, help="Only this campaign id.")
@@ -21,11 +25,8 @@ class Command(BaseCommand):
         if campaign_id is not None:
             if not Campaign.objects.filter(pk=campaign_id).exists():
                 raise CommandError(f"No campaign with id {campaign_id}.")
-            ids = [campaign_id]
+            count = len(schedule_kpi_recompute([campaign_id], now=True))
         else:
-            ids = list(Campaign.objects.order_by("pk").values_list("pk", flat=True))
-        for pk in ids:
-            total = kpis_recompute(campaign_id=pk)
-            if total is not None:
-                self.stdout.write(f"Campaign {pk}: computed at {total.computed_at:%Y-%m-%d %H:%M:%S}")
-        self.stdout.write(self.style.SUCCESS(f"Recomputed {len(ids)} campaign(s)."))
+            # Whoever runs the command asks explicitly, so archived campaigns are included.
+            count = campaigns_recompute(statuses=CampaignStatus.values, now=True)
+        self.stdout.write(self.style.SUCCESS(f"Recomputed {count} campaign(s)."))

@@ -1,13 +1,14 @@
-"""metrics/currency.py and `manage.py load_exchange_rates`."""
+"""metrics/fx.py (the one currency module) and `manage.py load_exchange_rates`."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from decimal import Decimal
 
 from django.core.management import call_command
 
-from metrics.currency import convert
+from metrics.fx import convert, rate_table
 from metrics.models import ExchangeRate
 from tests import factories as f
 
@@ -20,19 +21,39 @@ def test_it_converts_through_the_euro_rates_of_the_day(db) -> None:
     assert convert(Decimal("108.00"), "USD", "EUR", MONDAY) == Decimal("100.00")
     assert convert(Decimal("100.00"), "EUR", "USD", MONDAY) == Decimal("108.00")
     assert convert(Decimal("108.00"), "USD", "GBP", MONDAY) == Decimal("85.00")
+    assert convert(Decimal("108.00"), "usd", "gbp", MONDAY) == Decimal("85.00")
     assert convert(Decimal("5"), "usd", "USD", MONDAY) == Decimal("5")
 
 
-def test_a_weekend_uses_the_last_rate_but_not_a_stale_one(db) -> None:
+def test_a_weekend_uses_the_last_rate_before_the_day(db) -> None:
     f.ExchangeRateFactory(currency="USD", date=MONDAY, per_euro=Decimal("1.10"))
     saturday = MONDAY + dt.timedelta(days=5)
-    assert convert(Decimal("110"), "USD", "EUR", saturday) == Decimal("100.00")
-    assert convert(Decimal("110"), "USD", "EUR", MONDAY + dt.timedelta(days=30)) is None
+    assert convert(Decimal("110"), "USD", "EUR", saturday) == Decimal("100")
     assert convert(Decimal("110"), "USD", "EUR", MONDAY - dt.timedelta(days=1)) is None
+
+
+def test_an_old_rate_still_converts_as_in_the_engine(db) -> None:
+    # The finding: currency.py refused a rate older than a week while the engine used it, so
+    # the same amount converted in one place and was "missing a rate" in the other.
+    f.ExchangeRateFactory(currency="USD", date=MONDAY, per_euro=Decimal("1.10"))
+    later = MONDAY + dt.timedelta(days=30)
+    engine = rate_table(["USD"], [later]).convert(Decimal("110"), "USD", "EUR", later)
+    assert engine == Decimal("100")
+    assert convert(Decimal("110"), "USD", "EUR", later) == engine
+
+
+def test_amounts_are_not_rounded(db) -> None:
+    f.ExchangeRateFactory(currency="USD", date=MONDAY, per_euro=Decimal("3"))
+    assert convert(Decimal("1"), "USD", "EUR", MONDAY) == Decimal(1) / Decimal(3)
 
 
 def test_a_currency_without_a_rate_gives_none(db) -> None:
     assert convert(Decimal("1"), "XYZ", "EUR", MONDAY) is None
+    assert convert(Decimal("1"), "EUR", "XYZ", MONDAY) is None
+
+
+def test_there_is_one_currency_module() -> None:
+    assert importlib.util.find_spec("metrics.currency") is None
 
 
 def test_the_command_loads_ecb_rates_and_keeps_edited_ones(db) -> None:

@@ -1,0 +1,357 @@
+"""KPI documents → what a page shows (pure: no Django, no ORM).
+
+The KPI engine stores one document per scope (campaign total, partnership, platform, day) with
+the registry's group and field names (``metrics.registry``). These functions turn documents
+into the nine KPI cards (headline groups first), the change over the last days and target
+progress; ``metrics.display_report`` adds the funnel, charts, leaderboard and insight lines.
+Values a platform did not report stay ``None`` and are shown as "—".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from metrics import registry
+
+Doc = Mapping[str, Any]
+
+# How a value is shown: a count, money in the campaign currency, a percentage, a ratio (×).
+COUNT, MONEY, PERCENT, RATIO = registry.COUNT, registry.MONEY, registry.PERCENT, registry.RATIO
+MULTIPLE = RATIO
+_RATIO_KINDS = (RATIO, "multiple")
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    group: str
+    title: str
+    field: str
+    kind: str
+    formula: str
+    # Other fields shown under the main value: (field, label, kind).
+    details: tuple[tuple[str, str, str], ...] = ()
+    # The coverage counter that says how many posts fed this KPI, if it is post-based.
+    coverage_field: str | None = None
+
+
+def _spec(group: registry.Group) -> KpiSpec:
+    main = group.field(group.main)
+    return KpiSpec(
+        group.name, group.title, main.name, main.kind, group.formula,
+        tuple((n, group.field(n).label, group.field(n).kind) for n in group.details),
+        group.coverage_field,
+    )
+
+
+KPIS: tuple[KpiSpec, ...] = tuple(_spec(g) for g in registry.KPI_GROUPS)
+KPI_BY_GROUP = {spec.group: spec for spec in KPIS}
+
+
+# --- Reading values ---------------------------------------------------------------------------
+def number(value: Any) -> float | None:
+    """A document value as a float (money arrives as a decimal string); None stays None."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def value_at(doc: Doc | None, path: str) -> Any:
+    """``doc["awareness"]["impressions"]`` for ``path`` ``awareness.impressions``."""
+    current: Any = doc
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+# --- Formatting -------------------------------------------------------------------------------
+def format_value(value: Any, kind: str, currency: str = "") -> str:
+    """How a KPI value reads on the page; "—" when it is not known."""
+    num = number(value)
+    if num is None:
+        return "—"
+    if kind == MONEY:
+        text = f"{num:,.2f}"
+        return f"{text} {currency}".strip()
+    if kind == PERCENT:
+        return f"{num:,.2f}%"
+    if kind in _RATIO_KINDS:
+        return f"{num:,.2f}×"
+    if abs(num - round(num)) < 1e-9:
+        return f"{round(num):,}"
+    return f"{num:,.2f}"
+
+
+def compact(value: Any) -> str:
+    """Short form for tight spots: 1.2M, 34.5k."""
+    num = number(value)
+    if num is None:
+        return "—"
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(num) >= size:
+            return f"{num / size:.1f}{suffix}"
+    return f"{num:,.0f}" if abs(num - round(num)) < 1e-9 else f"{num:,.2f}"
+
+
+# --- Change over time -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    delta: float
+    relative: float | None  # percent change of a count or money; None for rates
+    kind: str
+    days: int
+
+    @property
+    def direction(self) -> str:
+        if self.delta > 0:
+            return "up"
+        if self.delta < 0:
+            return "down"
+        return "flat"
+
+    @property
+    def text(self) -> str:
+        sign = "+" if self.delta > 0 else ("−" if self.delta < 0 else "±")
+        size = abs(self.delta)
+        if self.kind == PERCENT:
+            # Small rates move in hundredths: show two significant digits rather than "0.00".
+            body = f"{size:.2g}" if 0 < size < 0.01 else f"{size:,.2f}"
+            return f"{sign}{body} pts in {self.days} days"
+        if self.kind in _RATIO_KINDS:
+            return f"{sign}{size:,.2f}× in {self.days} days"
+        body = f"{size:,.2f}" if self.kind == MONEY else f"{size:,.0f}"
+        if self.relative is not None:
+            return f"{sign}{body} ({sign}{abs(self.relative):,.1f}%) in {self.days} days"
+        return f"{sign}{body} in {self.days} days"
+
+
+def change_over(days_docs: Sequence[Doc], path: str, kind: str, days: int = 7) -> Change | None:
+    """Change of ``path`` between the last day of the (cumulative, date-ordered) series and the
+    day ``days`` earlier (or the first day when the series is shorter). None without data."""
+    if len(days_docs) < 2:
+        return None
+    last = number(value_at(days_docs[-1], path))
+    earlier = number(value_at(days_docs[max(0, len(days_docs) - 1 - days)], path))
+    if last is None or earlier is None:
+        return None
+    delta = last - earlier
+    relative = None
+    if kind in (COUNT, MONEY) and earlier:
+        relative = delta / abs(earlier) * 100
+    span = min(days, len(days_docs) - 1)
+    return Change(delta=delta, relative=relative, kind=kind, days=span)
+
+
+# --- Targets ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TargetProgress:
+    metric: str
+    label: str
+    target: float
+    actual: float | None
+    kind: str
+    currency: str
+
+    @property
+    def percent(self) -> float | None:
+        """Progress towards the target, in percent (may pass 100)."""
+        if self.actual is None or not self.target:
+            return None
+        return self.actual / self.target * 100
+
+    @property
+    def meter_value(self) -> float:
+        """For a <meter> from 0 to 100, clamped."""
+        pct = self.percent
+        return 0.0 if pct is None else max(0.0, min(100.0, pct))
+
+    @property
+    def met(self) -> bool:
+        return self.percent is not None and self.percent >= 100
+
+    @property
+    def text(self) -> str:
+        actual = format_value(self.actual, self.kind, self.currency)
+        target = format_value(self.target, self.kind, self.currency)
+        pct = self.percent
+        share = "" if pct is None else f" ({pct:,.0f}%)"
+        return f"{actual} of {target}{share}"
+
+
+def metric_kind(metric: str) -> str:
+    """The registry's kind of ``group.field``; a count for a name it does not know."""
+    try:
+        return registry.kind(metric)
+    except KeyError:
+        return COUNT
+
+
+def targets_of(doc: Doc | None, labels: Mapping[str, str] | None = None) -> list[TargetProgress]:
+    """The document's targets with their progress (computed from target and actual, so a
+    missing or differently scaled ``progress`` field cannot mislead)."""
+    currency = str((doc or {}).get("currency") or "")
+    found = []
+    for item in (doc or {}).get("targets") or []:
+        metric = str(item.get("metric", ""))
+        target = number(item.get("target"))
+        if not metric or target is None:
+            continue
+        actual = number(item.get("actual"))
+        if actual is None:
+            actual = number(value_at(doc, metric))
+        found.append(
+            TargetProgress(
+                metric=metric,
+                label=(labels or {}).get(metric, metric.replace("_", " ").replace(".", " · ")),
+                target=target,
+                actual=actual,
+                kind=metric_kind(metric),
+                currency=currency,
+            )
+        )
+    return found
+
+
+# --- Cards ------------------------------------------------------------------------------------
+@dataclass
+class Card:
+    spec: KpiSpec
+    value: Any
+    display: str
+    headline: bool
+    details: list[tuple[str, str]] = field(default_factory=list)
+    targets: list[TargetProgress] = field(default_factory=list)
+    change: Change | None = None
+    coverage: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.spec.group
+
+    @property
+    def missing(self) -> bool:
+        return number(self.value) is None
+
+
+def coverage_text(doc: Doc | None, spec: KpiSpec) -> str:
+    coverage = (doc or {}).get("coverage") or {}
+    posts = coverage.get("posts")
+    if spec.coverage_field is None or posts is None:
+        return ""
+    reporting = coverage.get(spec.coverage_field)
+    if reporting is None:
+        return f"{posts} post{'s' if posts != 1 else ''}"
+    text = f"{reporting} of {posts} post{'s' if posts != 1 else ''} report {spec.coverage_field}"
+    from_views = coverage.get("impressions_from_views")
+    if spec.group == "awareness" and from_views:
+        text += f"; {from_views} counted by views"
+    return text
+
+
+def kpi_cards(
+    doc: Doc | None,
+    days_docs: Sequence[Doc] = (),
+    labels: Mapping[str, str] | None = None,
+    days: int = 7,
+) -> list[Card]:
+    """The nine KPI cards, the stage's headline groups first (in the stage's order)."""
+    currency = str((doc or {}).get("currency") or "")
+    headline = list((doc or {}).get("headline") or [])
+    targets = targets_of(doc, labels)
+    cards = []
+    for spec in KPIS:
+        path = f"{spec.group}.{spec.field}"
+        value = value_at(doc, path)
+        cards.append(
+            Card(
+                spec=spec,
+                value=value,
+                display=format_value(value, spec.kind, currency),
+                headline=spec.group in headline,
+                details=[
+                    (label, format_value(value_at(doc, f"{spec.group}.{name}"), kind, currency))
+                    for name, label, kind in spec.details
+                ],
+                targets=[t for t in targets if t.metric.split(".")[0] == spec.group],
+                change=change_over(days_docs, path, spec.kind, days),
+                coverage=coverage_text(doc, spec),
+            )
+        )
+    order = {group: i for i, group in enumerate(headline)}
+    cards.sort(key=lambda c: (0, order[c.group]) if c.group in order else (1, 0))
+    return cards
+
+
+# --- Methodology (the /help/kpis/ page and docs/kpis.md) --------------------------------------
+KIND_NAMES = {COUNT: "count", PERCENT: "percent", RATIO: "ratio (×)", MONEY: "money"}
+
+
+def headline_text(group: registry.Group) -> str:
+    stages = [stage for stage, _ in group.headline]
+    return ", ".join(stages) if stages else "—"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|") or "—"
+
+
+def methodology_markdown() -> str:
+    """``docs/kpis.md``, generated from the registry by ``manage.py kpi_docs``."""
+    lines = [
+        "# KPIs: definitions and formulas",
+        "",
+        "<!-- Generated from metrics/registry.py by `python manage.py kpi_docs`; do not edit. -->",
+        "",
+        "Every number Funnelboard shows comes from one KPI document per campaign (and per",
+        "partnership, platform and day), recomputed in the background after each change. This",
+        "page lists every group and field of that document: how it reads, what it means and how",
+        "it is computed. The same text is in the app at `/help/kpis/`.",
+        "",
+        "- Values a platform did not report are unknown (`null`, shown as \"—\"), never 0; a",
+        "  rate whose denominator is 0 or unknown is unknown too.",
+        "- Money is in the campaign currency, a decimal string with 2 places in the API.",
+        "- Kinds: count, percent, ratio (×) and money.",
+        "- **Target**: a KPI target may be set on the field (`group.field`).",
+        "- **Export**: its column in the creators' CSV export.",
+        "",
+    ]
+    for number, group in enumerate(registry.GROUPS, start=1):
+        heading = f"{number}. {group.title}" if group.kpi else group.title
+        lines += [
+            f"## {heading} (`{group.name}`)",
+            "",
+            group.definition,
+            "",
+            f"- Formula: {group.formula}",
+            f"- Card value: `{group.name}.{group.main}`",
+        ]
+        if group.kpi:
+            lines.append(f"- Headline KPI for: {headline_text(group)}")
+        lines += [
+            "",
+            "| Field | Label | Kind | Definition | Formula | Target | Export |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for f in group.fields:
+            lines.append(
+                f"| `{group.name}.{f.name}` | {_cell(f.label)} | {KIND_NAMES[f.kind]} | "
+                f"{_cell(f.definition)} | {_cell(f.formula)} | {'yes' if f.target else '—'} | "
+                f"{f'`{f.export}`' if f.export else '—'} |"
+            )
+        lines.append("")
+    lines += [
+        "## Headline KPIs by funnel stage",
+        "",
+        *(f"- {stage}: {', '.join(registry.headlines(stage))}" for stage in registry.STAGES),
+        "",
+    ]
+    return "\n".join(lines)

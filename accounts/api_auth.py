@@ -103,18 +103,6 @@ class IsOrganizationMember(permissions.BasePermission):
         return access_of(request) is not None
 
 
-# DRF's rate periods: only the first letter counts ("1200/min", "20/second", "5/h").
-RATE_PERIODS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def budget_of(rate: str) -> Budget:
-    count, _, period = rate.partition("/")
-    try:
-        return Budget(limit=int(count), window=RATE_PERIODS[period.strip().lower()[:1]])
-    except (KeyError, ValueError):
-        raise ValueError(f"{rate!r} is not a rate like '1200/min'.") from None
-
-
 class ActorRateThrottle(throttling.BaseThrottle):
     """One budget per API key, or per user for browser sessions.
 
@@ -129,7 +117,7 @@ class ActorRateThrottle(throttling.BaseThrottle):
     def __init__(self) -> None:
         rate: str | None = getattr(self, "rate", None) or self.get_rate()
         self.rate = rate
-        self.budget = budget_of(rate) if rate else None
+        self.budget = Budget.parse(rate) if rate else None
         self.retry_after: int | None = None
 
     def get_rate(self) -> str | None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+_PERIODS: dict[str, int] = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -21,11 +23,13 @@ class Budget:
 
     @classmethod
     def parse(cls, rate: str) -> Budget:
-        """``"600/min"``, ``"20/s"``, ``"10000/hour"``, ``"50000/day"``."""
+        """A rate as DRF writes one: ``"600/min"``, ``"20/s"``, ``"10000/hour"``; only the
+        period's first letter counts (s, m, h, d)."""
         count, _, period = rate.partition("/")
-        seconds = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600,
-                   "hour": 3600, "d": 86400, "day": 86400}[period.strip().lower()]
-        return cls(limit=int(count), window=seconds)
+        try:
+            return cls(limit=int(count), window=_PERIODS[period.strip().lower()[:1]])
+        except (KeyError, ValueError):
+            raise ValueError(f"{rate!r} is not a rate like '1200/min'.") from None
 
 
 def budget_hit(key: str, budget: Budget, *, now: float | None = None) -> int | None:

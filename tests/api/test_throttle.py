@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from rest_framework.settings import api_settings
 
-from accounts.api_auth import ActorRateThrottle, budget_of
+from accounts.api_auth import ActorRateThrottle
 from accounts.models import ApiKey, Role
 from config.ratelimit import Budget
 
@@ -41,12 +41,12 @@ def test_the_rate_is_the_actor_setting(settings) -> None:
      ("100/minute", Budget(100, 60)), ("9/h", Budget(9, 3600)), ("50000/day", Budget(50000, 86400))],
 )
 def test_rates_read_like_drfs(rate: str, budget: Budget) -> None:
-    assert budget_of(rate) == budget
+    assert Budget.parse(rate) == budget
 
 
 def test_a_nonsense_rate_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="not a rate"):
-        budget_of("lots")
+        Budget.parse("lots")
 
 
 def test_no_rate_means_no_limit(settings) -> None:

@@ -16,7 +16,7 @@ def test_it_parses_rates() -> None:
 
 
 def test_it_refuses_a_rate_without_a_known_period() -> None:
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="not a rate"):
         Budget.parse("5/fortnight")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -26,6 +27,10 @@ def money_field(**options: Any) -> models.DecimalField:
 
 def new_brand_key() -> str:
     return secrets.token_urlsafe(12)
+
+
+# What ``new_brand_key`` makes (URL-safe base64), with room for longer keys.
+BRAND_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 class Brand(models.Model):

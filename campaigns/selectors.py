@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.selectors import Access, get_object_for, required_role, visible
 from campaigns.models import (
+    BRAND_KEY_PATTERN,
     Brand,
     BrandAccount,
     Campaign,
@@ -87,6 +88,15 @@ def campaigns_for_dashboard(
     if status:
         campaigns = campaigns.filter(status=status)
     return campaigns
+
+
+def brands_by_public_key(key: str) -> QuerySet[Brand]:
+    """The brand a public key names (pixel, Shopify webhooks), to narrow with ``only`` or
+    ``select_related``. Text that cannot be a key (a NUL from ``%00`` in the path, which
+    PostgreSQL refuses in a query) is no brand, without asking the database."""
+    if not BRAND_KEY_PATTERN.fullmatch(key):
+        return Brand.objects.none()
+    return Brand.objects.filter(key=key)
 
 
 def brands_for(access: Access) -> QuerySet[Brand]:

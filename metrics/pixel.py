@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from campaigns.links import is_safe_destination
 from campaigns.models import Brand
 from campaigns.redirect import client_ip
+from campaigns.selectors import brands_by_public_key
 from config.parsers import JSONTooDeep, json_loads
 from config.ratelimit import Budget, budget_hit
 from metrics.models import EventKind, Source
@@ -48,9 +49,6 @@ EVENT_TYPES = (
 )
 MAX_BODY_BYTES = 16 * 1024
 _TOKEN = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
-# Brand keys are ``secrets.token_urlsafe`` text; anything else (a NUL from ``%00`` in the path,
-# which PostgreSQL refuses in a query) is unknown without asking the database.
-_BRAND_KEY = re.compile(r"[A-Za-z0-9_-]{1,32}")
 # NUL and lone surrogates are not text: PostgreSQL refuses them, so they must never reach it.
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 _GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -187,16 +185,9 @@ def _record(brand: Brand, event: dict[str, str]) -> None:
     )
 
 
-def plausible_brand_key(brand_key: str) -> bool:
-    """Whether ``brand_key`` could be a brand key at all (checked before any query)."""
-    return bool(_BRAND_KEY.fullmatch(brand_key))
-
-
 def _brand(brand_key: str) -> Brand | None:
-    if not plausible_brand_key(brand_key):
-        return None
     return (
-        Brand.objects.filter(key=brand_key)
+        brands_by_public_key(brand_key)
         .select_related("organization")
         .only("pk", "website", "currency", "organization__time_zone")
         .first()
@@ -308,7 +299,7 @@ def _script_source() -> str:
 
 def script(request: HttpRequest, brand_key: str) -> HttpResponse:
     """The snippet; it finds its endpoint from its own URL, so one file serves every brand."""
-    if not plausible_brand_key(brand_key) or not Brand.objects.filter(key=brand_key).exists():
+    if not brands_by_public_key(brand_key).exists():
         return _problem(404, "Unknown brand key.")
     response = HttpResponse(_script_source(), content_type="application/javascript")
     response["Cache-Control"] = "public, max-age=3600"

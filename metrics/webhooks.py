@@ -19,9 +19,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from campaigns.models import Brand
+from campaigns.selectors import brands_by_public_key
 from config.parsers import json_loads, unstorable_text
-from metrics.pixel import plausible_brand_key
 from metrics.services.shopify import TOPICS, shopify_delivery_receive
 
 logger = logging.getLogger(__name__)
@@ -46,11 +45,9 @@ def _problem(status: int, detail: str) -> JsonResponse:
 @require_POST
 def shopify(request: HttpRequest, brand_key: str) -> HttpResponse:
     brand = (
-        Brand.objects.filter(key=brand_key)
+        brands_by_public_key(brand_key)
         .only("pk", "shopify_webhook_secret", "website", "currency")
         .first()
-        if plausible_brand_key(brand_key)
-        else None
     )
     if brand is None:
         return _problem(404, "Unknown brand key.")

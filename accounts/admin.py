@@ -46,22 +46,13 @@ from accounts.services import (
 
 
 # --- Users and organizations ----------------------------------------------------------------
-class ReadOnlyMembershipInline(ScopedTabularInline):
+class ReadOnlyMembershipInline(SuperuserWritesOnly, ScopedTabularInline):
     """Roles change through the membership admin (its services keep an owner and audit);
     here they are only listed, to owners, and superusers keep Django's plain inline."""
 
     model = Membership
     role_floor = {"view": Role.OWNER}
     readonly_fields = ("created_at",)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any) -> bool:  # type: ignore[override]
-        return is_unscoped(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_unscoped(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_unscoped(request)
 
 
 class MembershipOfUserInline(ReadOnlyMembershipInline):

@@ -37,6 +37,7 @@ from accounts.models import (
     Organization,
     Role,
     User,
+    higher_role,
 )
 from accounts.selectors import Access, Action, required_role
 
@@ -65,10 +66,6 @@ def organization_ids_of(request: HttpRequest, role: str = Role.VIEWER) -> list[i
         organization_id for organization_id, held in roles_of(request).items()
         if ROLE_RANK[held] >= ROLE_RANK[role]
     ]
-
-
-def stronger_role(*roles: str) -> str:
-    return max(roles, key=ROLE_RANK.__getitem__)
 
 
 def _organization_of_pk(request: HttpRequest | None, model: type[Model], pk: Any) -> int | None:
@@ -163,10 +160,10 @@ class OrganizationScopedMixin:
 
     def role_for(self, action: Action) -> str:
         floor = self.role_floor.get(action, Role.VIEWER)
-        needed = stronger_role(required_role(self.model, action), floor)
+        needed = higher_role(required_role(self.model, action), floor)
         if action != "view":
             # Nobody writes what they may not see.
-            needed = stronger_role(needed, self.role_for("view"))
+            needed = higher_role(needed, self.role_for("view"))
         return needed
 
     def allowed(self, request: HttpRequest, action: Action, obj: Model | None = None) -> bool:
@@ -179,6 +176,16 @@ class OrganizationScopedMixin:
         if obj is None:
             return bool(organizations)
         return organization_id_of(obj, request) in organizations
+
+    # Model admins and inlines alike (their ``has_add_permission`` signatures differ).
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.allowed(request, "view", obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.allowed(request, "write", obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.allowed(request, "delete", obj)
 
     def require(self, request: HttpRequest, action: Action, obj: Model) -> None:
         if not self.allowed(request, action, obj):
@@ -266,17 +273,8 @@ class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.allowed(request, "view")
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.allowed(request, "view", obj)
-
     def has_add_permission(self, request: HttpRequest) -> bool:
         return self.allowed(request, "write")
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.allowed(request, "write", obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.allowed(request, "delete", obj)
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
@@ -455,17 +453,8 @@ class ScopedInlineMixin(OrganizationScopedMixin):
     def has_services(self) -> bool:
         return type(self).service_create is not ScopedInlineMixin.service_create
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.allowed(request, "view", obj)
-
     def has_add_permission(self, request: HttpRequest, obj: Any) -> bool:
         return self.allowed(request, "write", obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.allowed(request, "write", obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self.allowed(request, "delete", obj)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]

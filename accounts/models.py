@@ -60,6 +60,11 @@ def lower_role(*roles: str) -> str:
     return min(roles, key=ROLE_RANK.__getitem__)
 
 
+def higher_role(*roles: str) -> str:
+    """The most powerful of ``roles``."""
+    return max(roles, key=ROLE_RANK.__getitem__)
+
+
 class Membership(models.Model):
     organization_path: ClassVar[str] = "organization"
     write_role: ClassVar[str] = "owner"

@@ -18,7 +18,6 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from accounts.admin_scoping import ScopedModelAdmin, ScopedTabularInline
-from accounts.models import Role
 from accounts.selectors import Access
 from campaigns import services
 from campaigns.models import (
@@ -32,7 +31,7 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
-from campaigns.services import COMPENSATION_FIELDS
+from campaigns.selectors import COMPENSATION_FIELDS, compensation_role
 from metrics import admin_kpis
 from metrics.scheduling import schedule_kpi_recompute
 
@@ -130,10 +129,9 @@ class BrandAccountAdmin(ScopedModelAdmin):
 
 
 # --- Campaigns ------------------------------------------------------------------------------
-# Fee, product value and commission: the pages show and set them from the admin role up.
-COMPENSATION_ROLES = dict.fromkeys(COMPENSATION_FIELDS, Role.ADMIN)
-# Costs are the pages' admin-only money too: below admin their rows are not shown at all.
-COST_ROLES = {"view": Role.ADMIN}
+# Fee, product value and commission: shown and set from the pages' compensation role up (costs
+# need that role by ``Cost.view_role`` already, so the checkpoint hides their rows).
+COMPENSATION_ROLES = dict.fromkeys(COMPENSATION_FIELDS, compensation_role())
 
 
 class PartnershipInline(ScopedTabularInline):
@@ -188,7 +186,6 @@ class CostInline(ScopedTabularInline):
     model = Cost
     fields = ("category", "amount", "incurred_on", "partnership", "note")
     raw_id_fields = ("partnership",)
-    role_floor = COST_ROLES
 
     def service_create(self, access: Access, parent: Campaign, fields: dict[str, Any]) -> Model:
         return services.cost_create(access=access, campaign=parent, **fields)
@@ -429,7 +426,6 @@ class CostAdmin(ScopedModelAdmin):
     raw_id_fields = ("partnership",)
     date_hierarchy = "incurred_on"
     readonly_fields = ("created_at",)
-    role_floor = COST_ROLES
 
     def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
         return services.cost_create(access=access, **fields)

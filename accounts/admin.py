@@ -13,11 +13,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from accounts.admin_scoping import (
+from accounts.admin_bases import (
     ReadOnlyModelAdmin,
     ScopedModelAdmin,
     ScopedTabularInline,
     SuperuserWritesOnly,
+)
+from accounts.admin_scoping import (
     admin_access,
     is_unscoped,
     organization_ids_of,
@@ -37,8 +39,8 @@ from accounts.selectors import Access
 from accounts.services import (
     api_key_create,
     api_key_revoke,
-    audit_record,
     invitation_create,
+    membership_add,
     membership_remove,
     membership_set_role,
     organization_update,
@@ -192,16 +194,10 @@ class MembershipAdmin(ScopedModelAdmin):
         return ("organization", "user") if obj is not None else ()
 
     def service_create(self, access: Access, fields: dict[str, Any]) -> Membership:
-        # No service adds a member (the pages invite); owners may, and it is audited the same.
-        membership = Membership(**fields)
-        membership.full_clean()
-        membership.save()
-        audit_record(
-            access=access, organization=membership.organization, action="member.added",
-            obj=membership, changes={"user": membership.user.username,
-                                     "role": [None, membership.role]},
-        )
-        return membership
+        # The pages invite; an owner may add an existing account here (``access`` is already
+        # in the chosen organization).
+        fields.pop("organization", None)
+        return membership_add(access=access, **fields)
 
     def service_update(self, access: Access, obj: Membership, changes: dict[str, Any]
                        ) -> Membership:

@@ -4,12 +4,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts.middleware import TwoFactorSetupRequired
 from accounts.selectors import memberships_of
 
 
 def organization(request: HttpRequest) -> dict[str, Any]:
     """The current access and, for the switcher, the user's other organizations."""
-    access = getattr(request, "access", None)
-    if not access:
+    try:
+        access = getattr(request, "access", None)
+        present = bool(access)
+    except TwoFactorSetupRequired:  # e.g. a 404 page, for a member yet to set up two factors
+        present = False
+    if not present:
         return {"access": None, "memberships": []}
     return {"access": access, "memberships": memberships_of(request.user)}  # type: ignore[arg-type]

@@ -30,6 +30,11 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in for owners and admins", default=False,
+        help_text="Owners and admins without an authenticator app are sent to set one up "
+        "before they can open this organization's pages.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -12,11 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from accounts.models import ROLE_RANK, ApiKey, Membership, Organization, Role, User
+from accounts.keys import hash_key
+from accounts.models import ROLE_RANK, ApiKey, Invitation, Membership, Organization, Role, User
 
 M = TypeVar("M", bound=Model)
 Action = Literal["view", "write", "delete"]
@@ -105,3 +109,27 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
     return Membership.objects.filter(organization=organization).select_related("user").order_by(
         "user__username"
     )
+
+
+def email_address_of(user: User, email: str) -> EmailAddress | None:
+    """One of the user's e-mail addresses (any case), or None."""
+    return EmailAddress.objects.filter(user_id=user.pk, email__iexact=email).first()
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link's token opens, whatever its state (only a hash is stored)."""
+    return (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(hashed_token=hash_key(token))
+        .first()
+    )
+
+
+def two_factor_setup_required(access: Access) -> bool:
+    """Whether the organization requires two-factor sign-in of this member's role and the
+    member has no authenticator yet (owners and admins, when the organization says so)."""
+    if not access.organization.require_two_factor or access.user is None:
+        return False
+    if not access.has_role(Role.ADMIN):
+        return False
+    return not is_mfa_enabled(access.user, types=[Authenticator.Type.TOTP])

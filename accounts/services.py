@@ -6,6 +6,8 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -58,11 +60,12 @@ def organization_create(*, name: str, slug: str, owner: User, time_zone: str = "
 
 @transaction.atomic
 def organization_update(*, access: Access, **changes: Any) -> Organization:
-    """Rename the organization or change its time zone (owners only)."""
+    """Rename the organization, change its time zone or whether owners and admins must sign in
+    with two factors (owners only)."""
     require_role(access, Role.OWNER)
     organization = access.organization
     diff: dict[str, list[Any]] = {}
-    for field in ("name", "time_zone"):
+    for field in ("name", "time_zone", "require_two_factor"):
         if field in changes and getattr(organization, field) != changes[field]:
             diff[field] = [getattr(organization, field), changes[field]]
             setattr(organization, field, changes[field])
@@ -138,6 +141,21 @@ def _ensure_another_owner(membership: Membership) -> None:
 
 
 @transaction.atomic
+def membership_add(*, access: Access, user: User, role: str) -> Membership:
+    """Add an existing account to the organization directly (an owner, in the admin; the pages
+    invite instead). Audited as ``member.added``."""
+    membership = Membership(organization=access.organization, user=user, role=role)
+    _require_owner_of(access, membership)
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        access=access, organization=membership.organization, action="member.added",
+        obj=membership, changes={"user": user.username, "role": [None, role]},
+    )
+    return membership
+
+
+@transaction.atomic
 def invitation_create(*, access: Access, email: str, role: str) -> tuple[Invitation, str]:
     """Returns the invitation and its one-time token (only a hash is stored). With an e-mail
     address, only the user with that address may accept it."""
@@ -183,12 +201,15 @@ INVITATION_REFUSALS: dict[str, str] = {
 }
 
 
-def invitation_refusal(invitation: Invitation, user: User) -> ValidationError | None:
-    """Why ``user`` may not accept ``invitation`` (the code names the reason), or None."""
+def invitation_refusal(invitation: Invitation, user: User | None = None) -> ValidationError | None:
+    """Why ``user`` may not accept ``invitation`` (the code names the reason), or None.
+
+    Without a user: whether the link still works at all (someone signing up through it; the
+    sign-up form checks the address they give)."""
     state = invitation.state()
     if state in INVITATION_REFUSALS:
         return ValidationError(INVITATION_REFUSALS[state], code=state)
-    if not invitation.is_for(user.email):
+    if user is not None and not invitation.is_for(user.email):
         return ValidationError(
             "This invitation was sent to another e-mail address than your account's.",
             code="email",
@@ -218,6 +239,38 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
             obj=membership, changes={"user": user.username, "role": [None, membership.role]},
         )
     return membership
+
+
+@transaction.atomic
+def invitation_signup(
+    *, invitation: Invitation, username: str, email: str, password: str
+) -> Membership:
+    """Create an account through an invitation and join with the invited role, as one write:
+    an invitation refused on the way (used, withdrawn or expired meanwhile, or naming another
+    address) leaves no account behind. The address counts as verified when it is the invited
+    one, since the link was sent there."""
+    user = User(username=username, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(
+        user=user, email=email, primary=True, verified=bool(invitation.email) and
+        invitation.is_for(email),
+    )
+    return invitation_accept(invitation=invitation, user=user)
+
+
+def email_address_adopt(*, user: User) -> EmailAddress | None:
+    """Record the e-mail of an account made before allauth (or by an admin) as its primary,
+    unverified address, as allauth keeps them; an account that has a primary one is left as is."""
+    if not user.email or EmailAddress.objects.filter(user=user, primary=True).exists():
+        return None
+    address, _ = EmailAddress.objects.update_or_create(
+        user=user, email__iexact=user.email,
+        defaults={"primary": True}, create_defaults={"email": user.email, "primary": True},
+    )
+    return address
 
 
 def _key_person(access: Access, created_by: User | None) -> User:

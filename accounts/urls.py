@@ -1,5 +1,11 @@
-from django.contrib.auth import views as auth_views
+"""The accounts app's pages. config/urls.py mounts django-allauth's pages under the same
+``accounts/`` prefix after these, so the paths below that allauth also has — ``login/``,
+``logout/``, ``signup/`` and ``email/`` — are answered here, and allauth's URL names
+(``account_login``, ``account_signup``, ``account_email``…) reverse to these same views."""
+
+from allauth.account.views import LoginView, LogoutView
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from accounts import views
 
@@ -8,12 +14,12 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
+        LoginView.as_view(template_name="accounts/login.html"),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", require_POST(LogoutView.as_view()), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("email/", views.EmailAddressesView.as_view(), name="email"),
     path("switch/", views.switch_organization, name="switch"),
     path("members/", views.members, name="members"),
     path("members/invite/", views.member_invite, name="member_invite"),

@@ -1,31 +1,45 @@
 """Pages of the accounts app: the organization switcher, the owners' pages (members, API keys,
-audit log, settings) and the invitation link. Every change is a POST through a service."""
+audit log, settings), the invitation link (joining, or creating an account to join) and the
+few places where allauth's pages are fitted. Every change is a POST through a service."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.utils import complete_signup
+from allauth.account.views import EmailView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import ApiKeyForm, InvitationForm, OrganizationSettingsForm, RoleForm
-from accounts.keys import hash_key
+from accounts.adapters import SESSION_INVITATION_KEY, held_invitation
+from accounts.audit_log import with_sentences
+from accounts.forms import (
+    ApiKeyForm,
+    InvitationForm,
+    InvitationSignupForm,
+    OrganizationSettingsForm,
+    RoleForm,
+)
 from accounts.middleware import SESSION_ORGANIZATION_KEY
 from accounts.models import ApiKey, AuditEntry, Invitation, Membership, Organization, Role
 from accounts.selectors import (
     Access,
+    email_address_of,
     get_object_for,
+    invitation_by_token,
     members_of,
     memberships_of,
     require_role,
@@ -34,10 +48,12 @@ from accounts.selectors import (
 from accounts.services import (
     api_key_create,
     api_key_revoke,
+    email_address_adopt,
     invitation_accept,
     invitation_create,
     invitation_refusal,
     invitation_revoke,
+    invitation_signup,
     membership_remove,
     membership_set_role,
     organization_update,
@@ -185,22 +201,25 @@ def invitation_revoke_view(request: HttpRequest, access: Access, pk: int) -> Htt
 REFUSAL_STATUS = {"accepted": 410, "revoked": 410, "expired": 410, "email": 403}
 
 
+def _refused(request: HttpRequest, invitation: Invitation | None, reason: str) -> HttpResponse:
+    return render(
+        request, "accounts/invitation_invalid.html", {"reason": reason, "invitation": invitation},
+        status=404 if invitation is None else REFUSAL_STATUS.get(reason, 410),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The link an owner sent: a signed-in user joins; a signed-out one signs in first.
+    """The link an owner sent: a signed-in user joins; a signed-out person creates an account
+    on this page, or signs in and comes back.
 
     A link works once, until it expires or is withdrawn, and — when it names an e-mail address —
-    only for the user with that address. Both the page and the acceptance check all of it."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    found = (
-        Invitation.objects.select_related("organization", "invited_by")
-        .filter(hashed_token=hash_key(token))
-        .first()
-    )
+    only for that address. Both the page and the acceptance check all of it."""
+    found = invitation_by_token(token)
     if found is None:
-        return render(request, "accounts/invitation_invalid.html", {"reason": "unknown"},
-                      status=404)
+        return _refused(request, None, "unknown")
+    if not request.user.is_authenticated:
+        return _invitation_signup(request, found, token)
     user = request.user
     refusal = invitation_refusal(found, user)
     if refusal is None and request.method == "POST":
@@ -209,19 +228,81 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:  # a race: used or withdrawn since the check above
             refusal = exc
         else:
+            request.session.pop(SESSION_INVITATION_KEY, None)
             request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
             messages.success(request, f"Welcome to {found.organization.name}.")
             return redirect("dashboard")
     if refusal is not None:
-        reason = refusal.code or "unknown"
-        return render(
-            request, "accounts/invitation_invalid.html", {"reason": reason, "invitation": found},
-            status=REFUSAL_STATUS.get(reason, 410),
-        )
+        return _refused(request, found, refusal.code or "unknown")
     already = Membership.objects.filter(organization=found.organization, user=user).first()
     return render(
         request, "accounts/invitation.html", {"invitation": found, "membership": already}
     )
+
+
+def _invitation_signup(request: HttpRequest, found: Invitation, token: str) -> HttpResponse:
+    """Signed out: the invitation, a form to create an account and join, and a way to sign in
+    to an existing account and accept. Opening the link is what opens sign-up (the adapter)."""
+    refusal = invitation_refusal(found)
+    if refusal is not None:
+        return _refused(request, found, refusal.code or "unknown")
+    request.session[SESSION_INVITATION_KEY] = token
+    if not get_account_adapter(request).is_open_for_signup(request):
+        return _refused(request, found, "unknown")
+    form = InvitationSignupForm(request.POST or None, invitation=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = invitation_signup(
+                invitation=found, username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"], password=form.cleaned_data["password1"],
+            )
+        except ValidationError as exc:
+            code = getattr(exc, "code", None)
+            if code in REFUSAL_STATUS:  # used or withdrawn meanwhile: no account was made
+                return _refused(request, found, code)
+            form.add_error(None, exc)
+        else:
+            request.session.pop(SESSION_INVITATION_KEY, None)
+            response = complete_signup(
+                request, membership.user, settings.ACCOUNT_EMAIL_VERIFICATION,
+                reverse("dashboard"),
+            )
+            request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
+            messages.success(request, f"Welcome to {found.organization.name}.")
+            return response
+    login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
+    return render(
+        request, "accounts/invitation.html",
+        {"invitation": found, "form": form, "login_url": login_url},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """allauth's sign-up address: there is no open sign-up, only the invitation page."""
+    held = held_invitation(request)
+    if held is None:
+        return render(request, "account/signup_closed.html", status=403)
+    return redirect("accounts:invitation", token=held[1])
+
+
+class EmailAddressesView(EmailView):
+    """allauth's e-mail addresses page, except that only a verified address can become the
+    primary one: the primary address is the account's e-mail, which invitations are bound to."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            email_address_adopt(user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "action_primary" in request.POST:
+            chosen = email_address_of(request.user, request.POST.get("email", ""))  # type: ignore[arg-type]
+            if chosen is not None and not chosen.verified:
+                messages.error(request, "Verify this address before making it your primary one.")
+                return redirect("account_email")
+        return super().post(request, *args, **kwargs)
 
 
 # --- API keys -------------------------------------------------------------------------------
@@ -281,18 +362,8 @@ def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
         "-created_at", "-pk"
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.change_lines = [
-            (field, _describe_change(value)) for field, value in (entry.changes or {}).items()
-        ]
+    with_sentences(access.organization, page.object_list)
     return render(request, "accounts/audit_log.html", {"page": page, "tab": "audit"})
-
-
-def _describe_change(value: Any) -> str:
-    if isinstance(value, list) and len(value) == 2:
-        old, new = ("—" if v is None else str(v) for v in value)
-        return f"{old} → {new}"
-    return str(value)
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,6 +378,7 @@ def organization_settings(request: HttpRequest, access: Access) -> HttpResponse:
                 organization_update(
                     access=access, name=form.cleaned_data["name"],
                     time_zone=form.cleaned_data["time_zone"],
+                    require_two_factor=form.cleaned_data["require_two_factor"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -79,7 +79,8 @@ def _measure() -> dict[str, Any]:
     from accounts.services import api_key_create, organization_create
     from campaigns.models import Brand, Campaign, Partnership, Post
     from influencers.models import Influencer
-    from metrics.api.ingestion import POST_METRICS, validate_items
+    from metrics.api.bulk import validate_items
+    from metrics.api.ingestion import POST_METRICS
     from metrics.models import COUNTERS, PostMetrics
 
     user = User.objects.create_user("ingestbench", password="ingest-bench-password-1")

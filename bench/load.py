@@ -223,8 +223,8 @@ def _cmd_count(slug: str) -> None:
     import django
 
     django.setup()
-    from metrics.clicks import buffered_count
     from metrics.models import Click
+    from metrics.tracking.clicks import buffered_count
 
     print(Click.objects.filter(link__slug=slug).count(), buffered_count())
 

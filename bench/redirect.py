@@ -292,8 +292,8 @@ def _cmd_setup() -> None:
 
 def _cmd_count(slug: str) -> None:
     _setup_django()
-    from metrics.clicks import buffered_count
     from metrics.models import Click
+    from metrics.tracking.clicks import buffered_count
 
     print(Click.objects.filter(link__slug=slug).count(), buffered_count())
 

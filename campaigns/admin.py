@@ -1,9 +1,10 @@
 """Admin for brands, campaigns and what a campaign hands out, scoped to the staff user's orgs.
 
-Every save and delete, inline rows included, goes through ``campaigns.services`` with the
-member's access in the object's organization: the services check the role, keep related
+Every save and delete, inline rows included, goes through ``campaigns.services`` (KPI targets:
+``campaigns.targets``) with the member's access in the object's organization: the services check the role, keep related
 records in the organization, audit compensation and costs and queue the KPI recomputes.
-Compensation and costs are shown to admins and owners only, as on the pages.
+Compensation and costs are shown to admins and owners only, as on the pages. The inline rows
+and forms these admins embed are in ``campaigns.admin_inlines``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,20 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from accounts.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from accounts.admin_bases import ScopedModelAdmin
 from accounts.selectors import Access
-from campaigns import services
+from campaigns import services, targets
+from campaigns.admin_inlines import (
+    COMPENSATION_ROLES,
+    BrandAccountInline,
+    CostInline,
+    KpiTargetInline,
+    PartnershipInline,
+    PostInline,
+    PromoCodeAdminForm,
+    PromoCodeInline,
+    TrackingLinkInline,
+)
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -31,7 +43,6 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
-from campaigns.selectors import COMPENSATION_FIELDS, compensation_role
 from metrics import admin_kpis
 from metrics.scheduling import schedule_kpi_recompute
 
@@ -63,21 +74,6 @@ class BrandAdminForm(forms.ModelForm):
         if cleaned.get("clear_shopify_webhook_secret"):
             cleaned["shopify_webhook_secret"] = ""
         return cleaned
-
-
-class BrandAccountInline(ScopedTabularInline):
-    model = BrandAccount
-    fields = ("platform", "handle", "created_at")
-    readonly_fields = ("created_at",)
-
-    def service_create(self, access: Access, parent: Brand, fields: dict[str, Any]) -> Model:
-        return services.brand_account_create(access=access, brand=parent, **fields)
-
-    def service_update(self, access: Access, obj: BrandAccount, changes: dict[str, Any]) -> Model:
-        return services.brand_account_update(access=access, account=obj, **changes)
-
-    def service_delete(self, access: Access, obj: BrandAccount) -> None:
-        services.brand_account_delete(access=access, account=obj)
 
 
 @admin.register(Brand)
@@ -129,74 +125,6 @@ class BrandAccountAdmin(ScopedModelAdmin):
 
 
 # --- Campaigns ------------------------------------------------------------------------------
-# Fee, product value and commission: shown and set from the pages' compensation role up (costs
-# need that role by ``Cost.view_role`` already, so the checkpoint hides their rows).
-COMPENSATION_ROLES = dict.fromkeys(COMPENSATION_FIELDS, compensation_role())
-
-
-class PartnershipInline(ScopedTabularInline):
-    model = Partnership
-    fields = ("influencer", "status", "fee", "product_value", "commission_rate", "headline")
-    readonly_fields = ("headline",)
-    autocomplete_fields = ("influencer",)
-    field_roles = COMPENSATION_ROLES
-
-    @admin.display(description="Headline KPIs")
-    def headline(self, obj: Partnership) -> str:
-        return admin_kpis.partnership_headline_html(obj)
-
-    def service_create(self, access: Access, parent: Campaign, fields: dict[str, Any]) -> Model:
-        influencer = fields.pop("influencer")
-        return services.partnership_create(
-            access=access, campaign=parent, influencer=influencer, **fields
-        )
-
-    def service_update(self, access: Access, obj: Partnership, changes: dict[str, Any]) -> Model:
-        return services.partnership_update(access=access, partnership=obj, **changes)
-
-    def service_delete(self, access: Access, obj: Partnership) -> None:
-        services.partnership_delete(access=access, partnership=obj)
-
-
-def _set_target(access: Access, target: KpiTarget | None, campaign: Campaign,
-                changes: dict[str, Any]) -> KpiTarget:
-    """``kpi_target_set`` keys a target by its metric: a changed metric is a new target."""
-    metric: str = changes.get("metric", target.metric if target else "")
-    value = changes.get("value", target.value if target else None)
-    if target is not None and metric != target.metric:
-        services.kpi_target_delete(access=access, target=target)
-    return services.kpi_target_set(access=access, campaign=campaign, metric=metric, value=value)
-
-
-class KpiTargetInline(ScopedTabularInline):
-    model = KpiTarget
-    fields = ("metric", "value")
-
-    def service_create(self, access: Access, parent: Campaign, fields: dict[str, Any]) -> Model:
-        return _set_target(access, None, parent, fields)
-
-    def service_update(self, access: Access, obj: KpiTarget, changes: dict[str, Any]) -> Model:
-        return _set_target(access, obj, obj.campaign, changes)
-
-    def service_delete(self, access: Access, obj: KpiTarget) -> None:
-        services.kpi_target_delete(access=access, target=obj)
-
-
-class CostInline(ScopedTabularInline):
-    model = Cost
-    fields = ("category", "amount", "incurred_on", "partnership", "note")
-    raw_id_fields = ("partnership",)
-
-    def service_create(self, access: Access, parent: Campaign, fields: dict[str, Any]) -> Model:
-        return services.cost_create(access=access, campaign=parent, **fields)
-
-    def service_update(self, access: Access, obj: Cost, changes: dict[str, Any]) -> Model:
-        return services.cost_update(access=access, cost=obj, **changes)
-
-    def service_delete(self, access: Access, obj: Cost) -> None:
-        services.cost_delete(access=access, cost=obj)
-
-
 @admin.register(Campaign)
 class CampaignAdmin(ScopedModelAdmin):
     list_display = ("name", "brand", "stage", "status", "start_date", "end_date", "budget",
@@ -246,81 +174,17 @@ class KpiTargetAdmin(ScopedModelAdmin):
     autocomplete_fields = ("campaign",)
 
     def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
-        return _set_target(access, None, fields["campaign"], fields)
+        return targets.kpi_target_set(access=access, **fields)
 
     def service_update(self, access: Access, obj: KpiTarget, changes: dict[str, Any]) -> Model:
-        campaign = changes.pop("campaign", obj.campaign)
-        if campaign.pk != obj.campaign_id:
-            services.kpi_target_delete(access=access, target=obj)
-            return _set_target(access, None, campaign, {
-                "metric": obj.metric, "value": obj.value, **changes,
-            })
-        return _set_target(access, obj, campaign, changes)
+        return targets.kpi_target_update(access=access, target=obj, **changes)
 
     def service_delete(self, access: Access, obj: KpiTarget) -> bool:
-        services.kpi_target_delete(access=access, target=obj)
+        targets.kpi_target_delete(access=access, target=obj)
         return True
 
 
 # --- Partnerships and what they hand out ----------------------------------------------------
-class PromoCodeAdminForm(forms.ModelForm):
-    class Meta:
-        model = PromoCode
-        fields = ("partnership", "code", "active_from", "active_until")
-
-    # No clean() of its own: the service checks the code (one brand, overlapping periods)
-    # under the brand's lock, and its refusal is shown on the ``code`` field.
-
-
-class PromoCodeInline(ScopedTabularInline):
-    model = PromoCode
-    form = PromoCodeAdminForm
-    fields = ("code", "active_from", "active_until")
-
-    def service_create(self, access: Access, parent: Partnership, fields: dict[str, Any]
-                       ) -> Model:
-        return services.promo_code_create(access=access, partnership=parent, **fields)
-
-    def service_update(self, access: Access, obj: PromoCode, changes: dict[str, Any]) -> Model:
-        return services.promo_code_update(access=access, promo_code=obj, **changes)
-
-    def service_delete(self, access: Access, obj: PromoCode) -> None:
-        services.promo_code_delete(access=access, code=obj)
-
-
-class TrackingLinkInline(ScopedTabularInline):
-    model = TrackingLink
-    fields = ("kind", "slug", "destination_url", "utm_source", "utm_medium", "utm_campaign",
-              "utm_content", "is_active")
-    readonly_fields = ("slug",)
-
-    def service_create(self, access: Access, parent: Partnership, fields: dict[str, Any]
-                       ) -> Model:
-        return services.link_create(access=access, partnership=parent, **fields)
-
-    def service_update(self, access: Access, obj: TrackingLink, changes: dict[str, Any]) -> Model:
-        return services.link_update(access=access, link=obj, **changes)
-
-    def service_delete(self, access: Access, obj: TrackingLink) -> None:
-        services.link_delete(access=access, link=obj)
-
-
-class PostInline(ScopedTabularInline):
-    model = Post
-    fields = ("platform", "post_type", "social_account", "url", "published_at")
-    raw_id_fields = ("social_account",)
-
-    def service_create(self, access: Access, parent: Partnership, fields: dict[str, Any]
-                       ) -> Model:
-        return services.post_create(access=access, partnership=parent, **fields)
-
-    def service_update(self, access: Access, obj: Post, changes: dict[str, Any]) -> Model:
-        return services.post_update(access=access, post=obj, **changes)
-
-    def service_delete(self, access: Access, obj: Post) -> None:
-        services.post_delete(access=access, post=obj)
-
-
 @admin.register(Partnership)
 class PartnershipAdmin(ScopedModelAdmin):
     list_display = ("influencer", "campaign", "status", "fee", "product_value", "commission_rate",

@@ -33,6 +33,7 @@ from campaigns.models import (
     TrackingLink,
 )
 from campaigns.selectors import COMPENSATION_FIELDS, compensation_role, sees_compensation
+from config.iso import CURRENCY_ERROR
 from influencers.models import Platform
 from metrics.api.kpis import CampaignKpiActions
 
@@ -42,6 +43,10 @@ COMPENSATION_HELP = (
 )
 
 
+# ISO 4217 choices come from the model; say what a valid code is when one is refused.
+CURRENCY_KWARGS: dict[str, Any] = {"error_messages": {"invalid_choice": CURRENCY_ERROR}}
+
+
 # --- Brands ---------------------------------------------------------------------------------
 class BrandSerializer(OrgModelSerializer):
     class Meta:
@@ -49,6 +54,7 @@ class BrandSerializer(OrgModelSerializer):
         fields = ["id", "name", "website", "currency", "key", "shopify_webhook_secret", "created_at"]
         read_only_fields = ["key", "created_at"]
         extra_kwargs = {
+            "currency": CURRENCY_KWARGS,
             "shopify_webhook_secret": {
                 "write_only": True,
                 "help_text": "Signs Shopify webhooks (HMAC-SHA256). Never shown again.",
@@ -106,6 +112,7 @@ class CampaignSerializer(OrgModelSerializer):
             "budget", "currency", "status", "attribution_window_days", "created_at", "updated_at",
         ]
         read_only_fields = ["slug", "created_at", "updated_at"]
+        extra_kwargs = {"currency": CURRENCY_KWARGS}
 
 
 class CampaignFilter(django_filters.FilterSet):

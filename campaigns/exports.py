@@ -1,4 +1,9 @@
-"""Streamed CSV exports of the campaign report and its leaderboard.
+"""Exports of the campaign report and its leaderboard: the rows, streamed as CSV here and
+written as a workbook by ``campaigns.exports_xlsx``.
+
+The KPI export is client-ready: human headers from the registry, values rounded by kind
+(money, percentages and multiples to 2 places, counts whole, not reported → empty), money with
+its currency in a column of its own, and the EMV rates with their sources.
 
 The documents arrive already trimmed for the reader (``campaigns.selectors.kpi_document_for``);
 the creators' export also drops the columns of values a reader below the compensation role may
@@ -14,14 +19,17 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from campaigns.models import CostCategory
 from campaigns.selectors import is_cost_value
+from influencers.models import Platform
 from metrics import registry
-from metrics.display import value_at
+from metrics.registry import value_at
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CENT = Decimal("0.01")
 
 
 def safe_cell(value: Any) -> Any:
@@ -53,39 +61,128 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
         yield writer.writerow([safe_cell(cell) for cell in row])
 
 
-def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
-    if isinstance(value, Mapping):
-        for key, inner in value.items():
-            yield from _flatten(f"{prefix}.{key}" if prefix else str(key), inner)
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            yield from _flatten(f"{prefix}[{i}]", inner)
-    else:
-        yield prefix, value
+# --- The KPI export: one row per value, human headers, values rounded by kind ---------------
+KPI_HEADER = ["Group", "Field", "KPI", "Measure", "Value", "Unit"]
+TARGET_HEADER = ["Target", "Unit", "Target value", "Actual", "Progress (%)"]
+RATE_HEADER = ["Platform", "Metric", "Rate", "Currency", "Per", "Source"]
+
+
+def rounded(value: Any, kind: str) -> Any:
+    """A value as a client reads it: money, percentages and multiples to 2 places, counts as
+    whole numbers; ``None`` (not reported) stays ``None`` (an empty cell)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return value
+    if kind == registry.COUNT:
+        return int(number.to_integral_value(rounding=ROUND_HALF_UP))
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def unit(kind: str, currency: str) -> str:
+    return {registry.MONEY: currency, registry.PERCENT: "%", registry.RATIO: "×"}.get(kind, "")
+
+
+def kpi_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
+    """``group, field, KPI, measure, value, unit`` for every value of the document's groups
+    (and coverage); a mapping field gives one row per key. Rate records and overlapping
+    campaigns are lists, not values: the rates have their own rows (``rate_rows``)."""
+    doc = doc or {}
+    currency = str(doc.get("currency") or "")
+    for group in (*registry.KPI_GROUPS, registry.group("coverage")):
+        values = doc.get(group.name) or {}
+        for f in group.fields:
+            if f.name not in values or f.shape == registry.RECORDS:
+                continue
+            value = values[f.name]
+            if f.shape == registry.MAPPING and isinstance(value, Mapping):
+                for key, inner in value.items():
+                    yield [
+                        group.name, f"{f.name}.{key}", group.title,
+                        f"{f.label} · {_key_label(f.name, str(key))}",
+                        rounded(inner, f.kind), unit(f.kind, currency),
+                    ]
+            else:
+                yield [group.name, f.name, group.title, f.label, rounded(value, f.kind),
+                       unit(f.kind, currency)]
+
+
+def target_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
+    currency = str((doc or {}).get("currency") or "")
+    for target in (doc or {}).get("targets") or []:
+        path = str(target.get("metric") or "")
+        kind = registry.kind(path) if is_registry_path(path) else registry.COUNT
+        yield [
+            registry.metric_label(path), unit(kind, currency) or "count",
+            rounded(target.get("target"), kind), rounded(target.get("actual"), kind),
+            rounded(target.get("progress"), registry.PERCENT),
+        ]
+
+
+def rate_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
+    """The EMV rate card the numbers used: platform, metric, rate, currency, per, source."""
+    currency = str((doc or {}).get("currency") or "")
+    for item in value_at(doc, "emv.rates_used") or []:
+        if not isinstance(item, Mapping):
+            continue
+        metric = str(item.get("metric") or "")
+        yield [
+            PLATFORM_LABELS.get(str(item.get("platform")), str(item.get("platform") or "")),
+            registry.metric_label(metric), _plain(str(item.get("value") or "")) or None,
+            currency, "1,000" if metric in PER_MILLE else "1", item.get("source") or "",
+        ]
 
 
 def report_rows(campaign_name: str, doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
-    """``kpi, field, value`` rows of the campaign's KPI document, then its targets."""
+    """The KPI export (CSV): a short heading, every KPI value, the targets and the EMV rates."""
     doc = doc or {}
-    yield ["campaign", campaign_name]
-    yield ["currency", doc.get("currency", "")]
-    yield ["computed_at", doc.get("computed_at", "")]
+    yield ["Campaign", campaign_name]
+    yield ["Currency", doc.get("currency", "")]
+    yield ["Computed at", doc.get("computed_at", "")]
     yield []
-    yield ["kpi", "field", "value"]
-    for group in registry.KPI_GROUPS:
-        for name, value in _flatten("", doc.get(group.name) or {}):
-            yield [group.name, name, _plain(value)]
-    for name, value in _flatten("", doc.get("coverage") or {}):
-        yield ["coverage", name, value]
-    targets = doc.get("targets") or []
+    yield KPI_HEADER
+    yield from kpi_rows(doc)
+    targets = list(target_rows(doc))
     if targets:
         yield []
-        yield ["target metric", "target", "actual", "progress"]
-        for target in targets:
-            yield [
-                target.get("metric"), target.get("target"), target.get("actual"),
-                target.get("progress"),
-            ]
+        yield TARGET_HEADER
+        yield from targets
+    rates = list(rate_rows(doc))
+    if rates:
+        yield []
+        yield RATE_HEADER
+        yield from rates
+
+
+PER_MILLE = frozenset({"impressions", "reach", "views"})
+PLATFORM_LABELS: dict[str, str] = dict(Platform.choices)
+COST_LABELS: dict[str, str] = {
+    "fees": "Fees", "product": "Products", "commission": "Commissions",
+    **{c.value: str(c.label) for c in CostCategory},
+}
+SOURCE_LABELS: dict[str, str] = {
+    "promo_code": "Promo code", "link": "Link", "utm": "UTM", "manual": "Manual",
+}
+
+
+def _key_label(field_name: str, key: str) -> str:
+    if field_name == "by_platform":
+        return PLATFORM_LABELS.get(key, key)
+    if field_name == "cost_breakdown":
+        return COST_LABELS.get(key, key.replace("_", " ").capitalize())
+    if field_name == "by_source":
+        return SOURCE_LABELS.get(key, key)
+    return key.replace("_", " ").capitalize()
+
+
+def is_registry_path(path: str) -> bool:
+    try:
+        registry.field(path)
+    except KeyError:
+        return False
+    return True
 
 
 # The leaderboard's columns, then a few more; each named by its registry export column.

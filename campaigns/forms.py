@@ -7,7 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
+from accounts.models import Organization
 from accounts.selectors import Access, visible
 from campaigns.models import (
     Brand,
@@ -17,11 +22,16 @@ from campaigns.models import (
     KpiTarget,
     Partnership,
     PartnershipStatus,
+    Post,
+    PostType,
     PromoCode,
     TrackingLink,
 )
+from campaigns.post_urls import NOT_WEB, PostRef, post_url_problem, read_post_url
 from campaigns.selectors import COMPENSATION_FIELDS, sees_compensation
-from influencers.models import Influencer
+from config.iso import CURRENCY_CHOICES
+from influencers.models import Influencer, Platform
+from metrics import registry
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -59,8 +69,10 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["brand"].queryset = visible(access, Brand).order_by("name")  # type: ignore[attr-defined]
-        self.fields["currency"].required = False
-        self.fields["currency"].help_text = "ISO 4217, e.g. USD. Empty: the brand's currency."
+        currency = self.fields["currency"]
+        currency.required = False
+        currency.choices = [("", "The brand's currency"), *CURRENCY_CHOICES]  # type: ignore[attr-defined]
+        currency.help_text = "ISO 4217. Unset: the brand's currency."
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -76,8 +88,15 @@ class CampaignForm(forms.ModelForm):
 
 
 class KpiTargetForm(forms.Form):
-    metric = forms.ChoiceField(choices=KpiTarget.Metric.choices)
-    value = forms.DecimalField(max_digits=18, decimal_places=4, min_value=0)
+    """A target in its KPI's own unit, which the metric's label names: ROI (%) 150 is 150%,
+    ROAS (×) 1.5 is 1.5×, money in the campaign currency, counts as plain numbers."""
+
+    metric = forms.ChoiceField(choices=KpiTarget.Metric.choices, label="KPI (unit)")
+    value = forms.DecimalField(
+        max_digits=18, decimal_places=4, min_value=0,
+        help_text="In the unit after the KPI's name: "
+        + "; ".join(f"{unit} — {help}" for unit, help in registry.TARGET_UNIT_HELP) + ".",
+    )
 
 
 class CostForm(forms.ModelForm):
@@ -230,3 +249,133 @@ class BrandAccountForm(forms.ModelForm):
 
 class StatusMoveForm(forms.Form):
     status = forms.ChoiceField(choices=PartnershipStatus.choices)
+
+
+# --- Posts ----------------------------------------------------------------------------------
+MAX_BULK_POSTS = 100
+PASTE_OR_PICK = "Paste the post's URL, or choose the platform and give the post's id."
+
+
+def zone_label(organization: Organization) -> str:
+    """The organization's zone and its abbreviation now, e.g. "Europe/Paris, CET"."""
+    abbreviation = timezone.localtime(timezone.now(), organization.tzinfo).tzname()
+    if abbreviation == organization.time_zone:
+        return abbreviation
+    return f"{organization.time_zone}, {abbreviation}"
+
+
+def existing_post_error(post: Post) -> str:
+    metrics = reverse("metrics_entry:post_metrics") + f"?post={post.pk}"
+    return format_html(
+        'This post is already in the partnership (#{}): <a href="{}">enter its metrics</a>.',
+        post.pk, metrics,
+    )
+
+
+class PostForm(forms.Form):
+    """A post by its URL (the platform and id read from it) or by platform and id. With
+    ``partnerships`` (a creator's page) it also asks which of her partnerships."""
+
+    partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), label="Campaign")
+    url = forms.CharField(
+        max_length=500, required=False, label="Post URL",
+        widget=forms.TextInput(attrs={"placeholder": "https://www.instagram.com/p/…", "inputmode": "url"}),
+        help_text="Instagram, TikTok and YouTube links fill in the platform and the id.",
+    )
+    platform = forms.ChoiceField(
+        required=False, choices=[("", "From the URL"), *Platform.choices],
+        help_text="Only when the URL is not an Instagram, TikTok or YouTube post.",
+    )
+    external_id = forms.CharField(
+        max_length=100, required=False, label="Post id on the platform",
+        help_text="Only when the URL does not say it.",
+    )
+    post_type = forms.ChoiceField(
+        required=False, label="Post type", choices=[("", "From the URL (else Post)"), *PostType.choices]
+    )
+    published_at = forms.DateTimeField(required=False, widget=DATETIME, label="Posted at")
+    caption = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(
+        self, *args: Any, organization: Organization, partnership: Partnership | None = None,
+        partnerships: Any = None, **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.for_partnership = partnership
+        if partnerships is None:
+            del self.fields["partnership"]
+        else:
+            field = self.fields["partnership"]
+            field.queryset = partnerships  # type: ignore[attr-defined]
+            field.empty_label = "Choose a campaign"  # type: ignore[attr-defined]
+            if not self.is_bound and len(partnerships) == 1:
+                self.initial["partnership"] = partnerships[0].pk
+            field.label_from_instance = lambda p: f"{p.campaign.name} ({p.campaign.brand.name})"  # type: ignore[attr-defined]
+        self.fields["published_at"].help_text = f"In {zone_label(organization)}."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        url = (data.get("url") or "").strip()
+        ref = read_post_url(url) if url else None
+        if ref is not None:
+            self._check_against(ref, data)
+            data.update(platform=ref.platform, external_id=ref.external_id, url=ref.url)
+            data["post_type"] = data.get("post_type") or ref.post_type or PostType.POST
+        else:
+            self._require_platform_and_id(url, data)
+            data["post_type"] = data.get("post_type") or PostType.POST
+        partnership = data.get("partnership") or self.for_partnership
+        if partnership is not None and data.get("platform") and data.get("external_id"):
+            existing = Post.objects.filter(
+                partnership=partnership, platform=data["platform"], external_id=data["external_id"]
+            ).first()
+            if existing is not None:
+                self.add_error("url" if ref else "external_id", existing_post_error(existing))
+        return data
+
+    def _check_against(self, ref: PostRef, data: dict[str, Any]) -> None:
+        if data.get("platform") and data["platform"] != ref.platform:
+            self.add_error("platform", f"The URL is a post on {Platform(ref.platform).label}.")
+        if data.get("external_id") and data["external_id"] != ref.external_id:
+            self.add_error("external_id", f"The URL says the post's id is {ref.external_id}.")
+
+    def _require_platform_and_id(self, url: str, data: dict[str, Any]) -> None:
+        problem = post_url_problem(url) if url else ""
+        if problem == NOT_WEB:
+            self.add_error("url", problem)
+        elif url:
+            try:
+                URLValidator(schemes=["http", "https"])(url if "://" in url else f"https://{url}")
+            except ValidationError:
+                self.add_error("url", NOT_WEB)
+            else:
+                data["url"] = url if "://" in url else f"https://{url}"
+        if not url and not data.get("platform") and not data.get("external_id"):
+            self.add_error("url", PASTE_OR_PICK)
+            return
+        if not data.get("platform"):
+            # Why the URL did not do it, said once, by the first field to fill in.
+            why = f": {problem[0].lower()}{problem[1:]}" if problem and problem != NOT_WEB else "."
+            self.add_error("platform", f"Choose the platform{why}")
+        if not data.get("external_id"):
+            self.add_error("external_id", "Give the post's id on the platform.")
+
+    def post_fields(self) -> dict[str, Any]:
+        """What ``services.post_add`` takes."""
+        names = ("platform", "external_id", "url", "post_type", "published_at", "caption")
+        return {name: self.cleaned_data.get(name) for name in names if name in self.cleaned_data}
+
+
+class BulkPostsForm(forms.Form):
+    urls = forms.CharField(
+        label="Post URLs", widget=forms.Textarea(attrs={"rows": 8, "placeholder": "One URL a line"}),
+        help_text=f"One a line, up to {MAX_BULK_POSTS}: Instagram, TikTok or YouTube posts.",
+    )
+
+    def clean_urls(self) -> list[str]:
+        lines = self.cleaned_data["urls"].splitlines()
+        if not any(line.strip() for line in lines):
+            raise ValidationError("Paste at least one URL.")
+        if len([line for line in lines if line.strip()]) > MAX_BULK_POSTS:
+            raise ValidationError(f"Paste at most {MAX_BULK_POSTS} URLs at a time.")
+        return lines

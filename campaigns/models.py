@@ -14,10 +14,19 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from accounts.models import Organization, Role
+from config.iso import CURRENCY_CHOICES
 from influencers.models import Influencer, Platform, SocialAccount
 from metrics import registry
 
+# The shape of a currency code, for records that may carry a withdrawn one (exchange rates,
+# orders); what a brand or a campaign is priced in is one of ``config.iso.CURRENCIES``.
 currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")
+
+
+def currency_field() -> models.CharField:
+    return models.CharField(max_length=3, default="USD", choices=CURRENCY_CHOICES)
+
+
 def money_field(**options: Any) -> models.DecimalField:
     """Money: a Decimal with cents, never negative."""
     return models.DecimalField(
@@ -40,7 +49,7 @@ class Brand(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="brands")
     name = models.CharField(max_length=200)
     website = models.URLField(blank=True, max_length=500)
-    currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
+    currency = currency_field()
     key = models.CharField(
         max_length=32, unique=True, default=new_brand_key, editable=False,
         help_text="Public id used by the Shopify webhook and the site pixel.",
@@ -104,7 +113,7 @@ class Campaign(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     budget = money_field(default=Decimal("0"))
-    currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
+    currency = currency_field()
     status = models.CharField(
         max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
@@ -165,7 +174,8 @@ class KpiTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()} ≥ {self.value}"
+        # Stored in the KPI's own unit (``registry.UNITS``): ROI 150 is 150%, ROAS 1.5 is 1.5×.
+        return f"{registry.target_label(self.metric)} ≥ {Decimal(str(self.value)).normalize():f}"
 
 
 class PartnershipStatus(models.TextChoices):

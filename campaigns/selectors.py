@@ -1,14 +1,14 @@
 """Reads of campaigns and what hangs off them, always scoped through the permission checkpoint.
 
 Every page reads a fixed number of queries whatever the number of partnerships: lists are
-fetched in one query each (with ``select_related``/``prefetch_related``) and the KPI documents
-of a campaign come from one query (``metrics.snapshots``, the one reader of stored KPIs).
+fetched in one query each (with ``select_related``/``prefetch_related``). Nothing here reads a
+metrics record: the report page's read, KPI documents included, is
+``metrics.selectors.reports``, which uses the compensation rule and the reads below.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -27,8 +27,6 @@ from campaigns.models import (
     TrackingLink,
 )
 from influencers.models import Influencer, SocialAccount
-from metrics import snapshots
-from metrics.models import Comment, KpiScope, Sentiment
 
 # --- Compensation: one rule for pages, API and exports ----------------------------------------
 # What one creator is paid, and the campaign's costs item by item, are for the role that may
@@ -38,7 +36,7 @@ COMPENSATION_FIELDS: tuple[str, ...] = ("fee", "product_value", "commission_rate
 # The ``roi`` values of a KPI document computed from costs. In a partnership's document they
 # are that creator's compensation in other words (CPA × conversions, revenue ÷ (1 + ROI)).
 COST_VALUES: tuple[str, ...] = (
-    "total_cost", "cost_breakdown", "roi", "roas", "cpm", "cpe", "cpc", "cpa",
+    "total_cost", "cost_breakdown", "roi", "roas", "cpm", "cpe", "cpc", "cpa", "cpl",
 )
 # In the campaign's own documents only the itemisation is hidden: it splits the total into
 # fees, products, commissions and each cost category.
@@ -103,62 +101,11 @@ def brands_for(access: Access) -> QuerySet[Brand]:
     return visible(access, Brand).order_by("name")
 
 
-# --- The campaign report ----------------------------------------------------------------------
-@dataclass
-class Report:
-    campaign: Campaign
-    total: dict[str, Any] | None
-    computed_at: Any
-    days: list[tuple[str, dict[str, Any]]]
-    partnerships: list[dict[str, Any]]
-    platforms: list[tuple[str, dict[str, Any]]]
-    positive_comments: list[Comment] = field(default_factory=list)
-    negative_comments: list[Comment] = field(default_factory=list)
-    overlapping: list[Campaign] = field(default_factory=list)
-
-
+# --- One campaign, its partnerships and the campaigns it overlaps (the report reads these) --------
 def campaign_for(access: Access, pk: Any, *, action: str = "view") -> Campaign:
     return get_object_for(
         access, Campaign, pk, action=action,  # type: ignore[arg-type]
         queryset=Campaign.objects.select_related("brand"),
-    )
-
-
-def campaign_report(access: Access, pk: Any) -> Report:
-    """Everything the report page shows, in a fixed number of queries whatever the campaign's
-    size: the KPI snapshots come in one query. (Extracting only the fields the page reads in
-    SQL was slower on PostgreSQL: each extracted path de-TOASTs the whole document again.)"""
-    campaign = campaign_for(access, pk)
-    total = None
-    computed_at = None
-    days: list[tuple[str, dict[str, Any]]] = []
-    by_partnership: dict[str, dict[str, Any]] = {}
-    platforms: list[tuple[str, dict[str, Any]]] = []
-    for scope, key, data, snapshot_computed_at in snapshots.report_documents(campaign.pk):
-        if scope == KpiScope.TOTAL:
-            total, computed_at = kpi_document_for(access, data), snapshot_computed_at
-        elif scope == KpiScope.DAY:
-            days.append((key, kpi_document_for(access, data) or {}))
-        elif scope == KpiScope.PARTNERSHIP:
-            by_partnership[key] = kpi_document_for(access, data, partnership=True) or {}
-        elif scope == KpiScope.PLATFORM:
-            platforms.append((key, data))
-    days.sort()
-    platforms.sort()
-    partnerships = [
-        {"partnership": p, "doc": by_partnership.get(str(p.pk)) or {}}
-        for p in partnerships_of(campaign)
-    ]
-    return Report(
-        campaign=campaign,
-        total=total,
-        computed_at=computed_at,
-        days=days,
-        partnerships=partnerships,
-        platforms=platforms,
-        positive_comments=sample_comments(campaign, Sentiment.POSITIVE),
-        negative_comments=sample_comments(campaign, Sentiment.NEGATIVE),
-        overlapping=list(overlapping_campaigns(campaign)),
     )
 
 
@@ -170,17 +117,6 @@ def partnerships_of(campaign: Campaign) -> QuerySet[Partnership]:
             Prefetch("influencer__social_accounts", queryset=SocialAccount.objects.order_by("-followers"))
         )
         .order_by("influencer__name")
-    )
-
-
-def sample_comments(campaign: Campaign, sentiment: str, limit: int = 3) -> list[Comment]:
-    """The clearest comments of one sentiment: highest compound score first for positive,
-    lowest first for negative."""
-    order = "-compound" if sentiment == Sentiment.POSITIVE else "compound"
-    return list(
-        Comment.objects.filter(post__partnership__campaign=campaign, sentiment=sentiment)
-        .select_related("post")
-        .order_by(order, "-posted_at")[:limit]
     )
 
 

@@ -2,15 +2,17 @@
 
 Each service checks the role (the checkpoint's rules), refuses related records of another
 organization, validates with ``full_clean`` and schedules a KPI recompute when the change
-moves a campaign's numbers. Compensation and costs are audited.
+moves a campaign's numbers. Compensation and costs are audited. A campaign's KPI targets are
+written by ``campaigns.targets``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -23,22 +25,23 @@ from accounts.writes import (
     require_role_for_fields,
     require_write,
 )
+from campaigns.link_cache import forget_link
 from campaigns.links import destination_error
 from campaigns.models import (
     Brand,
     BrandAccount,
     Campaign,
     Cost,
-    KpiTarget,
     Partnership,
     Post,
     PromoCode,
     TrackingLink,
 )
-from campaigns.redirect import forget_link
 from campaigns.selectors import COMPENSATION_FIELDS, compensation_role
+from campaigns.validation import cost_errors
+from config.validation import BulkItemError, check
+from influencers.models import SocialAccount
 from metrics.scheduling import schedule_kpi_recompute
-from metrics.validation import check, cost_errors
 
 # Changing these moves no KPI of the campaign; everything else on a campaign does.
 CAMPAIGN_COSMETIC_FIELDS = {"name", "slug", "objective"}
@@ -143,28 +146,6 @@ def campaign_delete(*, access: Access, campaign: Campaign) -> None:
     campaign.delete()
 
 
-@transaction.atomic
-def kpi_target_set(*, access: Access, campaign: Campaign, metric: str, value: Any) -> KpiTarget:
-    """Create or replace the campaign's target for one KPI field."""
-    require_write(access, KpiTarget)
-    ensure_in_organization(access, campaign)
-    target = KpiTarget.objects.filter(campaign=campaign, metric=metric).first()
-    if target is None:
-        target = create_instance(KpiTarget, {"campaign": campaign, "metric": metric, "value": value})
-    else:
-        apply_changes(target, {"value": value})
-    schedule_kpi_recompute([campaign.pk])
-    return target
-
-
-@transaction.atomic
-def kpi_target_delete(*, access: Access, target: KpiTarget) -> None:
-    require_write(access, KpiTarget, "delete")
-    campaign_id = target.campaign_id
-    target.delete()
-    schedule_kpi_recompute([campaign_id])
-
-
 # --- Partnerships ---------------------------------------------------------------------------
 @transaction.atomic
 def partnership_create(*, access: Access, campaign: Campaign, influencer: Any, **fields: Any) -> Partnership:
@@ -245,6 +226,37 @@ def post_update(*, access: Access, post: Post, **changes: Any) -> Post:
     apply_changes(post, changes)
     schedule_kpi_recompute([old_campaign_id, post.partnership.campaign_id])
     return post
+
+
+def _account_on(partnership: Partnership, platform: str) -> SocialAccount | None:
+    """The creator's account on ``platform`` when she has exactly one there."""
+    accounts = SocialAccount.objects.filter(influencer_id=partnership.influencer_id, platform=platform)
+    return accounts.first() if accounts[:2].count() == 1 else None
+
+
+@transaction.atomic
+def post_add(*, access: Access, partnership: Partnership, **fields: Any) -> Post:
+    """A post entered by hand (usually from its URL): ``post_create``, linked to the creator's
+    account on that platform when she has exactly one, so her followers weigh its engagement."""
+    if fields.get("social_account") is None and fields.get("platform"):
+        fields["social_account"] = _account_on(partnership, fields["platform"])
+    return post_create(access=access, partnership=partnership, **fields)
+
+
+@transaction.atomic
+def posts_bulk_add(
+    *, access: Access, partnership: Partnership, items: Sequence[Mapping[str, Any]]
+) -> list[Post]:
+    """Add every post of ``items`` or none: the first refused one raises ``BulkItemError``
+    carrying its index, and the transaction rolls the others back."""
+    posts = []
+    for index, item in enumerate(items):
+        try:
+            posts.append(post_add(access=access, partnership=partnership, **item))
+        except ValidationError as error:
+            messages = getattr(error, "message_dict", None) or {NON_FIELD_ERRORS: error.messages}
+            raise BulkItemError(index, messages) from error
+    return posts
 
 
 @transaction.atomic

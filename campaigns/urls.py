@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import brands, dashboard, editing, links, pipeline, report
+from campaigns.views import brands, dashboard, editing, links, pipeline, posts, report
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", editing.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/recompute/", report.campaign_recompute, name="campaign_recompute"),
     path("campaigns/<int:pk>/export/kpis.csv", report.export_report, name="campaign_export"),
+    path("campaigns/<int:pk>/export/kpis.xlsx", report.export_xlsx, name="campaign_export_xlsx"),
     path(
         "campaigns/<int:pk>/export/creators.csv", report.export_leaderboard,
         name="campaign_export_leaderboard",
@@ -24,6 +25,10 @@ urlpatterns = [
     path("partnerships/<int:pk>/", pipeline.partnership_edit, name="partnership_edit"),
     path("partnerships/<int:pk>/move/", pipeline.partnership_move, name="partnership_move"),
     path("partnerships/<int:pk>/links/", links.partnership_links, name="partnership_links"),
+    path("partnerships/<int:pk>/posts/new/", posts.post_add, name="post_add"),
+    path("partnerships/<int:pk>/posts/bulk/", posts.posts_bulk_add, name="posts_bulk_add"),
+    # Beside the creator's page (/influencers/<pk>/), which links here.
+    path("influencers/<int:pk>/posts/new/", posts.creator_post_add, name="creator_post_add"),
     path("partnerships/<int:pk>/links/preview/", links.link_preview, name="link_preview"),
     path("partnerships/<int:pk>/codes/", links.promo_code_add, name="promo_code_add"),
     path("links/<int:pk>/qr.svg", links.link_qr, name="link_qr"),

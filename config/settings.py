@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "csp",
     "accounts",
     "influencers",
@@ -84,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,7 +152,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Task modules beyond each app's tasks.py (found by autodiscover_tasks).
-CELERY_IMPORTS = ["metrics.tracking_tasks", "metrics.connectors.tasks"]
+CELERY_IMPORTS = ["metrics.tracking.tasks", "metrics.connectors.tasks"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -208,8 +212,9 @@ KPI_RECOMPUTE_COUNTDOWN = env_int("FUNNELBOARD_KPI_COUNTDOWN", 5)
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: a locked-out name stops here
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # sign-in by e-mail address
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -234,6 +239,59 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = len(TRUSTED_PROXIES)
+# Failures count against the account, whether its username or its e-mail address was typed.
+AXES_USERNAME_CALLABLE = "accounts.adapters.lockout_username"
+
+# django-allauth: sign-in by username or e-mail address, password reset and change, e-mail
+# addresses with verification, TOTP two-factor sign-in with recovery codes. Sign-up is closed
+# except through an invitation link (accounts.adapters.AccountAdapter.is_open_for_signup).
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.SignInForm",
+    "add_email": "accounts.forms.AddEmailAddressForm",
+    "reset_password": "accounts.forms.PasswordResetRequestForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# New addresses are verified before they can become the primary one; signing in never waits.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, as before allauth
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Funnelboard] "
+# A reset asked for an unknown address sends nothing (allauth would invite to sign up, and
+# sign-up here is by invitation only); the page answers the same either way.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Tell the person when their password, e-mail address or two-factor sign-in changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# django-axes is the one sign-in lockout (5 failures, the 429 page); allauth's own counter of
+# failed sign-ins would answer first with a form error, so it is switched off.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ALLAUTH_TRUSTED_PROXY_COUNT = len(TRUSTED_PROXIES)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Funnelboard"
+# Accounts made before allauth have unverified addresses; they may still turn on two-factor
+# sign-in (an owner may require it) and change their address afterwards. The risk this guards
+# against — someone signing up with another person's address — needs an invitation here.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# --- E-mail ---------------------------------------------------------------------------------
+# Embedded mode prints messages to the console; real mode sends them over SMTP.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("DATABASE_URL")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Funnelboard <funnelboard@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -7,11 +7,12 @@ from config.api_docs import OfflineSwaggerView
 from metrics.views import kpi_help
 
 urlpatterns = [
-    path("", include("metrics.tracking_urls")),
+    path("", include("metrics.tracking.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),  # after accounts.urls, which answers first
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", OfflineSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,8 +1,8 @@
 """WSGI entry point.
 
 ``/r/<slug>`` — the click redirect, the one path that takes a creator's whole audience — is
-handed to ``campaigns.redirect.wsgi_redirect``, which skips the middleware it has no use for
-(sessions, auth, CSRF, messages, CSP, htmx, lockout). Everything else is plain Django.
+handed to ``metrics.tracking.redirect.wsgi_redirect``, which skips the middleware it has no use
+for (sessions, auth, CSRF, messages, CSP, htmx, lockout). Everything else is plain Django.
 """
 
 import os
@@ -13,7 +13,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_wsgi_application()
 
-from campaigns.redirect import PREFIX, wsgi_redirect  # noqa: E402  (needs the apps loaded)
+from metrics.tracking.redirect import PREFIX, wsgi_redirect  # noqa: E402  (needs the apps loaded)
 
 
 def application(environ: dict[str, Any], start_response: Any) -> Any:

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 
-from accounts.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from accounts.admin_bases import ScopedModelAdmin, ScopedTabularInline
 from accounts.selectors import Access
 from influencers import services
 from influencers.models import Influencer, SocialAccount

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from rest_framework import serializers
 from rest_framework.routers import BaseRouter
 
 from accounts.api import IdFilter, OrgModelSerializer, OrgViewSet, Services
+from config.iso import COUNTRY_CHOICES, COUNTRY_ERROR
 from influencers import services
 from influencers.models import Influencer, Platform, SocialAccount
 
 
+class CountryField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 code, in any case ("us" is US); blank for unknown."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"invalid_choice": COUNTRY_ERROR})
+        super().__init__(COUNTRY_CHOICES, allow_blank=True, required=False, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(data.upper() if isinstance(data, str) else data)
+
+
 class InfluencerSerializer(OrgModelSerializer):
+    country = CountryField(help_text="ISO 3166-1 alpha-2 code, e.g. US; blank if unknown.")
     tags = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, max_length=100,
         help_text="Free labels, stored lower-case and de-duplicated.",

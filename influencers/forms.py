@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from config.iso import COUNTRY_CHOICES, COUNTRY_ERROR
 from influencers.models import Influencer, Platform, SocialAccount
 from influencers.quality import PostStats
 
@@ -26,8 +27,20 @@ class DirectoryFilterForm(forms.Form):
     tag = forms.CharField(required=False, max_length=50)
 
 
+class CountryField(forms.ChoiceField):
+    """An ISO 3166-1 alpha-2 country, by name in the list; "si" is read as SI."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"invalid_choice": COUNTRY_ERROR})
+        super().__init__(choices=[("", "Unknown"), *COUNTRY_CHOICES], **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip().upper()
+
+
 class InfluencerForm(forms.ModelForm):
     tags = forms.CharField(required=False, help_text="Comma-separated, e.g. beauty, vegan.")
+    country = CountryField(required=False)
 
     class Meta:
         model = Influencer

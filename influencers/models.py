@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Organization
+from config.iso import COUNTRY_CHOICES
 
 
 class Platform(models.TextChoices):
@@ -32,7 +33,9 @@ class Influencer(models.Model):
     )
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    country = models.CharField(
+        max_length=2, blank=True, choices=COUNTRY_CHOICES, help_text="ISO 3166-1 alpha-2 code."
+    )
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -18,14 +18,9 @@ from campaigns.forms import apply_errors
 from campaigns.views.common import _access, member_required
 from influencers import quality, services
 from influencers.forms import CalculatorForm, DirectoryFilterForm, InfluencerForm, SocialAccountForm
-from influencers.selectors import (
-    DirectoryFilters,
-    countries_and_tags,
-    directory,
-    influencer_for,
-    influencer_profile,
-)
+from influencers.selectors import DirectoryFilters, countries_and_tags, influencer_for
 from metrics import display, registry
+from metrics.selectors.creators import directory, influencer_profile
 
 PAGE_SIZE = 30
 
@@ -75,7 +70,7 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partnership": item["partnership"],
             "cells": [
                 display.format_value(
-                    display.value_at(item["doc"], path), registry.kind(path),
+                    registry.value_at(item["doc"], path), registry.kind(path),
                     item["partnership"].campaign.currency,
                 )
                 for path in registry.CREATOR_CAMPAIGN_COLUMNS

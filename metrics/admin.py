@@ -1,25 +1,24 @@
 """Admin for tracking data and computed KPIs, scoped to the staff user's organizations.
 
 What the system records by itself (clicks, webhook deliveries, KPI snapshots) is read-only;
-hand edits of KPI inputs queue the campaign's recompute like the services do. The member's role
-in the row's organization decides (``accounts.admin.ScopedModelAdmin``): the EMV rate card and
-platform connections go through their services; hand corrections of post metrics, comments and
-follower counts go through their ingestion services (validation, labels, follower counts,
-recompute). Visits, conversions and refunds have no service that corrects one row, so they are
-saved as they are and their campaign's recompute is queued through the one entry point.
-OAuth tokens are never displayed.
+every hand edit goes through a service. The member's role in the row's organization decides
+(``ScopedModelAdmin``): the EMV rate card and platform connections go through their services;
+hand corrections and deletes of post metrics, comments and follower counts go through their
+ingestion services (validation, labels, follower counts, recompute); visits, conversions and
+refunds through their single-row services (``metrics.services.visits`` and
+``metrics.services.corrections``: validation, attribution, recompute of the old and the new
+campaign). A service's refusal comes back as a form error. OAuth tokens are never displayed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from accounts.admin_scoping import (
+from accounts.admin_bases import (
     ReadOnlyModelAdmin,
     ScopedModelAdmin,
     ScopedTabularInline,
@@ -44,62 +43,43 @@ from metrics.models import (
     Visit,
     WebhookDelivery,
 )
-from metrics.scheduling import schedule_kpi_recompute
+from metrics.services.corrections import (
+    conversion_create,
+    conversion_delete,
+    conversion_update,
+    refund_create,
+    refund_delete,
+    refund_update,
+)
 from metrics.services.emv import emv_rate_delete, emv_rate_set, emv_rate_update
 from metrics.services.ingestion import (
+    comment_delete,
     comments_ingest,
+    follower_snapshot_delete,
     follower_snapshots_ingest,
+    post_metrics_delete,
     post_metrics_ingest,
 )
+from metrics.services.visits import visit_create, visit_delete, visit_update
 
-
-def _campaign_ids_at(path: str, objects: Iterable[Model]) -> list[int]:
-    ids: list[int] = []
-    for obj in objects:
-        value: Any = obj
-        for part in path.split("__"):
-            value = getattr(value, part, None) if value is not None else None
-        if value is not None:
-            ids.append(int(value))
-    return ids
-
-
-class RecomputesKpisMixin:
-    """For hand corrections of tracking rows no service writes one at a time (visits,
-    conversions, refunds): after the admin saved or deleted the row, the campaign it feeds is
-    handed to the one recompute entry point, as a service would."""
-
-    campaign_path: str = "campaign_id"
-
-    def campaign_ids_of(self, objects: Iterable[Model]) -> list[int]:
-        return _campaign_ids_at(self.campaign_path, objects)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        schedule_kpi_recompute(self.campaign_ids_of([obj]))
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        ids = self.campaign_ids_of([obj])
-        super().delete_model(request, obj)  # type: ignore[misc]
-        schedule_kpi_recompute(ids)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
-        # Inline rows (a conversion's refunds) change the parent's campaign.
-        schedule_kpi_recompute(self.campaign_ids_of([form.instance]))
+# A visit's or a conversion's idempotency key for the services that feed it: fixed once saved
+# (moving a row is a delete and an add).
+IDENTITY = ("brand", "source", "external_id")
 
 
 class IngestedRowAdmin(ScopedModelAdmin):
-    """Hand corrections of rows an ingestion service writes go through that service: its
-    validation, its side effects (sentiment labels, creators' follower counts) and the
-    recompute of every campaign the row feeds. A row is keyed as the service keys it, so the
-    key is read-only once saved (moving a row is a delete and an add)."""
+    """Hand corrections and deletes of rows an ingestion service writes go through the
+    services: their validation, their side effects (sentiment labels, creators' follower
+    counts) and the recompute of every campaign the row feeds. A row is keyed as the service
+    keys it, so the key is read-only once saved (moving a row is a delete and an add)."""
 
     key: ClassVar[tuple[str, ...]] = ()
     values: ClassVar[tuple[str, ...]] = ()
-    campaign_path: ClassVar[str] = "post__partnership__campaign_id"
 
     def ingest(self, *, organization: Any, items: list[dict[str, Any]], source: str) -> Any:
+        raise NotImplementedError
+
+    def remove(self, access: Access, obj: Any) -> None:
         raise NotImplementedError
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -108,16 +88,6 @@ class IngestedRowAdmin(ScopedModelAdmin):
             return fields
         owner = ("organization",) if hasattr(self.model, "organization_id") else ()
         return (*fields, *owner, *self.key)
-
-    def campaign_ids_of(self, obj: Any) -> list[int]:
-        return _campaign_ids_at(self.campaign_path, [obj])
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        # The ingestion services only add and correct rows; a deleted row's campaigns are
-        # handed to the recompute entry point here.
-        ids = self.campaign_ids_of(obj)
-        super().delete_model(request, obj)
-        schedule_kpi_recompute(ids)
 
     def _save(self, access: Access, row: dict[str, Any]) -> Model:
         item = {name: row.get(name) for name in (*self.key, *self.values)}
@@ -131,6 +101,11 @@ class IngestedRowAdmin(ScopedModelAdmin):
     def service_update(self, access: Access, obj: Any, changes: dict[str, Any]) -> Model:
         stored = {name: getattr(obj, name) for name in (*self.key, *self.values, "source")}
         return self._save(access, {**stored, **changes})
+
+    def service_delete(self, access: Access, obj: Any) -> bool:
+        # The delete view and the bulk action (``delete_queryset``) both come through here.
+        self.remove(access, obj)
+        return True
 
 
 @admin.register(PostMetrics)
@@ -149,6 +124,9 @@ class PostMetricsAdmin(IngestedRowAdmin):
     def ingest(self, **kwargs: Any) -> Any:
         return post_metrics_ingest(**kwargs)
 
+    def remove(self, access: Access, obj: PostMetrics) -> None:
+        post_metrics_delete(access=access, post_metrics=obj)
+
 
 @admin.register(Comment)
 class CommentAdmin(IngestedRowAdmin):
@@ -160,12 +138,17 @@ class CommentAdmin(IngestedRowAdmin):
     list_select_related = ("post",)
     raw_id_fields = ("post",)
     date_hierarchy = "posted_at"
-    # The sentiment task labels comments; a hand-set label would be overwritten or disagree.
-    readonly_fields = ("sentiment", "compound", "created_at")
+    # The sentiment task labels comments; a manager corrects a label on the comments page,
+    # through its service (``metrics.services.comment_labels``), which records who and when.
+    readonly_fields = ("sentiment", "compound", "sentiment_source", "corrected_by",
+                       "corrected_at", "created_at")
 
     def ingest(self, **kwargs: Any) -> Any:
         # The service labels the text as it stores it: a corrected text gets a fresh label.
         return comments_ingest(**kwargs)
+
+    def remove(self, access: Access, obj: Comment) -> None:
+        comment_delete(access=access, comment=obj)
 
 
 @admin.register(FollowerSnapshot)
@@ -188,13 +171,9 @@ class FollowerSnapshotAdmin(IngestedRowAdmin):
         # Also keeps the creator's follower count at her latest snapshot.
         return follower_snapshots_ingest(**kwargs)
 
-    def campaign_ids_of(self, obj: Any) -> list[int]:
-        # Audience growth is brand-level for a brand account; a creator's account feeds her
-        # partnerships.
-        if obj.brand_account_id:
-            return list(obj.brand_account.brand.campaigns.values_list("pk", flat=True))
-        return list(obj.social_account.influencer.partnerships.values_list("campaign_id",
-                                                                          flat=True))
+    def remove(self, access: Access, obj: FollowerSnapshot) -> None:
+        # Also takes the creator's follower count back to her latest remaining snapshot.
+        follower_snapshot_delete(access=access, snapshot=obj)
 
 
 @admin.register(Click)
@@ -208,48 +187,103 @@ class ClickAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(RecomputesKpisMixin, ScopedModelAdmin):
-    campaign_path = "partnership__campaign_id"
+class VisitAdmin(ScopedModelAdmin):
     list_display = ("occurred_at", "brand", "visitor_id", "attribution", "partnership",
                     "landing_url")
     list_filter = ("attribution", "source", "brand")
     search_fields = ("visitor_id", "external_id", "click_id", "landing_url")
     list_select_related = ("brand", "partnership__influencer")
-    raw_id_fields = ("partnership", "matched_click")
+    raw_id_fields = ("partnership",)
     autocomplete_fields = ("brand",)
     date_hierarchy = "occurred_at"
-    readonly_fields = ("created_at",)
+    # The service attributes the visit; a partnership picked here is credit given by hand.
+    readonly_fields = ("attribution", "matched_click", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if obj is None else (*fields, *IDENTITY)
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return visit_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Visit, changes: dict[str, Any]) -> Model:
+        return visit_update(access=access, visit=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Visit) -> bool:
+        visit_delete(access=access, visit=obj)
+        return True
 
 
 class RefundInline(ScopedTabularInline):
     model = Refund
+    # The id stays editable for the rows being added; the service refuses a stored refund's
+    # new id (it is the Shopify ledger's key).
     fields = ("external_id", "amount", "occurred_at")
+
+    def service_create(self, access: Access, parent: Conversion, fields: dict[str, Any]
+                       ) -> Model:
+        return refund_create(access=access, conversion=parent, **fields)
+
+    def service_update(self, access: Access, obj: Refund, changes: dict[str, Any]) -> Model:
+        return refund_update(access=access, refund=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Refund) -> None:
+        refund_delete(access=access, refund=obj)
 
 
 @admin.register(Conversion)
-class ConversionAdmin(RecomputesKpisMixin, ScopedModelAdmin):
-    campaign_path = "partnership__campaign_id"
+class ConversionAdmin(ScopedModelAdmin):
     list_display = ("external_id", "brand", "kind", "amount", "currency", "occurred_at",
                     "attribution", "partnership", "is_cancelled")
     list_filter = ("kind", "attribution", "is_cancelled", "source", "brand")
     search_fields = ("external_id", "promo_code", "click_id", "utm_campaign", "utm_content")
     list_select_related = ("brand", "partnership__influencer")
-    raw_id_fields = ("partnership", "matched_click")
+    raw_id_fields = ("partnership",)
     autocomplete_fields = ("brand",)
     date_hierarchy = "occurred_at"
-    readonly_fields = ("created_at", "updated_at")
+    # The service attributes the conversion; a partnership picked here is credit given by hand.
+    readonly_fields = ("attribution", "matched_click", "created_at", "updated_at")
     inlines = [RefundInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if obj is None else (*fields, *IDENTITY)
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return conversion_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Conversion, changes: dict[str, Any]
+                       ) -> Model:
+        return conversion_update(access=access, conversion=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Conversion) -> bool:
+        conversion_delete(access=access, conversion=obj)
+        return True
 
 
 @admin.register(Refund)
-class RefundAdmin(RecomputesKpisMixin, ScopedModelAdmin):
-    campaign_path = "conversion__partnership__campaign_id"
+class RefundAdmin(ScopedModelAdmin):
     list_display = ("external_id", "conversion", "amount", "occurred_at")
     search_fields = ("external_id", "conversion__external_id")
     list_select_related = ("conversion",)
     raw_id_fields = ("conversion",)
     date_hierarchy = "occurred_at"
     readonly_fields = ("created_at",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A refund is keyed by its order and its id, as the Shopify ledger keys it.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if obj is None else (*fields, "conversion", "external_id")
+
+    def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
+        return refund_create(access=access, **fields)
+
+    def service_update(self, access: Access, obj: Refund, changes: dict[str, Any]) -> Model:
+        return refund_update(access=access, refund=obj, **changes)
+
+    def service_delete(self, access: Access, obj: Refund) -> bool:
+        refund_delete(access=access, refund=obj)
+        return True
 
 
 @admin.register(ExchangeRate)

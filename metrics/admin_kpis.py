@@ -14,8 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from campaigns.models import Campaign, Partnership
-from metrics import registry, snapshots
-from metrics.display import value_at
+from metrics import registry
+from metrics.registry import value_at
+from metrics.selectors import snapshots
 
 # (group, title, fields shown): the nine KPIs in the registry's order (docs/kpis.md), each
 # with its single values (breakdowns and rate cards have their own pages).

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from metrics import registry
+from metrics.kpis import revenue_tracked
+from metrics.registry import value_at
 
 Doc = Mapping[str, Any]
 
@@ -63,16 +65,6 @@ def number(value: Any) -> float | None:
         return None
 
 
-def value_at(doc: Doc | None, path: str) -> Any:
-    """``doc["awareness"]["impressions"]`` for ``path`` ``awareness.impressions``."""
-    current: Any = doc
-    for part in path.split("."):
-        if not isinstance(current, Mapping):
-            return None
-        current = current.get(part)
-    return current
-
-
 # --- Formatting -------------------------------------------------------------------------------
 def format_value(value: Any, kind: str, currency: str = "") -> str:
     """How a KPI value reads on the page; "—" when it is not known."""
@@ -89,6 +81,19 @@ def format_value(value: Any, kind: str, currency: str = "") -> str:
     if abs(num - round(num)) < 1e-9:
         return f"{round(num):,}"
     return f"{num:,.2f}"
+
+
+def format_rate(value: Any, currency: str = "") -> str:
+    """An EMV rate: money with separators and the currency, keeping the card's precision
+    (0.0125 stays 0.0125, 12.5 reads 12.50); "—" when unknown."""
+    if value is None or isinstance(value, bool):
+        return "—"
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "—"
+    places = max(2, -int(amount.normalize().as_tuple().exponent))
+    return f"{amount:,.{min(places, 6)}f} {currency}".strip()
 
 
 def compact(value: Any) -> str:
@@ -211,7 +216,7 @@ def targets_of(doc: Doc | None, labels: Mapping[str, str] | None = None) -> list
         found.append(
             TargetProgress(
                 metric=metric,
-                label=(labels or {}).get(metric, metric.replace("_", " ").replace(".", " · ")),
+                label=(labels or {}).get(metric) or registry.metric_label(metric),
                 target=target,
                 actual=actual,
                 kind=metric_kind(metric),
@@ -232,6 +237,10 @@ class Card:
     targets: list[TargetProgress] = field(default_factory=list)
     change: Change | None = None
     coverage: str = ""
+    # Face-value notes: why a share passes 100%, why ROI reads "no revenue tracked".
+    notes: list[str] = field(default_factory=list)
+    # The main value is a state, not a number (shown muted, explained by ``notes``).
+    muted: bool = False
 
     @property
     def group(self) -> str:
@@ -286,9 +295,58 @@ def kpi_cards(
                 coverage=coverage_text(doc, spec),
             )
         )
+    for card in cards:
+        _face_value(card, doc, currency)
     order = {group: i for i, group in enumerate(headline)}
     cards.sort(key=lambda c: (0, order[c.group]) if c.group in order else (1, 0))
     return cards
+
+
+NO_REVENUE = "No revenue tracked"
+
+
+def no_revenue_tracked(doc: Doc | None) -> bool:
+    """Costs but no revenue-bearing conversion: the ROI of −100 is not a loss to report but a
+    campaign that tracks no revenue (sign-ups, leads)."""
+    cost = number(value_at(doc, "roi.total_cost"))
+    revenue = value_at(doc, "roi.revenue")
+    if revenue is None:
+        revenue = value_at(doc, "conversion.revenue")
+    amount = number(revenue)
+    return bool(cost) and not revenue_tracked(None if amount is None else Decimal(str(amount)))
+
+
+def over_100_notes(doc: Doc | None, group: str, names: Sequence[str]) -> list[str]:
+    """A reason line for each share of ``group`` shown above 100% (``Field.over_100``)."""
+    notes = []
+    for name in names:
+        f = registry.group(group).field(name)
+        value = number(value_at(doc, f"{group}.{name}"))
+        if f.over_100 and value is not None and value > 100:
+            notes.append(f"{f.label} above 100%: {f.over_100}")
+    return notes
+
+
+def _face_value(card: Card, doc: Doc | None, currency: str) -> None:
+    """Adjust a card so its numbers read right at face value."""
+    spec = card.spec
+    card.notes = over_100_notes(doc, spec.group, [spec.field, *(n for n, _, _ in spec.details)])
+    if spec.group == "roi" and no_revenue_tracked(doc):
+        cost = format_value(value_at(doc, "roi.total_cost"), MONEY, currency)
+        cpl = value_at(doc, "roi.cpl")
+        pointer = (
+            f" Cost per lead: {format_value(cpl, MONEY, currency)}." if number(cpl) is not None
+            else ""
+        )
+        card.display = NO_REVENUE
+        card.muted = True
+        card.change = None
+        card.details = [(label, value) for label, value in card.details
+                        if label != registry.label("roi.roas")]
+        card.notes.append(
+            f"{cost} spent and no conversion carries revenue (sign-ups and leads carry none), "
+            f"so ROI is not a loss to read here.{pointer}"
+        )
 
 
 # --- Methodology (the /help/kpis/ page and docs/kpis.md) --------------------------------------
@@ -320,7 +378,9 @@ def methodology_markdown() -> str:
         "  rate whose denominator is 0 or unknown is unknown too.",
         "- Money is in the campaign currency, a decimal string with 2 places in the API.",
         "- Kinds: count, percent, ratio (×) and money.",
-        "- **Target**: a KPI target may be set on the field (`group.field`).",
+        "- **Target**: a KPI target may be set on the field (`group.field`), in the field's own",
+        "  unit: percent points for a percent (ROI 150 = 150%), a multiple for a ratio, the",
+        "  campaign currency for money, a number for a count.",
         "- **Export**: its column in the creators' CSV export.",
         "",
     ]
@@ -342,9 +402,10 @@ def methodology_markdown() -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for f in group.fields:
+            over = f" Can pass 100%: {f.over_100}" if f.over_100 else ""
             lines.append(
                 f"| `{group.name}.{f.name}` | {_cell(f.label)} | {KIND_NAMES[f.kind]} | "
-                f"{_cell(f.definition)} | {_cell(f.formula)} | {'yes' if f.target else '—'} | "
+                f"{_cell(f.definition + over)} | {_cell(f.formula)} | {'yes' if f.target else '—'} | "
                 f"{f'`{f.export}`' if f.export else '—'} |"
             )
         lines.append("")

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from metrics import registry
-from metrics.display import COUNT, Doc, format_value, number, value_at
+from metrics.display import COUNT, Doc, format_value, no_revenue_tracked, number
+from metrics.registry import value_at
 
 # --- Funnel -----------------------------------------------------------------------------------
 FUNNEL_STEPS = tuple((registry.label(path), path) for path in registry.FUNNEL)
@@ -23,6 +24,40 @@ class FunnelStep:
     from_previous: str  # "3.20% of clicks" style step rate, or ""
     points: str  # SVG polygon points of the trapezoid
     text_y: float
+    # Why the step rate passes 100% (the step holds more than the one above), or "".
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class BesideFunnel:
+    """Conversions that need no click, shown beside the funnel rather than as a step."""
+
+    label: str
+    value: float
+    display: str
+    why: str
+
+
+def _step_value(doc: Doc | None, path: str) -> float | None:
+    value = number(value_at(doc, path))
+    if value is None and path == "conversion.click_conversions":
+        # A document computed before the field existed: link + UTM from the split.
+        link = number(value_at(doc, "conversion.by_source.link"))
+        utm = number(value_at(doc, "conversion.by_source.utm"))
+        if link is not None or utm is not None:
+            value = (link or 0) + (utm or 0)
+    return value
+
+
+def beside_funnel(doc: Doc | None) -> list[BesideFunnel]:
+    """Promo-code and manual conversions (when there are any): they stand beside the funnel,
+    labelled, because they did not come through its clicks."""
+    found = []
+    for key, label, why in registry.FUNNEL_BESIDE:
+        value = number(value_at(doc, f"conversion.by_source.{key}"))
+        if value:
+            found.append(BesideFunnel(label, value, format_value(value, COUNT), why))
+    return found
 
 
 def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list[FunnelStep]:
@@ -30,13 +65,16 @@ def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list
     unknown while a later step is not — leads in a sales campaign — is left out). Widths follow
     a log scale so a 1M → 40 funnel still shows every step, never wider than the step above;
     the step-to-step rate is printed so the scale does not mislead."""
-    values = [(label, number(value_at(doc, path))) for label, path in FUNNEL_STEPS]
+    values = [(label, path, _step_value(doc, path)) for label, path in FUNNEL_STEPS]
     kept = [
-        (label, value)
-        for i, (label, value) in enumerate(values)
-        if (value or 0) > 0 or not any((later or 0) > 0 for _, later in values[i + 1:])
+        (label, path, value)
+        for i, (label, path, value) in enumerate(values)
+        if (value or 0) > 0 or not any((later or 0) > 0 for _, _, later in values[i + 1:])
     ]
-    top = max((v for _, v in kept if v), default=0.0)
+    # A sign-up funnel ends at its leads: no trailing "conversions: 0% of leads" step.
+    if len(kept) > 2 and not kept[-1][2] and kept[-2][1] == "audience_growth.leads":
+        kept.pop()
+    top = max((v for _, _, v in kept if v), default=0.0)
     min_share = 0.3
 
     def share(v: float | None) -> float:
@@ -45,10 +83,10 @@ def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list
         return max(min_share, math.log10(v + 1) / math.log10(top + 1))
 
     shares: list[float] = []
-    for _, value in kept:
+    for _, _, value in kept:
         shares.append(min(share(value), shares[-1]) if shares else share(value))
     steps = []
-    for i, (label, value) in enumerate(kept):
+    for i, (label, path, value) in enumerate(kept):
         upper = shares[i] * width
         lower = shares[i + 1] * width if i + 1 < len(kept) else upper * 0.8
         y0, y1 = i * step_height, (i + 1) * step_height - 4
@@ -58,13 +96,17 @@ def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list
             f"{cx + lower / 2:.1f},{y1:.1f} {cx - lower / 2:.1f},{y1:.1f}"
         )
         previous = kept[i - 1] if i else None
-        rate = ""
-        if previous is not None and value is not None and previous[1]:
-            rate = f"{value / previous[1] * 100:,.2f}% of {previous[0].lower()}"
+        rate, reason = "", ""
+        if previous is not None and value is not None and previous[2]:
+            step_share = value / previous[2] * 100
+            rate = f"{step_share:,.2f}% of {previous[0].lower()}"
+            if step_share > 100:
+                why = registry.FUNNEL_OVER_100.get(path, "it is counted apart from the step above")
+                reason = f"More {label.lower()} than {previous[0].lower()}: {why}."
         steps.append(
             FunnelStep(
                 label=label, value=value, display=format_value(value, COUNT),
-                from_previous=rate, points=points, text_y=(y0 + y1) / 2 + 5,
+                from_previous=rate, points=points, text_y=(y0 + y1) / 2 + 5, reason=reason,
             )
         )
     return steps
@@ -91,6 +133,16 @@ LEADERBOARD_COLUMNS = {
     key: (short, path, registry.kind(path)) for key, short, path in registry.LEADERBOARD
 }
 ASCENDING_BY_DEFAULT = registry.ASCENDING_BY_DEFAULT
+# Read as "no revenue" rather than a −100% loss when the document tracks no revenue.
+REVENUE_RATIOS = frozenset({"roi.roi", "roi.roas"})
+
+
+def leaderboard_cell(doc: Doc | None, path: str, kind: str, currency: str) -> str:
+    """A leaderboard cell as it reads: ROI and ROAS of a creator with costs and no revenue
+    say "no revenue" (see ``display.no_revenue_tracked``)."""
+    if path in REVENUE_RATIOS and no_revenue_tracked(doc):
+        return "no revenue"
+    return format_value(value_at(doc, path), kind, currency)
 
 
 def sort_rows(
@@ -149,7 +201,7 @@ def insights(doc: Doc | None, days_docs: Sequence[Doc] = (), days: int = 7) -> l
         )
     roi = number(value_at(doc, "roi.roi"))
     conversions = number(value_at(doc, "conversion.conversions"))
-    if roi is not None and roi < 0 and conversions:
+    if roi is not None and roi < 0 and conversions and not no_revenue_tracked(doc):
         found.append(
             f"Spend outpaces revenue (ROI {roi:,.1f}%) — shift budget to the creators with the "
             "best ROI in the leaderboard."

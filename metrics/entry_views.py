@@ -20,11 +20,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.selectors import require_role
-from campaigns.forms import apply_errors
+from campaigns.forms import apply_errors, zone_label
 from campaigns.views.common import _access, member_required
 from metrics import imports
 from metrics.forms import CommentForm, CsvUploadForm, FollowerCountForm, PostMetricsForm
@@ -69,22 +70,31 @@ def _form_page(request: HttpRequest, form: Any, title: str, intro: str) -> HttpR
 
 @member_required
 def post_metrics_new(request: HttpRequest) -> HttpResponse:
+    """The post-metrics form; ``?post=<id>`` (from "Add a post") picks the post. Times are
+    read and shown in the organization's time zone."""
     access = _writer(request)
-    form = PostMetricsForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        item = {name: form.cleaned_data.get(name) for name in COUNTERS}
-        item.update(post=form.cleaned_data["post"], captured_at=form.cleaned_data["captured_at"])
-        try:
-            post_metrics_ingest(organization=access.organization, items=[item], source=Source.MANUAL)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Post metrics saved; the KPIs will refresh shortly.")
-            return redirect("metrics_entry:post_metrics")
-    return _form_page(
-        request, form, "Enter post metrics",
-        "Totals of a post as the platform shows them at one moment. Empty means not reported.",
-    )
+    initial = {"post": request.GET.get("post"), "captured_at": timezone.now()}
+    with timezone.override(access.organization.tzinfo):
+        form = PostMetricsForm(
+            request.POST or None, access=access, initial=initial,
+            zone=zone_label(access.organization),
+        )
+        if request.method == "POST" and form.is_valid():
+            item = {name: form.cleaned_data.get(name) for name in COUNTERS}
+            item.update(post=form.cleaned_data["post"], captured_at=form.cleaned_data["captured_at"])
+            try:
+                post_metrics_ingest(
+                    organization=access.organization, items=[item], source=Source.MANUAL
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Post metrics saved; the KPIs will refresh shortly.")
+                return redirect("metrics_entry:post_metrics")
+        return _form_page(
+            request, form, "Enter post metrics",
+            "Totals of a post as the platform shows them at one moment. Empty means not reported.",
+        )
 
 
 @member_required

@@ -14,13 +14,13 @@ from django.core.exceptions import ValidationError
 
 from accounts.selectors import Access, visible
 from campaigns.models import BrandAccount, Post
+from config.validation import Errors, Item
 from influencers.models import SocialAccount
 from metrics.models import COUNTERS
 from metrics.validation import (
     MAX_COMMENT_LENGTH,
     MAX_COUNT,
-    Errors,
-    Item,
+    TOO_LARGE,
     comment_errors,
     follower_snapshot_errors,
     post_metrics_errors,
@@ -69,12 +69,15 @@ class PostMetricsForm(forms.Form):
         widget=DATETIME, label="Captured at", help_text="When these totals were read."
     )
 
-    def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, access: Access, zone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = _posts(access)  # type: ignore[attr-defined]
+        if zone:
+            self.fields["captured_at"].help_text = f"When these totals were read, in {zone}."
         for name in COUNTERS:
             self.fields[name] = forms.IntegerField(
                 required=False, min_value=0, max_value=MAX_COUNT,
+                error_messages={"max_value": TOO_LARGE},
                 label=name.replace("_", " ").capitalize(),
                 help_text="Leave empty if the platform does not report it.",
             )
@@ -93,7 +96,9 @@ class FollowerCountForm(forms.Form):
         queryset=SocialAccount.objects.none(), required=False, label="Creator account"
     )
     date = forms.DateField(widget=DATE)
-    followers = forms.IntegerField(min_value=0, max_value=MAX_COUNT)
+    followers = forms.IntegerField(
+        min_value=0, max_value=MAX_COUNT, error_messages={"max_value": TOO_LARGE}
+    )
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

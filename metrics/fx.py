@@ -8,7 +8,7 @@ No rate on or before the day → None, and the engine counts the conversion as e
 Amounts are not rounded here; pages and exports round when they display.
 
 A recompute loads the few (currency, date) rates it needs in one query (``rate_table``) and
-converts grouped sums in Python; ``convert`` is the same rule for a single amount.
+converts grouped sums in Python (``RateTable.convert``).
 """
 
 from __future__ import annotations
@@ -77,10 +77,3 @@ def rate_table(currencies: Iterable[str], dates: Iterable[dt.date]) -> RateTable
     )
     return RateTable(rows.values_list("currency", "date", "per_euro"))
 
-
-def convert(amount: Decimal, from_currency: str, to_currency: str, on_date: dt.date
-            ) -> Decimal | None:
-    """``amount`` in ``to_currency`` on ``on_date`` with the engine's rule (one query), or None
-    when either currency has no rate on or before that day. Codes are case-insensitive."""
-    source, target = from_currency.upper(), to_currency.upper()
-    return rate_table({source, target}, {on_date}).convert(amount, source, target, on_date)

@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from accounts.models import Organization
 from accounts.selectors import scoped
 from campaigns.models import BrandAccount, Post
+from config.validation import Errors, Item
 from influencers.models import SocialAccount
 from metrics.models import COUNTERS, Source
 from metrics.services.ingestion import (
@@ -37,8 +38,6 @@ from metrics.services.ingestion import (
 )
 from metrics.validation import (
     MAX_COUNT,
-    Errors,
-    Item,
     comment_errors,
     follower_snapshot_errors,
     post_metrics_errors,

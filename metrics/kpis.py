@@ -1,9 +1,11 @@
 """The nine KPIs as pure functions (names and definitions: ``metrics.registry``). No Django.
 
-SQL (``metrics/selectors.py``) produces sums and counts; these functions turn them into the KPI
-document. Money is ``Decimal`` (rendered as a string with 2 places), ratios are ``float`` or
-``None`` when their denominator is 0 or unknown — never 0 and never an error. A sum over no
-reporting post is ``None``, never 0.
+The SQL aggregates (``metrics.selectors.post_aggregates``, ``metrics.selectors.funnel_aggregates``)
+produce sums and counts, held here as ``PostSums``, ``FunnelSums``, ``SentimentSums`` and
+``CostSums``; these formulas turn them into ratios, EMV and ROI, and ``metrics.kpi_document``
+assembles them into the groups of the KPI document. Money is ``Decimal`` (rendered as a string
+with 2 places), ratios are ``float`` or ``None`` when their denominator is 0 or unknown — never
+0 and never an error. A sum over no reporting post is ``None``, never 0.
 """
 
 from __future__ import annotations
@@ -147,6 +149,17 @@ def cpc(total_cost: Decimal, clicks: int | None) -> Decimal | None:
 
 def cpa(total_cost: Decimal, conversions: int | None) -> Decimal | None:
     return money_ratio(total_cost, conversions)
+
+
+def cpl(total_cost: Decimal, leads: int | None) -> Decimal | None:
+    """Cost per lead (sign-up, download, registration, lead); ``None`` without leads."""
+    return money_ratio(total_cost, leads)
+
+
+def revenue_tracked(revenue: Decimal | None) -> bool:
+    """Whether any counted conversion carries revenue. Without it, a campaign with costs has
+    an ROI of −100 that says nothing (a sign-up campaign tracks no revenue by design)."""
+    return revenue is not None and Decimal(revenue) != 0
 
 
 def commission(rate_percent: Decimal, net_revenue: Decimal) -> Decimal:
@@ -314,199 +327,3 @@ class RateCard:
 
     def for_platform(self, platform: str) -> dict[str, Decimal]:
         return {m: v for m, (v, _) in self.rates.get(platform, {}).items()}
-
-
-# --- the groups of the document -------------------------------------------------------------
-
-
-def awareness_group(posts: PostSums) -> dict[str, Any]:
-    return {
-        "impressions": posts.impressions,
-        "reach": posts.values["reach"],
-        "video_views": posts.values["views"],
-    }
-
-
-def engagement_group(posts: PostSums) -> dict[str, Any]:
-    v = posts.values
-    return {
-        "likes": v["likes"],
-        "comments": v["comments"],
-        "shares": v["shares"],
-        "saves": v["saves"],
-        "engagements": posts.engagements,
-        "mentions": v["mentions"],
-        "engagement_rate": engagement_rate(posts.engagements_with_reach, v["reach"]),
-        "engagement_rate_followers": engagement_rate_followers(
-            posts.engagements_with_followers, posts.followers
-        ),
-    }
-
-
-def coverage_group(posts: PostSums) -> dict[str, Any]:
-    return {
-        "posts": posts.posts,
-        **{c: posts.reporting[c] for c in COUNTERS},
-        "impressions_from_views": posts.impressions_from_views,
-    }
-
-
-def ctr_group(funnel: FunnelSums, posts: PostSums) -> dict[str, Any]:
-    return {
-        "clicks": funnel.clicks,
-        "unique_clicks": funnel.unique_clicks,
-        "impressions": posts.impressions,
-        "ctr": click_through_rate(funnel.clicks, posts.impressions),
-    }
-
-
-def conversion_group(funnel: FunnelSums) -> dict[str, Any]:
-    return {
-        "conversions": funnel.conversions,
-        "revenue": money(funnel.revenue),
-        "conversion_rate": conversion_rate(funnel.link_and_utm, funnel.unique_clicks),
-        "by_source": dict(funnel.by_source),
-        "excluded_other_currency": funnel.excluded_other_currency,
-    }
-
-
-def audience_growth_group(followers_start: int | None, followers_end: int | None, leads: int,
-                          overlapping: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    gained = (
-        followers_end - followers_start
-        if followers_start is not None and followers_end is not None
-        else None
-    )
-    group: dict[str, Any] = {
-        "followers_start": followers_start,
-        "followers_end": followers_end,
-        "followers_gained": gained,
-        "growth_rate": growth_rate(followers_start, followers_end),
-        "leads": leads,
-    }
-    if overlapping is not None:
-        group["overlapping_campaigns"] = overlapping
-    return group
-
-
-def traffic_group(funnel: FunnelSums) -> dict[str, Any]:
-    return {
-        "visits": funnel.visits,
-        "unique_visitors": funnel.unique_visitors,
-        "visit_conversion_rate": visit_conversion_rate(funnel.link_and_utm, funnel.visits),
-    }
-
-
-def emv_group(posts_by_platform: Mapping[str, PostSums], card: RateCard) -> dict[str, Any]:
-    by_platform: dict[str, Decimal] = {}
-    rates_used: list[dict[str, Any]] = []
-    for platform in sorted(posts_by_platform):
-        sums = posts_by_platform[platform]
-        by_platform[platform] = emv(sums.values, card.for_platform(platform))
-        for metric, (value, source) in sorted(card.rates.get(platform, {}).items()):
-            rates_used.append(
-                {"platform": platform, "metric": metric, "value": str(value), "source": source}
-            )
-    total = sum(by_platform.values(), Decimal("0"))
-    return {
-        "total": money(total),
-        "by_platform": {p: money(v) for p, v in by_platform.items()},
-        "rates_used": rates_used,
-    }
-
-
-def roi_group(revenue: Decimal, costs: CostSums, posts: PostSums, funnel: FunnelSums
-              ) -> dict[str, Any]:
-    total_cost = costs.total
-    return {
-        "revenue": money(revenue),
-        "total_cost": money(total_cost),
-        "cost_breakdown": {k: money(getattr(costs, k)) for k in COST_KEYS},
-        "roi": roi(revenue, total_cost),
-        "roas": roas(revenue, total_cost),
-        "cpm": money(cpm(total_cost, posts.impressions)),
-        "cpe": money(cpe(total_cost, posts.engagements)),
-        "cpc": money(cpc(total_cost, funnel.clicks)),
-        "cpa": money(cpa(total_cost, funnel.conversions)),
-    }
-
-
-def sentiment_group(sums: SentimentSums) -> dict[str, Any]:
-    return {
-        "positive": sums.positive,
-        "neutral": sums.neutral,
-        "negative": sums.negative,
-        "total": sums.total,
-        "net_sentiment": net_sentiment(sums.positive, sums.negative, sums.total),
-    }
-
-
-def post_groups(posts: PostSums, posts_by_platform: Mapping[str, PostSums], card: RateCard,
-                sentiment: SentimentSums) -> dict[str, Any]:
-    """The post-based groups: what ``?by=platform`` fills (the rest stay ``None``)."""
-    return {
-        "coverage": coverage_group(posts),
-        "awareness": awareness_group(posts),
-        "engagement": engagement_group(posts),
-        "conversion": None,
-        "audience_growth": None,
-        "ctr": None,
-        "traffic": None,
-        "emv": emv_group(posts_by_platform, card),
-        "roi": None,
-        "sentiment": sentiment_group(sentiment),
-    }
-
-
-def all_groups(*, posts: PostSums, posts_by_platform: Mapping[str, PostSums], card: RateCard,
-               sentiment: SentimentSums, funnel: FunnelSums, costs: CostSums,
-               followers_start: int | None, followers_end: int | None,
-               overlapping: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    groups = post_groups(posts, posts_by_platform, card, sentiment)
-    groups.update(
-        conversion=conversion_group(funnel),
-        audience_growth=audience_growth_group(
-            followers_start, followers_end, funnel.leads, overlapping
-        ),
-        ctr=ctr_group(funnel, posts),
-        traffic=traffic_group(funnel),
-        roi=roi_group(funnel.revenue, costs, posts, funnel),
-    )
-    return groups
-
-
-def lookup(document: Mapping[str, Any], path: str) -> Any:
-    """``lookup(doc, "awareness.impressions")`` → the value, or None when absent."""
-    group, _, name = path.partition(".")
-    values = document.get(group)
-    if not isinstance(values, Mapping):
-        return None
-    return values.get(name)
-
-
-def targets_progress(document: Mapping[str, Any], targets: Iterable[tuple[str, Decimal]]
-                     ) -> list[dict[str, Any]]:
-    result = []
-    for metric, target in targets:
-        actual = lookup(document, metric)
-        result.append(
-            {
-                "metric": metric,
-                "target": format(Decimal(str(target)).normalize(), "f"),
-                "actual": actual,
-                "progress": progress(actual, target),
-            }
-        )
-    return result
-
-
-TOP_LEVEL = ("campaign", "stage", "currency", "as_of", "computed_at", "headline", "targets")
-BREAKDOWN_KEYS = ("key", "label", "partnership")
-
-
-def ordered(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The document with its keys in the documented order (jsonb does not keep it)."""
-    order = [*BREAKDOWN_KEYS, *TOP_LEVEL, "coverage", *GROUPS]
-    result = {k: document[k] for k in order if k in document}
-    result.update({k: v for k, v in document.items() if k not in result})
-    return result

@@ -1,10 +1,12 @@
 """The KPI registry: every group and field of the KPI document, once (pure: no Django).
 
-The engine (``metrics.kpis``) writes documents with these names; the report cards, funnel,
-charts, leaderboard, admin, API description, CSV exports, KPI targets, creator pages, the
-methodology page (``/help/kpis/``) and ``docs/kpis.md`` all read them from here. A name used
+The engine (``metrics.kpi_document``) writes documents with these names; the report cards,
+funnel, charts, leaderboard, admin, API description, CSV exports, KPI targets, creator pages,
+the methodology page (``/help/kpis/``) and ``docs/kpis.md`` all read them from here, and read
+a value at a ``group.field`` path with ``value_at``. A name used
 anywhere else must resolve here — ``tests/metrics/test_registry.py`` walks the engine's
-document and every presentation list to prove it.
+document and every presentation list to prove it. The groups and fields themselves are data in
+``metrics.kpi_groups``; this module is how everything else reads them.
 
 Kinds say how a value reads: a count, a percentage, a ratio (a multiple, ×) or money in the
 campaign currency. Values a platform did not report are ``None`` and read as "—".
@@ -12,282 +14,56 @@ campaign currency. Values a platform did not report are ``None`` and read as "�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any
 
-COUNT, PERCENT, RATIO, MONEY = "count", "percent", "ratio", "money"
-KINDS = (COUNT, PERCENT, RATIO, MONEY)
-# Before the registry the display called a ratio a "multiple"; kept so templates using
-# ``|kpi:"multiple"`` keep working.
-MULTIPLE = RATIO
-STAGES = ("TOFU", "MOFU", "BOFU")
-# Shapes of a field: one value, a mapping of values (``by_source``), or a list of records.
-VALUE, MAPPING, RECORDS = "value", "mapping", "records"
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: str
-    definition: str
-    formula: str = ""
-    # A KPI target may be set on it (``KpiTarget.metric`` is then ``group.name``).
-    target: bool = False
-    # Its column in the creators' CSV export and the leaderboard (``None``: not a column).
-    export: str | None = None
-    shape: str = VALUE
-    # Omitted from some documents (only present when there is something to say).
-    optional: bool = False
-
-
-@dataclass(frozen=True)
-class Group:
-    name: str
-    title: str
-    definition: str
-    formula: str
-    # The field the KPI card shows, and the ones listed under it.
-    main: str
-    details: tuple[str, ...]
-    fields: tuple[Field, ...]
-    # (stage, position): the funnel stages this group is a headline KPI for, in that order.
-    headline: tuple[tuple[str, int], ...] = ()
-    # The coverage counter saying how many posts fed this KPI (post-based groups only).
-    coverage_field: str | None = None
-    # False for the coverage block: it describes the data, it is not one of the nine KPIs.
-    kpi: bool = True
-    # A short name where space is tight (the admin summary): "CTR", "EMV", "ROI".
-    short: str = ""
-
-    def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(f"{self.name}.{name}")
-
-
-def _f(name: str, label: str, kind: str, definition: str, formula: str = "", **kw: object
-       ) -> Field:
-    return Field(name, label, kind, definition, formula, **kw)  # type: ignore[arg-type]
-
-
-_COVERAGE_COUNTERS = (
-    "impressions", "reach", "views", "likes", "comments", "shares", "saves", "mentions",
-    "link_clicks",
+from metrics.kpi_groups import (
+    COUNT,
+    GROUPS,
+    KINDS,
+    MAPPING,
+    MONEY,
+    MULTIPLE,
+    PERCENT,
+    RATIO,
+    RECORDS,
+    STAGES,
+    VALUE,
+    Field,
+    Group,
 )
 
-GROUPS: tuple[Group, ...] = (
-    Group(
-        "awareness", "Brand awareness",
-        "How many times the campaign's posts were seen.",
-        "Σ impressions over the posts (views where a platform reports no impressions)",
-        "impressions", ("reach", "video_views"),
-        (
-            _f("impressions", "Impressions", COUNT,
-               "Times the posts were displayed; a post without impressions counts its views.",
-               "Σ impressions (or views) of each post's latest metrics", target=True,
-               export="impressions"),
-            _f("reach", "Reach", COUNT, "Accounts that saw a post, summed over the posts.",
-               "Σ reach", target=True),
-            _f("video_views", "Video views", COUNT, "Video plays reported by the platforms.",
-               "Σ views", target=True),
-        ),
-        headline=(("TOFU", 0),), coverage_field="impressions",
-    ),
-    Group(
-        "engagement", "Engagement rate",
-        "How strongly the people reached interacted with the posts.",
-        "(likes + comments + shares + saves) ÷ reach × 100, over posts that report reach",
-        "engagement_rate", ("engagements", "engagement_rate_followers"),
-        (
-            _f("likes", "Likes", COUNT, "Likes on the posts.", "Σ likes"),
-            _f("comments", "Comments", COUNT, "Comments on the posts.", "Σ comments"),
-            _f("shares", "Shares", COUNT, "Shares of the posts.", "Σ shares"),
-            _f("saves", "Saves", COUNT, "Saves of the posts.", "Σ saves"),
-            _f("engagements", "Engagements", COUNT,
-               "All interactions with the posts.", "likes + comments + shares + saves",
-               target=True, export="engagements"),
-            _f("mentions", "Mentions", COUNT, "Mentions of the brand reported for the posts.",
-               "Σ mentions"),
-            _f("engagement_rate", "Engagement rate", PERCENT,
-               "Interactions per person reached.",
-               "engagements ÷ reach × 100, both over the posts that report reach",
-               target=True, export="engagement_rate"),
-            _f("engagement_rate_followers", "Rate by followers", PERCENT,
-               "Interactions per follower of the posting account; the creators list and "
-               "profile show this rate.",
-               "engagements ÷ followers × 100 over posts whose account's follower count at "
-               "publication is known (the latest follower snapshot on or before that day, "
-               "else the account's count)"),
-        ),
-        headline=(("TOFU", 1),), coverage_field="reach",
-        short="Engagement",
-    ),
-    Group(
-        "conversion", "Conversions",
-        "Sales, demos and trials the campaign brought.",
-        "Counted sales, demos and trials; conversion rate = link and UTM conversions ÷ "
-        "unique clicks × 100",
-        "conversions", ("revenue", "conversion_rate"),
-        (
-            _f("conversions", "Conversions", COUNT,
-               "Sales, demos and trials attributed to the campaign, without refunded ones.",
-               "Σ counted conversions by promo code, link, UTM and manual assignment", target=True,
-               export="conversions"),
-            _f("revenue", "Revenue", MONEY,
-               "Net revenue of the counted conversions in the campaign currency.",
-               "Σ net amount of counted conversions", target=True, export="revenue"),
-            _f("conversion_rate", "Conversion rate", PERCENT,
-               "Share of unique clicks that converted.",
-               "link and UTM conversions ÷ unique clicks × 100", target=True),
-            _f("by_source", "Conversions by source", COUNT,
-               "The conversions split by how they were attributed.", shape=MAPPING),
-            _f("excluded_other_currency", "Excluded (other currency)", COUNT,
-               "Conversions left out of revenue because no exchange rate was known."),
-        ),
-        headline=(("BOFU", 0),),
-        short="Conversion",
-    ),
-    Group(
-        "audience_growth", "Audience growth",
-        "How the brand's own follower count grew during the campaign.",
-        "Brand followers at the end − at the start; growth rate = gained ÷ start × 100",
-        "followers_gained", ("growth_rate", "leads"),
-        (
-            _f("followers_start", "Followers at start", COUNT,
-               "Brand followers on the campaign's first day."),
-            _f("followers_end", "Followers at end", COUNT,
-               "Brand followers on the campaign's last day (or today)."),
-            _f("followers_gained", "Followers gained", COUNT,
-               "Followers the brand gained over the campaign.", "followers at end − at start",
-               target=True),
-            _f("growth_rate", "Growth rate", PERCENT, "Follower growth relative to the start.",
-               "followers gained ÷ followers at start × 100"),
-            _f("leads", "Leads", COUNT, "Sign-ups, downloads, registrations and leads attributed to the campaign.",
-               "Σ lead events", target=True),
-            _f("overlapping_campaigns", "Overlapping campaigns", COUNT,
-               "Other campaigns of the brand running at the same time (growth is brand-wide).",
-               shape=RECORDS, optional=True),
-        ),
-        headline=(("MOFU", 0),),
-    ),
-    Group(
-        "ctr", "Click-through rate",
-        "How often a post's audience clicked the campaign's links.",
-        "Clicks on the campaign's links ÷ impressions × 100",
-        "ctr", ("clicks", "unique_clicks"),
-        (
-            _f("clicks", "Clicks", COUNT, "Human clicks on the campaign's tracking links.",
-               "Σ clicks (bots excluded)", target=True, export="clicks"),
-            _f("unique_clicks", "Unique clicks", COUNT,
-               "Human clicks counted once per visitor within about a day (25 hours)."),
-            _f("impressions", "Impressions", COUNT, "The impressions the rate is taken over.",
-               "as awareness.impressions"),
-            _f("ctr", "Click-through rate", PERCENT, "Clicks per hundred impressions.",
-               "clicks ÷ impressions × 100", target=True, export="ctr"),
-        ),
-        headline=(("TOFU", 2), ("MOFU", 2), ("BOFU", 2)),
-        short="CTR",
-    ),
-    Group(
-        "traffic", "Traffic",
-        "Visits to the brand's site that came from the campaign.",
-        "Site visits attributed to the campaign; visit conversion = link and UTM "
-        "conversions ÷ visits × 100",
-        "visits", ("unique_visitors", "visit_conversion_rate"),
-        (
-            _f("visits", "Visits", COUNT, "Site visits recorded by the pixel for the campaign.",
-               "Σ visits", target=True),
-            _f("unique_visitors", "Unique visitors", COUNT, "Distinct visitors among them."),
-            _f("visit_conversion_rate", "Visit conversion", PERCENT,
-               "Share of visits that converted.", "link and UTM conversions ÷ visits × 100"),
-        ),
-        headline=(("MOFU", 1), ("BOFU", 3)),
-    ),
-    Group(
-        "emv", "Earned media value",
-        "What the campaign's reach and engagement would have cost as paid media.",
-        "Σ posts Σ metric reported value × rate (platform, metric); exposures per 1,000",
-        "total", (),
-        (
-            _f("total", "Earned media value", MONEY, "The value of all posts at the rate card.",
-               "Σ value × rate; impressions, reach and views priced per 1,000", target=True,
-               export="emv"),
-            _f("by_platform", "EMV by platform", MONEY, "The value split by platform.",
-               shape=MAPPING),
-            _f("rates_used", "Rates used", MONEY,
-               "The rate card applied: platform, metric, value and where the rate came from.",
-               shape=RECORDS),
-        ),
-        headline=(("TOFU", 3),),
-        short="EMV",
-    ),
-    Group(
-        "roi", "Return on investment",
-        "What the campaign returned for what it cost.",
-        "(revenue − total cost) ÷ total cost × 100; ROAS = revenue ÷ total cost",
-        "roi", ("roas", "total_cost", "cpa"),
-        (
-            _f("revenue", "Revenue", MONEY, "As conversion.revenue.", "as conversion.revenue"),
-            _f("total_cost", "Total cost", MONEY,
-               "Fees, products, commissions and every other cost of the campaign.",
-               "Σ costs", export="total_cost"),
-            _f("cost_breakdown", "Cost breakdown", MONEY, "The total cost by category.",
-               shape=MAPPING),
-            _f("roi", "ROI", PERCENT, "Profit per hundred spent.",
-               "(revenue − total cost) ÷ total cost × 100", target=True, export="roi"),
-            _f("roas", "ROAS", RATIO, "Revenue per unit spent.", "revenue ÷ total cost",
-               target=True),
-            _f("cpm", "CPM", MONEY, "Cost per thousand impressions.",
-               "total cost ÷ impressions × 1,000"),
-            _f("cpe", "CPE", MONEY, "Cost per engagement.", "total cost ÷ engagements"),
-            _f("cpc", "CPC", MONEY, "Cost per click.", "total cost ÷ clicks"),
-            _f("cpa", "CPA", MONEY, "Cost per conversion.", "total cost ÷ conversions",
-               export="cpa"),
-        ),
-        headline=(("BOFU", 1),),
-        short="ROI",
-    ),
-    Group(
-        "sentiment", "Brand sentiment",
-        "Whether the comments on the posts speak well of the brand.",
-        "(positive − negative comments) ÷ all comments × 100 (VADER compound ±0.05)",
-        "net_sentiment", ("positive", "negative", "total"),
-        (
-            _f("positive", "Positive", COUNT, "Comments scored positive (compound ≥ 0.05)."),
-            _f("neutral", "Neutral", COUNT, "Comments scored neutral."),
-            _f("negative", "Negative", COUNT, "Comments scored negative (compound ≤ −0.05)."),
-            _f("total", "Comments", COUNT, "All scored comments."),
-            _f("net_sentiment", "Net sentiment", PERCENT,
-               "Positive minus negative share of the comments.",
-               "(positive − negative) ÷ all comments × 100", target=True),
-        ),
-        headline=(("TOFU", 4),),
-        short="Sentiment",
-    ),
-    Group(
-        "coverage", "Coverage",
-        "How many posts fed the numbers, and how many reported each counter.",
-        "posts counted; for each counter, the posts that report it",
-        "posts", (),
-        (
-            _f("posts", "Posts", COUNT, "Posts with at least one metrics snapshot."),
-            *(
-                _f(c, f"Posts reporting {c.replace('_', ' ')}", COUNT,
-                   f"Posts whose platform reports {c.replace('_', ' ')}.")
-                for c in _COVERAGE_COUNTERS
-            ),
-            _f("impressions_from_views", "Impressions counted by views", COUNT,
-               "Posts whose impressions were taken from their views."),
-        ),
-        kpi=False,
-    ),
-)
+__all__ = [
+    "COUNT", "GROUPS", "KINDS", "MAPPING", "MONEY", "MULTIPLE", "PERCENT", "RATIO", "RECORDS",
+    "STAGES", "VALUE", "Field", "Group",
+]
 
 GROUP_BY_NAME: dict[str, Group] = {g.name: g for g in GROUPS}
 # The nine KPIs in their documented order (the coverage block is not one of them).
 KPI_GROUPS: tuple[Group, ...] = tuple(g for g in GROUPS if g.kpi)
 KPI_GROUP_NAMES: tuple[str, ...] = tuple(g.name for g in KPI_GROUPS)
+
+
+# Human names of the platform counters (post metrics, EMV rate card, coverage), never the raw
+# keys like ``link_clicks``.
+COUNTER_LABELS: dict[str, str] = {
+    "impressions": "Impressions", "reach": "Reach", "views": "Views", "likes": "Likes",
+    "comments": "Comments", "shares": "Shares", "saves": "Saves", "mentions": "Mentions",
+    "link_clicks": "Link clicks",
+}
+
+
+def metric_label(name: str) -> str:
+    """The human name of a KPI path (``ctr.ctr`` → "Click-through rate") or a platform counter
+    (``link_clicks`` → "Link clicks"); an unknown name is made readable, never shown raw."""
+    if "." in name:
+        try:
+            return label(name)
+        except KeyError:
+            pass
+    if name in COUNTER_LABELS:
+        return COUNTER_LABELS[name]
+    return name.replace(".", " · ").replace("_", " ").capitalize()
 
 
 def group(name: str) -> Group:
@@ -312,6 +88,17 @@ def paths() -> list[str]:
     return [f"{g.name}.{f.name}" for g in GROUPS for f in g.fields]
 
 
+def value_at(document: Mapping[str, Any] | None, path: str) -> Any:
+    """``document["awareness"]["impressions"]`` for ``path`` ``awareness.impressions``; ``None``
+    when a step is missing or not a mapping."""
+    current: Any = document
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
 def headlines(stage: str) -> tuple[str, ...]:
     """The headline groups of a funnel stage, in the stage's order."""
     ranked = sorted(
@@ -322,12 +109,22 @@ def headlines(stage: str) -> tuple[str, ...]:
 
 HEADLINES: dict[str, tuple[str, ...]] = {stage: headlines(stage) for stage in STAGES}
 
-_UNITS = {PERCENT: " (%)", RATIO: " (×)"}
+# A KPI target is entered, stored and shown in its field's own unit (the document's): percent
+# points for a percent (ROI 150 = 150%), a multiple for a ratio (ROAS 1.5 = 1.5×), the campaign
+# currency for money, a plain number for a count.
+UNITS = {PERCENT: "%", RATIO: "×", MONEY: "campaign currency", COUNT: "count"}
+# (unit, how to enter it) for the target form's help text.
+TARGET_UNIT_HELP: tuple[tuple[str, str], ...] = (
+    ("%", "in percent points: 3 means 3%, an ROI of 150 means 150%"),
+    ("×", "as a multiple: 1.5 means 1.5×"),
+    ("campaign currency", "an amount such as 12000"),
+    ("count", "a whole number"),
+)
 
 
 def target_label(path: str) -> str:
     f = field(path)
-    return f"{f.label}{_UNITS.get(f.kind, '')}"
+    return f"{f.label} ({UNITS[f.kind]})"
 
 
 def target(path: str) -> tuple[str, str]:
@@ -342,9 +139,25 @@ def target_choices() -> list[tuple[str, str]]:
 
 
 # --- Presentation sequences (each a path list checked against the registry by the tests) ----
+# The funnel follows clicks: its last step counts only conversions that came through a click
+# (link and UTM). Promo-code and manual conversions need no click; the report shows them beside
+# the funnel (``FUNNEL_BESIDE``), labelled, so no step reads "200% of clicks".
 FUNNEL: tuple[str, ...] = (
     "awareness.impressions", "ctr.clicks", "traffic.visits", "audience_growth.leads",
-    "conversion.conversions",
+    "conversion.click_conversions",
+)
+# Why a funnel step can hold more than the step above it (its step rate passes 100%).
+FUNNEL_OVER_100: dict[str, str] = {
+    "ctr.clicks": "links are also clicked where the counted impressions do not reach "
+                  "(shared, bookmarked, in a bio)",
+    "traffic.visits": "UTM-tagged visits arrive without a click on a tracking link",
+    "audience_growth.leads": "leads reported by the site or the API need no recorded visit",
+    "conversion.click_conversions": "UTM-tagged conversions need no recorded visit",
+}
+# (by_source key, label, why it stands beside the funnel) — conversions that need no click.
+FUNNEL_BESIDE: tuple[tuple[str, str, str], ...] = (
+    ("promo_code", "Promo-code conversions", "a code needs no click"),
+    ("manual", "Manually assigned conversions", "assigned by the team"),
 )
 # (series key, path) of the report's chart.
 CHART: tuple[tuple[str, str], ...] = (

@@ -2,6 +2,11 @@
 
 Thresholds are VADER's own convention (Hutto & Gilbert, ICWSM 2014): compound ``>= 0.05``
 positive, ``<= -0.05`` negative, else neutral.
+
+VADER misreads some negations ("My skin has never looked better" scores negative); a manager
+corrects those (``metrics.services.comment_labels``), and no path here touches a corrected
+label. Lexicons that ship offline (TextBlob, AFINN) did worse on a hand-labelled sample, and
+transformer models would need weights downloaded at run time (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from django.db.models import QuerySet
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from metrics.kpis import sentiment_label
-from metrics.models import Comment
+from metrics.models import Comment, LabelSource
 
 
 @lru_cache(maxsize=1)
@@ -37,9 +42,10 @@ def comments_label_pending(*, queryset: QuerySet[Comment] | None = None, batch_s
     """Label comments whose ``sentiment`` is empty, in batches (one bulk UPDATE per batch).
 
     Returns the ids of the campaigns whose comments changed. Idempotent: a comment labelled
-    meanwhile by another worker is simply labelled again with the same result."""
+    meanwhile by another worker is simply labelled again with the same result. A label a
+    manager corrected is never touched (it is never empty either; the filter says so twice)."""
     base = queryset if queryset is not None else Comment.objects.all()
-    base = base.filter(sentiment="")
+    base = base.filter(sentiment="").exclude(sentiment_source=LabelSource.MANUAL)
     campaigns: set[int] = set()
     done = 0
     while limit is None or done < limit:

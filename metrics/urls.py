@@ -1,6 +1,6 @@
 from django.urls import path
 
-from metrics import views
+from metrics import comment_views, views
 
 app_name = "metrics"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("conversions/<int:pk>/assign/", views.assign, name="conversion-assign"),
     path("brands/<int:brand_id>/reattribute/", views.reattribute, name="reattribute"),
     path("conversions/import/", views.conversions_import, name="conversions-import"),
+    path("comments/<int:pk>/label/", comment_views.comment_label, name="comment-label"),
 ]

@@ -10,52 +10,43 @@ Each ``*_errors`` function is pure and cheap (no query; a 10,000-item batch is c
 milliseconds): it takes one item as a mapping of field name → parsed value (related records as
 model instances or ids, ``None`` when absent) and returns ``{field: [message]}``, empty when
 the item is valid. A rule across fields that belongs to no single field is keyed
-``NON_FIELD_ERRORS``. ``items_check`` raises ``BulkItemError`` (a Django ``ValidationError``
-carrying the item's index) for the first bad item of a batch.
+``NON_FIELD_ERRORS``. Raising is ``config.validation``'s: ``check`` for one item,
+``items_check`` (``BulkItemError``, carrying the item's index) for the first bad item of a batch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 
+from config.iso import CURRENCY_ERROR, is_currency
+from config.validation import NEGATIVE, Errors, Item
 from metrics.models import COUNTERS, EventKind
 
-Errors = dict[str, list[str]]
-Item = Mapping[str, Any]
-
-# The database's largest integer; anything above is a typo, not a count.
-MAX_COUNT = 2**63 - 1
+# A trillion: above any figure a platform reports (the most-viewed videos have tens of
+# billions of views), far below the database's integer limit, and readable in an error.
+MAX_COUNT = 10**12
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_COMMENT_LENGTH = 10_000
 MAX_EXTERNAL_ID_LENGTH = 100
 
 REQUIRED = "This field is required."
 NOT_INTEGER = "A valid integer is required."
-NEGATIVE = "Ensure this value is greater than or equal to 0."
-TOO_LARGE = f"Ensure this value is less than or equal to {MAX_COUNT}."
+TOO_LARGE = f"Must be at most {MAX_COUNT:,}: no platform reports a larger count."
 NOT_AWARE = "Give a date and time with a UTC offset."
 EMPTY_SNAPSHOT = (
     f"Enter at least one metric: a snapshot with every counter empty ({', '.join(COUNTERS)}) "
     "says nothing."
 )
+# A device clock a little ahead of ours is not a snapshot "from the future".
+CLOCK_SKEW = dt.timedelta(minutes=1)
 ONE_ACCOUNT = (
     "Give exactly one account: either a brand account or a creator account "
     "(brand_account or social_account)."
 )
-
-
-class BulkItemError(ValidationError):
-    """Item ``index`` of a batch is invalid; ``errors`` maps field → messages."""
-
-    def __init__(self, index: int | None, errors: Mapping[str, list[str]]) -> None:
-        super().__init__({k: list(v) for k, v in errors.items()})
-        self.index = index
-        self.errors = {k: list(v) for k, v in errors.items()}
 
 
 # --- Field rules (shared by the kinds below) -------------------------------------------------
@@ -87,6 +78,22 @@ def _aware_problem(value: Any) -> str | None:
     return None
 
 
+def future_problem(value: Any, now: dt.datetime | None = None) -> str | None:
+    """A snapshot records totals already seen: a time after now (beyond ``CLOCK_SKEW``) is
+    refused, said in the zone the time was given in (a form's: the organization's)."""
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    if value <= now + CLOCK_SKEW:
+        return None
+    local_now = now.astimezone(value.tzinfo)
+    return (
+        f"{value:%Y-%m-%d %H:%M} {value.tzname()} is in the future (it is now "
+        f"{local_now:%Y-%m-%d %H:%M} {local_now.tzname()}): a snapshot records totals already "
+        "seen, so give the time they were read."
+    )
+
+
 def _require(item: Item, errors: Errors, *names: str) -> None:
     for name in names:
         if item.get(name) is None:
@@ -100,11 +107,12 @@ def has_counters(item: Item) -> bool:
 
 
 def post_metrics_errors(item: Item) -> Errors:
-    """A snapshot of a post's cumulative counters: a post, an aware time, each counter a
-    count or ``None`` (not reported, never 0 for that), and at least one counter reported."""
+    """A snapshot of a post's cumulative counters: a post, an aware time not in the future,
+    each counter a count or ``None`` (not reported, never 0 for that), and at least one counter reported."""
     errors: Errors = {}
     _require(item, errors, "post")
-    if problem := _aware_problem(item.get("captured_at")):
+    captured_at = item.get("captured_at")
+    if problem := _aware_problem(captured_at) or future_problem(captured_at):
         errors["captured_at"] = [problem]
     for name in COUNTERS:
         value = item.get(name)
@@ -175,8 +183,8 @@ def conversion_errors(item: Item) -> Errors:
         elif amount != amount.quantize(Decimal("0.01")):
             errors["amount"] = ["Ensure that there are no more than 2 decimal places."]
     currency = item.get("currency") or ""
-    if currency and not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
-        errors["currency"] = ["Use a three-letter ISO 4217 code, e.g. USD."]
+    if currency and not is_currency(currency):
+        errors["currency"] = [CURRENCY_ERROR]
     partnership = item.get("partnership")
     if partnership is not None and brand is not None and hasattr(partnership, "campaign"):
         if partnership.campaign.brand_id != getattr(brand, "pk", brand):
@@ -197,31 +205,3 @@ def visit_errors(item: Item) -> Errors:
             f"Ensure this field has no more than {MAX_EXTERNAL_ID_LENGTH} characters."
         ]
     return errors
-
-
-def cost_errors(item: Item) -> Errors:
-    """A campaign cost: an amount ≥ 0 and, when it is a partnership's, a partnership of the
-    same campaign. ``campaign`` and ``partnership`` are instances or ``None``."""
-    errors: Errors = {}
-    amount = item.get("amount")
-    if isinstance(amount, Decimal | int) and amount < 0:
-        errors["amount"] = [NEGATIVE]
-    campaign, partnership = item.get("campaign"), item.get("partnership")
-    if campaign is not None and partnership is not None:
-        if partnership.campaign_id != campaign.pk:
-            errors["partnership"] = ["This partnership is in another campaign."]
-    return errors
-
-
-# --- Raising forms ---------------------------------------------------------------------------
-def check(errors_of: Callable[[Item], Errors], item: Item) -> None:
-    """Raise ``ValidationError({field: [message]})`` when ``item`` breaks a rule."""
-    if errors := errors_of(item):
-        raise ValidationError(errors)
-
-
-def items_check(errors_of: Callable[[Item], Errors], items: Iterable[Item]) -> None:
-    """Raise ``BulkItemError`` naming the first bad item of a batch and its fields."""
-    for index, item in enumerate(items):
-        if errors := errors_of(item):
-            raise BulkItemError(index, errors)

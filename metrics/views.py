@@ -21,17 +21,20 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.selectors import Access, get_object_for, visible
 from campaigns.models import Brand, Partnership
+from config.validation import BulkItemError
 from metrics import registry
+from metrics.api.bulk import BulkRejected, validate_items
 from metrics.api.conversions import CONVERSIONS
-from metrics.api.ingestion import BulkRejected, validate_items
 from metrics.display import KIND_NAMES, headline_text
 from metrics.models import AttributionReason, Conversion, Source
 from metrics.services.conversions import (
-    BulkItemError,
+    codes_of,
     conversion_assign,
     conversions_ingest,
     conversions_reattribute,
 )
+from metrics.tracking import attribution as rules
+from metrics.tracking.attribution_candidates import explain_many, facts_for
 
 CSV_COLUMNS = (
     "external_id", "kind", "amount", "currency", "occurred_at", "promo_code", "click_id",
@@ -61,7 +64,7 @@ def unattributed(request: HttpRequest) -> HttpResponse:
     conversions = (
         visible(access, Conversion)
         .filter(attribution=AttributionReason.UNATTRIBUTED)
-        .select_related("brand")
+        .select_related("brand__organization")
         .order_by("-occurred_at", "-pk")
     )
     if brand is not None:
@@ -78,7 +81,8 @@ def unattributed(request: HttpRequest) -> HttpResponse:
             .order_by("campaign__name", "influencer__name")
         ):
             partnerships.setdefault(p.campaign.brand_id, []).append(p)
-    rows = [(c, partnerships.get(c.brand_id, [])) for c in page.object_list]
+    reasons = _reasons(list(page.object_list), partnerships if can_edit else {})
+    rows = [(c, partnerships.get(c.brand_id, []), reasons[c.pk]) for c in page.object_list]
     return render(
         request,
         "metrics/unattributed.html",
@@ -129,6 +133,64 @@ def reattribute(request: HttpRequest, brand_id: int) -> HttpResponse:
         "found a partnership.",
     )
     return redirect(f"{reverse('metrics:unattributed')}?brand={brand.pk}")
+
+
+FIX_LABELS = {
+    rules.FIX_ADD_CODE: "Add the code to the partnership that handed it out",
+    rules.FIX_CODE_DATES: "Widen the code's active dates",
+    rules.FIX_WINDOW: "Extend the campaign's attribution window",
+    rules.FIX_UTM: "Fix the link's UTM values, or add a link with these",
+}
+RULE_NAMES = {rules.PROMO_CODE: "Promo code", rules.LINK: "Click", rules.UTM: "UTM"}
+
+
+def _reasons(
+    conversions: list[Conversion], partnerships: dict[int, list[Partnership]]
+) -> dict[int, list[dict[str, Any]]]:
+    """Per conversion, each rule's verdict (``rules.explain``, three queries per brand on the
+    page) and, for a manager, where to fix it: a partnership's codes and links page, or the
+    campaign's settings. Without a known partnership, one link per partnership of the brand."""
+    by_brand: dict[int, list[Conversion]] = {}
+    for conversion in conversions:
+        by_brand.setdefault(conversion.brand_id, []).append(conversion)
+    known = {p.pk: p for group in partnerships.values() for p in group}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for group in by_brand.values():
+        facts = [
+            facts_for(
+                brand_id=c.brand_id, occurred_at=c.occurred_at, codes=codes_of(c.promo_code),
+                click_id=c.click_id, landing_url=c.landing_url, utm_campaign=c.utm_campaign,
+                utm_content=c.utm_content,
+            )
+            for c in group
+        ]
+        for conversion, verdicts in zip(group, explain_many(group[0].brand, facts), strict=True):
+            out[conversion.pk] = [
+                {
+                    "rule": RULE_NAMES[v.rule], "matched": v.matched, "text": v.text,
+                    "fix": FIX_LABELS.get(v.fix, ""),
+                    "fix_links": _fix_links(v, known, partnerships.get(conversion.brand_id, [])),
+                }
+                for v in verdicts
+            ]
+    return out
+
+
+def _fix_links(
+    verdict: rules.RuleReason, known: dict[int, Partnership], options: list[Partnership]
+) -> list[tuple[str, str]]:
+    """``(label, url)`` of the pages where the fix is made (empty for a viewer: no options)."""
+    if verdict.fix not in FIX_LABELS or not options:
+        return []
+    partnership = known.get(verdict.partnership_id or 0)
+    if verdict.fix == rules.FIX_WINDOW and partnership is not None:
+        campaign = partnership.campaign
+        return [(campaign.name, reverse("campaign_edit", args=[campaign.pk]))]
+    chosen = [partnership] if partnership is not None else options
+    return [
+        (f"{p.influencer.name} — {p.campaign.name}", reverse("partnership_links", args=[p.pk]))
+        for p in chosen
+    ]
 
 
 def _back(request: HttpRequest) -> str:

@@ -15,14 +15,20 @@ from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_unless_real(request: pytest.FixtureRequest, monkeypatch) -> None:
-    """Tests run Celery eagerly unless marked ``realmode`` (which use a real worker).
+def _eager_celery_unless_real_worker(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """Tests run Celery tasks eagerly, in-process, in both modes — unless marked
+    ``celery_worker``: those send their tasks to a real worker (``tests/worker.py``).
+
+    The two marks mean different things. ``realmode``: the test needs the real services
+    (PostgreSQL, Redis) and skips without them; its tasks still run eagerly, so nothing is left
+    on a broker no worker reads. ``celery_worker``: the test talks to a real Celery worker, so
+    Celery must not be eager (such a test is ``realmode`` too).
 
     With the ``CELERY`` settings namespace the ``CELERY_TASK_ALWAYS_EAGER`` key is the one
     Celery reads, so that is the key to set."""
     from config.celery import app
 
-    if request.node.get_closest_marker("realmode"):
+    if request.node.get_closest_marker("celery_worker"):
         return
     monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
 

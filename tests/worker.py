@@ -4,6 +4,9 @@
 (pytest-django's ``settings.DATABASES["default"]["NAME"]``) and the same ``REDIS_URL``, waits
 until it is ready, and ``stop()`` shuts it down. The ``celery_worker`` fixture wraps it per
 module; reliability tests may call ``start_worker`` themselves (e.g. to kill it mid-task).
+
+A test that sends tasks to such a worker is marked ``realmode`` (it needs PostgreSQL and Redis)
+and ``celery_worker`` (tests/conftest.py then leaves Celery not eager for it).
 """
 
 from __future__ import annotations
@@ -133,13 +136,3 @@ def celery_worker(django_db_setup: None, django_db_blocker: object) -> Iterator[
         yield worker
     finally:
         worker.stop()
-
-
-@pytest.fixture
-def eager_even_in_real_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run tasks in-process even when REDIS_URL is set. With the CELERY settings namespace the
-    ``CELERY_TASK_ALWAYS_EAGER`` key wins over ``task_always_eager`` (which tests/conftest.py
-    sets), so without this a task would be sent to a broker no worker reads."""
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)

@@ -1,21 +1,55 @@
-"""Template filters: one-line wrappers around the pure functions of ``metrics.display``
-and ``metrics.display_report``."""
+"""Template filters: the one place pages format numbers, names and times. Each is a one-line
+wrapper around a pure function of ``metrics.display`` / ``metrics.display_report`` /
+``metrics.registry``, or around Django's own localisation (times in the active time zone —
+the organisation's, activated by ``accounts.middleware`` — and dates in the locale's format).
+
+    {{ campaign.budget|money:campaign.currency }}   → 25,000.00 USD
+    {{ value|count }}                              → 1,234,567
+    {{ value|kpi:"percent" }}                      → 3.20%
+    {{ "tiktok"|platform }}                        → TikTok
+    {{ "link_clicks"|metric }}                     → Link clicks
+    {{ order.occurred_at|local_datetime }}         → Jan. 5, 2026 19:00 EST
+    {{ campaign.start_date|local_date }}           → Jan. 5, 2026
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import formats, timezone
 
-from metrics import display, display_report
+from influencers.models import Platform
+from metrics import display, display_report, registry
 
 register = template.Library()
+
+PLATFORM_LABELS: dict[str, str] = dict(Platform.choices)
 
 
 @register.filter
 def kpi(value: Any, kind: str = display.COUNT) -> str:
     """``{{ value|kpi:"percent" }}`` → "3.20%"; "—" when not reported."""
     return display.format_value(value, kind)
+
+
+@register.filter
+def money(value: Any, currency: str = "") -> str:
+    """``{{ amount|money:"USD" }}`` → "25,000.00 USD": separators and the currency, always."""
+    return display.format_value(value, display.MONEY, currency)
+
+
+@register.filter
+def count(value: Any) -> str:
+    """``{{ n|count }}`` → "1,234,567"."""
+    return display.format_value(value, display.COUNT)
+
+
+@register.filter
+def rate(value: Any, currency: str = "") -> str:
+    """An EMV rate at its own precision: ``{{ "0.0125"|rate:"USD" }}`` → "0.0125 USD"."""
+    return display.format_rate(value, currency)
 
 
 @register.filter
@@ -27,3 +61,44 @@ def compact(value: Any) -> str:
 def percent_of(part: Any, whole: Any) -> float:
     """Share of ``whole`` in percent for meters and bars (0 when unknown)."""
     return display_report.share_percent(part, whole)
+
+
+@register.filter
+def platform(value: Any) -> str:
+    """A platform's name as the platform writes it: "tiktok" → "TikTok"."""
+    return PLATFORM_LABELS.get(str(value), str(value).replace("_", " ").title())
+
+
+@register.filter
+def metric(value: Any) -> str:
+    """A KPI path or platform counter by its human name, never the raw key."""
+    return registry.metric_label(str(value))
+
+
+@register.filter
+def local_datetime(value: Any) -> str:
+    """A moment in the active (the organisation's) time zone, with the zone's abbreviation:
+    the date in the locale's format, then "19:00 EST"."""
+    if not isinstance(value, dt.datetime):
+        return "" if value in (None, "") else str(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {local_time(local)}"
+
+
+@register.filter
+def local_time(value: Any) -> str:
+    """Only the time of day, in the active time zone, with its abbreviation: "19:00 EST"."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{local:%H:%M} {local.tzname() or ''}".strip()
+
+
+@register.filter
+def local_date(value: Any) -> str:
+    """A date (or a moment's date in the active time zone) in the locale's format."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if not isinstance(value, dt.date):
+        return "" if value in (None, "") else str(value)
+    return formats.date_format(value, "DATE_FORMAT")

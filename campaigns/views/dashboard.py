@@ -9,8 +9,8 @@ from accounts.models import Role
 from campaigns.models import CampaignStatus, FunnelStage
 from campaigns.selectors import brands_for, campaigns_for_dashboard
 from campaigns.views.common import TARGET_LABELS, _access, member_required
-from metrics import display
-from metrics.snapshots import campaign_documents
+from metrics import display, registry
+from metrics.selectors.snapshots import campaign_documents
 
 
 @member_required
@@ -29,7 +29,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     rows = []
     for campaign in campaigns:
         doc = documents.get(campaign.pk)
-        spend = display.number(display.value_at(doc, "roi.total_cost"))
+        spend = display.number(registry.value_at(doc, "roi.total_cost"))
         budget = float(campaign.budget)
         rows.append(
             {

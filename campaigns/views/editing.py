@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.selectors import Access, get_object_for, require_role
-from campaigns import services
+from campaigns import services, targets
 from campaigns.forms import CampaignForm, CostForm, KpiTargetForm, apply_errors
 from campaigns.models import Cost, KpiTarget
 from campaigns.selectors import campaign_for, costs_of, targets_of
@@ -79,7 +79,7 @@ def target_set(request: HttpRequest, pk: int) -> HttpResponse:
     target_form = KpiTargetForm(request.POST)
     if target_form.is_valid():
         try:
-            services.kpi_target_set(access=access, campaign=campaign, **target_form.cleaned_data)
+            targets.kpi_target_set(access=access, campaign=campaign, **target_form.cleaned_data)
         except ValidationError as error:
             apply_errors(target_form, error)
         else:
@@ -97,7 +97,7 @@ def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
     target = get_object_for(access, KpiTarget, target_pk, action="delete")
     if target.campaign_id != int(pk):
         return render(request, "404.html", status=404)
-    services.kpi_target_delete(access=access, target=target)
+    targets.kpi_target_delete(access=access, target=target)
     messages.success(request, "Target removed.")
     return redirect(reverse("campaign_edit", args=[pk]) + "#targets")
 

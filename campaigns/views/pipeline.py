@@ -19,25 +19,33 @@ from campaigns.selectors import board_columns, campaign_for, partnership_for
 from campaigns.views.common import _access, member_required
 
 PIPELINE = [s for s in PartnershipStatus.values if s != PartnershipStatus.DECLINED]
+# A card's buttons sit on one line in a seventh of a 1,366 px screen: the next step's name is
+# shortened where it is long; "back" and "decline" are symbols with a full label for screen
+# readers and a tooltip.
+BUTTON_TEXT: dict[str, str] = {PartnershipStatus.CONTENT_SUBMITTED: "Submitted"}
+
+
+def _moves(status: str) -> list[tuple[str, str, str, str]]:
+    """``(kind, target status, button text, full label)`` of a card in ``status``."""
+    def move(kind: str, target: str) -> tuple[str, str, str, str]:
+        label = PartnershipStatus(target).label
+        text = {"back": "←", "decline": "✕"}.get(kind, f"{BUTTON_TEXT.get(target, label)} →")
+        return kind, target, text, label
+
+    if status not in PIPELINE:
+        return [move("next", PartnershipStatus.PROSPECT)]
+    i = PIPELINE.index(status)
+    moves = [move("back", PIPELINE[i - 1])] if i > 0 else []
+    if i + 1 < len(PIPELINE):
+        moves.append(move("next", PIPELINE[i + 1]))
+    return [*moves, move("decline", PartnershipStatus.DECLINED)]
 
 
 def _board_context(access: Access, campaign: Any, form: Any = None) -> dict[str, Any]:
     can_edit = access.has_role(Role.MANAGER)
     columns = []
     for status, label, partnerships in board_columns(campaign):
-        cards = []
-        for p in partnerships:
-            moves = []
-            if status in PIPELINE:
-                i = PIPELINE.index(status)
-                if i > 0:
-                    moves.append(("back", PIPELINE[i - 1], PartnershipStatus(PIPELINE[i - 1]).label))
-                if i + 1 < len(PIPELINE):
-                    moves.append(("next", PIPELINE[i + 1], PartnershipStatus(PIPELINE[i + 1]).label))
-                moves.append(("decline", PartnershipStatus.DECLINED, "Declined"))
-            else:
-                moves.append(("next", PartnershipStatus.PROSPECT, "Prospect"))
-            cards.append({"partnership": p, "moves": moves})
+        cards = [{"partnership": p, "moves": _moves(status)} for p in partnerships]
         columns.append({"status": status, "label": label, "cards": cards})
     return {
         "campaign": campaign,

@@ -1,4 +1,5 @@
-"""The campaign report: KPI cards, chart, funnel, creator leaderboard; recompute; CSV exports."""
+"""The campaign report: KPI cards, chart, funnel, creator leaderboard; recompute; CSV and
+XLSX exports."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
-from campaigns import exports
-from campaigns.selectors import campaign_for, campaign_report, sees_compensation
-from campaigns.views.common import TARGET_LABELS, _access, member_required
+from campaigns import exports, exports_xlsx
+from campaigns.selectors import campaign_for, sees_compensation
+from campaigns.views.common import _access, member_required
 from metrics import display, display_report, registry
 from metrics.scheduling import schedule_kpi_recompute
+from metrics.selectors.reports import campaign_report
 
 
 def _leaderboard(report: Any, sort: str, direction: str) -> list[dict[str, Any]]:
@@ -36,7 +38,7 @@ def _leaderboard(report: Any, sort: str, direction: str) -> list[dict[str, Any]]
                 "status": partnership.get_status_display(),
                 "doc": doc,
                 "cells": [
-                    (label, display.format_value(display.value_at(doc, path), kind, currency))
+                    (label, display_report.leaderboard_cell(doc, path, kind, currency))
                     for label, path, kind in display_report.LEADERBOARD_COLUMNS.values()
                 ],
             }
@@ -90,7 +92,7 @@ def _platform_rows(report: Any) -> list[dict[str, Any]]:
         {
             "platform": key,
             "cells": [
-                display.format_value(display.value_at(doc, path), kind, currency)
+                display.format_value(registry.value_at(doc, path), kind, currency)
                 for path, kind in columns
             ],
         }
@@ -132,11 +134,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": report.campaign,
         "report": report,
         "doc": doc,
-        "cards": display.kpi_cards(doc, day_docs, labels=TARGET_LABELS),
+        # Target labels without the unit: the values beside them carry it.
+        "cards": display.kpi_cards(doc, day_docs),
         "chart": display_report.chart_data(report.days),
         "has_days": bool(report.days),
         "funnel": funnel,
         "funnel_height": len(funnel) * 56,
+        "beside_funnel": display_report.beside_funnel(doc),
         "leaderboard": leaderboard,
         "leaderboard_html": _leaderboard_rows_html(leaderboard),
         "sort_links": _sort_links(sort, direction),
@@ -185,6 +189,22 @@ def export_leaderboard(request: HttpRequest, pk: int) -> StreamingHttpResponse:
         ),
         f"{slugify(report.campaign.name) or 'campaign'}-creators.csv",
     )
+
+
+@member_required
+@require_GET
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client-ready workbook: KPIs, By creator, EMV rates."""
+    access = _access(request)
+    report = campaign_report(access, pk)
+    rows = _leaderboard(report, request.GET.get("sort", "emv"), request.GET.get("dir", ""))
+    content = exports_xlsx.kpi_workbook(
+        report.campaign.name, report.total, rows, with_costs=sees_compensation(access)
+    )
+    response = HttpResponse(content, content_type=exports_xlsx.CONTENT_TYPE)
+    filename = f"{slugify(report.campaign.name) or 'campaign'}-kpis.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _csv_response(lines: Any, filename: str) -> StreamingHttpResponse:

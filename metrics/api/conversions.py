@@ -1,7 +1,7 @@
 """`conversions/` and `visits/`: bulk ingestion (docs/api.md), lists, manual assignment and
 re-attribution.
 
-Items go through the same lean validator as the other bulk paths (metrics/api/ingestion.py);
+Items go through the same lean validator as the other bulk paths (metrics/api/bulk.py);
 related ids (``brand``, ``partnership``) are resolved once per request, scoped to the
 organization, so another organization's id is "does not exist" (400).
 """
@@ -27,9 +27,8 @@ from accounts.api import MAX_ID, IdFilter, UtcDateTimeFilter, service_errors
 from accounts.selectors import Access, get_object_for, require_role, required_role
 from campaigns.links import destination_error
 from campaigns.models import Brand, Partnership
-from metrics.api.ingestion import (
+from metrics.api.bulk import (
     BulkErrorSerializer,
-    BulkIngestViewSet,
     BulkResultSerializer,
     Field,
     Invalid,
@@ -39,6 +38,7 @@ from metrics.api.ingestion import (
     check_text,
     domain_rules,
 )
+from metrics.api.ingestion import BulkIngestViewSet
 from metrics.models import Conversion, EventKind, Source, Visit
 from metrics.services.conversions import (
     conversion_assign,

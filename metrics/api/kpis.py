@@ -24,10 +24,10 @@ from rest_framework.response import Response
 from accounts.api import request_access
 from campaigns.selectors import COST_VALUES, compensation_role, kpi_document_for
 from metrics import registry
-from metrics.kpis import ordered
+from metrics.kpi_document import ordered
 from metrics.models import KpiScope
 from metrics.scheduling import schedule_kpi_recompute
-from metrics.snapshots import campaign_snapshots, empty_document
+from metrics.selectors.snapshots import campaign_snapshots, empty_document
 
 BY_SCOPES = {
     "partnership": KpiScope.PARTNERSHIP.value,

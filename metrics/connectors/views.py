@@ -5,6 +5,7 @@ import files; everyone in the organization reads. Another organization's object 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from accounts.selectors import Access, get_object_for, require_role, scoped
 from campaigns.models import BrandAccount
-from influencers.models import SocialAccount
+from influencers.models import Platform, SocialAccount
 from metrics.connectors.base import ConnectorError
 from metrics.connectors.csv_exports import CsvImportError, csv_export_import
 from metrics.connectors.forms import CsvExportForm
@@ -86,14 +87,29 @@ def connection_list(request: HttpRequest) -> HttpResponse:
         .select_related("brand")
         .order_by("brand__name", "platform", "handle")
     )
+    reasons = unconfigured_reasons()
+    rows: list[Any] = [*connections, *creator_accounts, *brand_accounts]
+    for row in rows:  # why its Connect/Reconnect button is disabled, "" when it is live
+        row.connect_blocked = reasons.get(row.platform, "")
     return render(request, "connectors/connections.html", {
         "connections": connections,
         "creator_accounts": creator_accounts,
         "brand_accounts": brand_accounts,
         "can_manage": access.has_role(Role.ADMIN),
         "can_import": access.has_role(Role.MANAGER),
-        "unconfigured": sorted(p for p, provider in PROVIDERS.items() if not provider.configured),
+        "unconfigured": sorted(reasons),
     })
+
+
+def unconfigured_reason(platform: str) -> str:
+    label = Platform(platform).label
+    return f"The {label} app isn't configured on this server — see README → Platform connections."
+
+
+def unconfigured_reasons() -> dict[str, str]:
+    """Platform → why it cannot be connected here, for each platform whose OAuth app lacks its
+    id or secret."""
+    return {p: unconfigured_reason(p) for p, provider in PROVIDERS.items() if not provider.configured}
 
 
 @login_required
@@ -113,11 +129,7 @@ def connection_connect_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"{account.get_platform_display()} accounts cannot be connected.")
         return redirect("connectors:list")
     if not provider.configured:
-        messages.error(
-            request,
-            f"{account.get_platform_display()} is not set up on this server "
-            "(ask the operator for the app id and secret).",
-        )
+        messages.error(request, unconfigured_reason(account.platform))
         return redirect("connectors:list")
     nonce = new_nonce()
     request.session[NONCE_SESSION_KEY] = nonce

@@ -1,5 +1,6 @@
 """Writes of conversions and refunds: bulk ingestion (API, CSV, pixel, Shopify), attribution on
-arrival, manual assignment, re-attribution and the refund ledger."""
+arrival, manual assignment, re-attribution and the refund ledger. Hand corrections of one row
+(the admin) are in ``metrics.services.corrections``."""
 
 from __future__ import annotations
 
@@ -17,13 +18,11 @@ from django.db.models import Sum
 from accounts.models import Organization, Role
 from accounts.selectors import Access, require_role
 from campaigns.models import Brand, Partnership
-from metrics.attribution import MANUAL, UNATTRIBUTED
+from config.validation import BulkItemError
 from metrics.models import AttributionReason, Conversion, EventKind, Refund
 from metrics.scheduling import schedule_kpi_recompute
-from metrics.services.attribution import attribute_many, facts_for
-
-# BulkItemError lived here first; callers still import it from this module.
-from metrics.validation import BulkItemError as BulkItemError
+from metrics.tracking.attribution import MANUAL, UNATTRIBUTED
+from metrics.tracking.attribution_candidates import attribute_many, facts_for
 from metrics.validation import conversion_errors
 
 # Fields an ingestion may overwrite on an existing conversion of its own source (never
@@ -110,7 +109,7 @@ def conversions_ingest(
             created += c
             updated += u
             campaign_partnerships |= touched
-        _schedule_for_partnerships(campaign_partnerships)
+        schedule_for_partnerships(campaign_partnerships)
     return created, updated
 
 
@@ -222,11 +221,13 @@ def _codes_text(codes: Sequence[str]) -> str:
     return ",".join(c.strip() for c in codes if c and c.strip())
 
 
-def _codes_of(text: str) -> list[str]:
+def codes_of(text: str) -> list[str]:
+    """The codes of a stored ``promo_code`` (several are comma-separated)."""
     return [c.strip() for c in text.split(",") if c.strip()]
 
 
-def _schedule_for_partnerships(partnership_ids: Iterable[int]) -> None:
+def schedule_for_partnerships(partnership_ids: Iterable[int | None]) -> None:
+    """Recompute the campaigns of ``partnership_ids`` (``None`` entries are skipped)."""
     ids = {pid for pid in partnership_ids if pid}
     if ids:
         schedule_kpi_recompute(
@@ -251,7 +252,7 @@ def conversion_assign(
         locked.attribution = AttributionReason.MANUAL
         locked.full_clean(validate_unique=False, validate_constraints=False)
         locked.save(update_fields=["partnership", "matched_click", "attribution", "updated_at"])
-        _schedule_for_partnerships([p for p in (previous, partnership.pk) if p])
+        schedule_for_partnerships([p for p in (previous, partnership.pk) if p])
     return locked
 
 
@@ -273,7 +274,7 @@ def conversions_reattribute(*, access: Access, brand: Brand) -> int:
         facts = [
             facts_for(
                 brand_id=brand.pk, occurred_at=c.occurred_at,
-                codes=_codes_of(c.promo_code), click_id=c.click_id,
+                codes=codes_of(c.promo_code), click_id=c.click_id,
                 landing_url=c.landing_url, utm_campaign=c.utm_campaign,
                 utm_content=c.utm_content,
             )
@@ -291,7 +292,7 @@ def conversions_reattribute(*, access: Access, brand: Brand) -> int:
             changed, ["partnership", "matched_click", "attribution"], batch_size=500
         )
         attributed = len(changed)
-        _schedule_for_partnerships(c.partnership_id for c in changed if c.partnership_id)
+        schedule_for_partnerships(c.partnership_id for c in changed if c.partnership_id)
         visits_reattribute(brand=brand)
     return attributed
 
@@ -312,18 +313,30 @@ def refund_record(
         existing = Refund.objects.filter(conversion=locked, external_id=external_id).first()
         if existing is not None:
             return existing, False
-        refunded = Refund.objects.filter(conversion=locked).aggregate(s=Sum("amount"))["s"]
-        left = max(locked.amount - (refunded or Decimal("0")), Decimal("0"))
         refund = Refund(
             conversion=locked,
             external_id=external_id,
-            amount=min(amount, left),
+            amount=min(amount, refund_left(locked)),
             occurred_at=occurred_at,
         )
         refund.full_clean(validate_unique=False, validate_constraints=False)
         refund.save()
-        _schedule_for_partnerships([locked.partnership_id] if locked.partnership_id else [])
+        schedule_for_partnerships([locked.partnership_id] if locked.partnership_id else [])
     return refund, True
+
+
+def refunded(conversion: Conversion, *, excluding: Refund | None = None) -> Decimal:
+    """The sum of ``conversion``'s refunds, ``excluding`` one of them (the one being corrected)."""
+    refunds = Refund.objects.filter(conversion=conversion)
+    if excluding is not None and excluding.pk is not None:
+        refunds = refunds.exclude(pk=excluding.pk)
+    return refunds.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+
+
+def refund_left(conversion: Conversion, *, excluding: Refund | None = None) -> Decimal:
+    """What is left to refund of ``conversion``'s gross amount (never below zero). Call it with
+    the conversion locked, as ``refund_record`` does."""
+    return max(conversion.amount - refunded(conversion, excluding=excluding), Decimal("0"))
 
 
 def conversion_cancel(*, conversion: Conversion) -> Conversion:
@@ -333,7 +346,7 @@ def conversion_cancel(*, conversion: Conversion) -> Conversion:
             is_cancelled=True
         )
         if updated:
-            _schedule_for_partnerships(
+            schedule_for_partnerships(
                 [conversion.partnership_id] if conversion.partnership_id else []
             )
     conversion.is_cancelled = True

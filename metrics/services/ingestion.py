@@ -5,6 +5,9 @@ as model instances), upserts them on their idempotency key in a fixed number of 
 schedules one KPI recompute per affected campaign. All-or-nothing: every item is checked
 against its kind's rules (``metrics.validation``) before anything is written, so every caller
 is held by the same rules, and everything is written in one transaction.
+
+The deletes of one row (the admin) are here too, with the same side effects: the recompute of
+every campaign the row fed, and a creator's follower count kept at her latest snapshot.
 """
 
 from __future__ import annotations
@@ -17,16 +20,21 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Organization
+from accounts.selectors import Access
+from accounts.writes import ensure_in_organization, require_write
 from campaigns.models import Campaign, Partnership, Post
+from config.validation import items_check
 from influencers.models import SocialAccount
-from metrics.models import COUNTERS, Comment, FollowerSnapshot, PostMetrics, Source
-from metrics.scheduling import schedule_kpi_recompute
-from metrics.validation import (
-    comment_errors,
-    follower_snapshot_errors,
-    items_check,
-    post_metrics_errors,
+from metrics.models import (
+    COUNTERS,
+    Comment,
+    FollowerSnapshot,
+    LabelSource,
+    PostMetrics,
+    Source,
 )
+from metrics.scheduling import schedule_kpi_recompute
+from metrics.validation import comment_errors, follower_snapshot_errors, post_metrics_errors
 
 BATCH = 2000
 
@@ -123,27 +131,43 @@ def _post_metrics_upsert_postgresql(keyed: dict[tuple, dict], source: str) -> in
 def comments_ingest(
     *, organization: Organization, items: Sequence[dict[str, Any]], source: str = Source.API
 ) -> tuple[int, int]:
-    """Upsert comments on (post, external_id), labelled with their sentiment as they arrive."""
+    """Upsert comments on (post, external_id), labelled with their sentiment as they arrive.
+
+    A label a manager corrected (``sentiment_source`` manual) is kept as it is when the
+    comment is sent again: the correction wins over the model, whatever the new text says."""
     from metrics.sentiment import label
 
     items_check(comment_errors, items)
     keyed = _last_per_key(items, ("post", "external_id"))
     existing = _existing_keys(Comment, ("post", "external_id"), keyed)
+    corrected = _corrected_labels(keyed) if existing else {}
     rows = []
-    for (post_id, external_id), item in keyed.items():
+    for key, item in keyed.items():
         sentiment, compound = label(item["text"])
         rows.append(
             Comment(
-                post_id=post_id, external_id=external_id, text=item["text"],
-                posted_at=item["posted_at"], sentiment=sentiment, compound=compound, source=source,
+                post_id=key[0], external_id=key[1], text=item["text"],
+                posted_at=item["posted_at"], sentiment=corrected.get(key, sentiment),
+                compound=compound, source=source,
+                sentiment_source=LabelSource.MANUAL if key in corrected else LabelSource.MACHINE,
             )
         )
     Comment.objects.bulk_create(
         rows, batch_size=BATCH, update_conflicts=True, unique_fields=["post", "external_id"],
-        update_fields=["text", "posted_at", "sentiment", "compound", "source"],
+        update_fields=["text", "posted_at", "sentiment", "compound", "source", "sentiment_source"],
     )
     schedule_kpi_recompute(_post_campaigns(post_id for post_id, _ in keyed))
     return len(keyed) - len(existing), len(existing)
+
+
+def _corrected_labels(keyed: dict[tuple, dict]) -> dict[tuple, str]:
+    """The hand-corrected labels among ``keyed``'s comments, in one query (a superset filter,
+    matched exactly here)."""
+    rows = Comment.objects.filter(
+        post_id__in={k[0] for k in keyed}, external_id__in={k[1] for k in keyed},
+        sentiment_source=LabelSource.MANUAL,
+    ).values_list("post_id", "external_id", "sentiment")
+    return {(post_id, ext): sentiment for post_id, ext, sentiment in rows if (post_id, ext) in keyed}
 
 
 @transaction.atomic
@@ -185,7 +209,10 @@ def follower_snapshots_ingest(
         created += len(keyed) - len(existing)
         updated += len(existing)
     _refresh_creator_followers({i["social_account"].pk for i in social_items})
-    schedule_kpi_recompute(_campaigns_of_snapshots(brand_items, social_items))
+    schedule_kpi_recompute(_account_campaigns(
+        brand_ids={i["brand_account"].brand_id for i in brand_items},
+        influencer_ids={i["social_account"].influencer_id for i in social_items},
+    ))
     return created, updated
 
 
@@ -198,11 +225,9 @@ def _refresh_creator_followers(account_ids: set[int]) -> None:
             account.save(update_fields=["followers"])
 
 
-def _campaigns_of_snapshots(
-    brand_items: Sequence[dict[str, Any]], social_items: Sequence[dict[str, Any]]
-) -> list[int]:
-    brand_ids = {i["brand_account"].brand_id for i in brand_items}
-    influencer_ids = {i["social_account"].influencer_id for i in social_items}
+def _account_campaigns(*, brand_ids: set[int], influencer_ids: set[int]) -> list[int]:
+    """The campaigns follower counts feed: audience growth is brand-level for a brand account;
+    a creator's account feeds her partnerships."""
     campaign_ids = list(Campaign.objects.filter(brand_id__in=brand_ids).values_list("pk", flat=True))
     campaign_ids += list(
         Partnership.objects.filter(influencer_id__in=influencer_ids).values_list(
@@ -210,3 +235,45 @@ def _campaigns_of_snapshots(
         )
     )
     return campaign_ids
+
+
+# --- Hand deletions of one row (the admin) ---------------------------------------------------
+@transaction.atomic
+def post_metrics_delete(*, access: Access, post_metrics: PostMetrics) -> None:
+    """Delete one snapshot of a post's counters; the post's campaign is recomputed."""
+    require_write(access, PostMetrics, "delete")
+    ensure_in_organization(access, post_metrics)
+    campaign_ids = _post_campaigns([post_metrics.post_id])
+    PostMetrics.objects.filter(pk=post_metrics.pk).delete()
+    schedule_kpi_recompute(campaign_ids)
+
+
+@transaction.atomic
+def comment_delete(*, access: Access, comment: Comment) -> None:
+    """Delete one comment; the post's campaign is recomputed (its sentiment counts)."""
+    require_write(access, Comment, "delete")
+    ensure_in_organization(access, comment)
+    campaign_ids = _post_campaigns([comment.post_id])
+    Comment.objects.filter(pk=comment.pk).delete()
+    schedule_kpi_recompute(campaign_ids)
+
+
+@transaction.atomic
+def follower_snapshot_delete(*, access: Access, snapshot: FollowerSnapshot) -> None:
+    """Delete one follower count. A creator's count goes back to her latest remaining
+    snapshot, as ingestion keeps it (none left: it stays as it is, as ingestion never clears
+    it); the campaigns the account feeds are recomputed."""
+    require_write(access, FollowerSnapshot, "delete")
+    ensure_in_organization(access, snapshot)
+    row = FollowerSnapshot.objects.select_related("brand_account", "social_account").get(
+        pk=snapshot.pk
+    )
+    row.delete()
+    if row.social_account is not None:
+        _refresh_creator_followers({row.social_account.pk})
+    schedule_kpi_recompute(_account_campaigns(
+        brand_ids={row.brand_account.brand_id} if row.brand_account is not None else set(),
+        influencer_ids=(
+            {row.social_account.influencer_id} if row.social_account is not None else set()
+        ),
+    ))

@@ -1,6 +1,7 @@
 """Writes of visits (pixel and API): idempotent on (brand, source, external id) when an id is
 given, attributed by click id or UTM parameters like conversions (no promo codes on a
-visit)."""
+visit). Hand corrections of one visit (the admin) are here too: a partnership picked by hand
+is ``manual`` credit, as for a conversion."""
 
 from __future__ import annotations
 
@@ -13,12 +14,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import Organization
+from accounts.selectors import Access
+from accounts.writes import ensure_in_organization, require_write
 from campaigns.models import Brand, Partnership
-from metrics.attribution import UNATTRIBUTED
-from metrics.models import Visit
+from config.validation import BulkItemError, Errors
+from metrics.models import AttributionReason, Source, Visit
 from metrics.scheduling import schedule_kpi_recompute
-from metrics.services.attribution import attribute_many, facts_for
-from metrics.validation import BulkItemError, visit_errors
+from metrics.services.conversions import schedule_for_partnerships
+from metrics.services.corrections import refuse_unknown
+from metrics.tracking.attribution import UNATTRIBUTED
+from metrics.tracking.attribution_candidates import attribute_many, facts_for
+from metrics.validation import visit_errors
+
+# What a hand correction may set; the identity (brand, source, external id) stays.
+VISIT_FIELDS = frozenset({
+    "occurred_at", "landing_url", "referrer", "visitor_id", "click_id", "utm_campaign",
+    "utm_content", "partnership",
+})
+# What the attribution rules read: changing one of them applies the rules again.
+ATTRIBUTION_FACTS = frozenset({
+    "occurred_at", "click_id", "landing_url", "utm_campaign", "utm_content",
+})
 
 # ``source`` is part of the identity, so it is never updated.
 _UPDATE_FIELDS = [
@@ -59,7 +75,9 @@ def visits_ingest(
     """Store visits; returns ``(created, updated)``. All or nothing.
 
     An external id matches only a visit of the same ``source``; with ``first_write_wins``
-    (the public pixel) an existing one is left as it is and counts as neither."""
+    (the public pixel) an existing one is left as it is and counts as neither. Each visit is
+    attributed on arrival; one already credited by hand keeps that credit (``manual``), as a
+    conversion does in ``conversions_ingest``."""
     batch = [_as_item(raw, brand) for raw in items]
     for index, item in enumerate(batch):
         if item.brand is None:
@@ -127,8 +145,11 @@ def _ingest_brand(
     touched: set[int] = set()
     for (index, item), fact, answer in zip(entries, facts, answers, strict=True):
         row = existing.get(item.external_id) if item.external_id else None
+        partnership_id, reason, click_pk = answer.partnership_id, answer.reason, answer.click_pk
         if row is not None and row.partnership_id:
             touched.add(row.partnership_id)
+        if row is not None and row.attribution == AttributionReason.MANUAL:
+            partnership_id, reason, click_pk = row.partnership_id, AttributionReason.MANUAL, None
         if row is None:
             row = Visit(brand=brand, external_id=item.external_id)
             new.append(row)
@@ -141,17 +162,17 @@ def _ingest_brand(
         row.click_id = fact.click_id[:32]
         row.utm_campaign = fact.utm_campaign[:100]
         row.utm_content = fact.utm_content[:100]
-        row.partnership_id = answer.partnership_id
-        row.matched_click_id = answer.click_pk
-        row.attribution = answer.reason
+        row.partnership_id = partnership_id
+        row.matched_click_id = click_pk
+        row.attribution = reason
         row.source = source
         try:
             row.full_clean(exclude=["brand", "partnership", "matched_click"],
                            validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             raise BulkItemError(index, exc.message_dict) from exc
-        if answer.partnership_id:
-            touched.add(answer.partnership_id)
+        if partnership_id:
+            touched.add(partnership_id)
     # ignore_conflicts: a racing duplicate of the same external id keeps the first row.
     Visit.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     Visit.objects.bulk_update(changed, _UPDATE_FIELDS, batch_size=500)
@@ -189,3 +210,101 @@ def visits_reattribute(*, brand: Brand) -> int:
                 ).values_list("campaign_id", flat=True)
             )
     return len(changed)
+
+
+# --- Hand corrections of one visit ----------------------------------------------------------
+def _errors(visit: Visit) -> Errors:
+    errors = visit_errors({
+        "brand": visit.brand_id, "occurred_at": visit.occurred_at,
+        "external_id": visit.external_id,
+    })
+    partnership = visit.partnership
+    if partnership is not None and partnership.campaign.brand_id != visit.brand_id:
+        errors["partnership"] = ["This partnership is not the brand's."]
+    return errors
+
+
+def _apply_rules(visit: Visit) -> None:
+    """Attribute ``visit`` again from what it says about itself, as ingestion does."""
+    fact = facts_for(
+        brand_id=visit.brand_id, occurred_at=visit.occurred_at, click_id=visit.click_id,
+        landing_url=visit.landing_url, utm_campaign=visit.utm_campaign,
+        utm_content=visit.utm_content,
+    )
+    answer = attribute_many(visit.brand, [fact], use_codes=False)[0]
+    visit.click_id = fact.click_id[:32]
+    visit.utm_campaign = fact.utm_campaign[:100]
+    visit.utm_content = fact.utm_content[:100]
+    visit.partnership_id = answer.partnership_id
+    visit.matched_click_id = answer.click_pk
+    visit.attribution = answer.reason
+
+
+def _credit_by_hand(visit: Visit) -> None:
+    visit.matched_click = None
+    visit.attribution = AttributionReason.MANUAL
+
+
+def _save(visit: Visit, *, before: int | None = None) -> Visit:
+    if errors := _errors(visit):
+        raise ValidationError(errors)
+    visit.full_clean()
+    visit.save()
+    schedule_for_partnerships([before, visit.partnership_id])
+    return visit
+
+
+def visit_create(
+    *,
+    access: Access,
+    brand: Brand,
+    occurred_at: dt.datetime,
+    source: str = Source.MANUAL,
+    external_id: str = "",
+    **fields: Any,
+) -> Visit:
+    """Add one visit, attributed by the rules (a partnership given is ``manual`` credit). An id
+    the brand already has from ``source`` is refused rather than overwritten."""
+    require_write(access, Visit)
+    ensure_in_organization(access, brand, fields.get("partnership"))
+    refuse_unknown(fields, VISIT_FIELDS, "visit")
+    visit = Visit(brand=brand, occurred_at=occurred_at, source=source,
+                  external_id=external_id or "", **fields)
+    with transaction.atomic():
+        if visit.partnership_id is not None:
+            _credit_by_hand(visit)
+        else:
+            _apply_rules(visit)
+        return _save(visit)
+
+
+def visit_update(*, access: Access, visit: Visit, **changes: Any) -> Visit:
+    """Correct a visit; a changed partnership is ``manual`` credit (none: the rules again), a
+    changed click id, UTM or landing page applies the rules again unless credited by hand."""
+    require_write(access, Visit)
+    ensure_in_organization(access, visit, changes.get("partnership"))
+    refuse_unknown(changes, VISIT_FIELDS, "visit")
+    if not changes:
+        return visit
+    with transaction.atomic():
+        row = Visit.objects.select_for_update().select_related("brand").get(pk=visit.pk)
+        before = row.partnership_id
+        for name, value in changes.items():
+            setattr(row, name, value)
+        moved_by_hand = "partnership" in changes and row.partnership_id != before
+        if moved_by_hand and row.partnership_id is not None:
+            _credit_by_hand(row)
+        elif moved_by_hand or (
+            row.attribution != AttributionReason.MANUAL and ATTRIBUTION_FACTS & set(changes)
+        ):
+            _apply_rules(row)
+        return _save(row, before=before)
+
+
+def visit_delete(*, access: Access, visit: Visit) -> None:
+    require_write(access, Visit, "delete")
+    ensure_in_organization(access, visit)
+    with transaction.atomic():
+        row = Visit.objects.select_for_update().get(pk=visit.pk)
+        schedule_for_partnerships([row.partnership_id])
+        row.delete()

@@ -13,6 +13,36 @@
     try { return JSON.parse(node.textContent); } catch (err) { return null; }
   }
 
+  // An empty chart (every day zero or unknown) says so and names the next step, instead of
+  // drawing a flat line. A page may give its own step: <canvas data-empty="...">.
+  var nextSteps = {
+    impressions: "Add the creators' posts and their metrics (Data, or connect their accounts).",
+    engagements: "Add the creators' posts and their metrics (Data, or connect their accounts).",
+    clicks: "Give each creator a tracking link (Creators of the campaign → Links & codes).",
+    conversions: "Send orders: connect Shopify, install the pixel or import a CSV (Data).",
+    revenue: "Send orders: connect Shopify, install the pixel or import a CSV (Data).",
+    followers: "Add follower counts (Data), or connect the account."
+  };
+
+  function isEmpty(values) {
+    return !(values || []).some(function (v) { return v !== null && Number(v) !== 0; });
+  }
+
+  function showEmpty(canvas, key) {
+    var box = canvas.parentNode;
+    var note = document.createElement("p");
+    note.className = "chart-empty";
+    var title = document.createElement("strong");
+    title.textContent = "No data yet.";
+    note.appendChild(title);
+    note.appendChild(document.createTextNode(
+      " " + (canvas.getAttribute("data-empty") || nextSteps[key] || "")
+    ));
+    canvas.hidden = true;
+    box.classList.add("chart-box-empty");
+    box.appendChild(note);
+  }
+
   function draw() {
     if (typeof window.Chart === "undefined") return;
     var canvases = document.querySelectorAll("canvas.kpi-chart");
@@ -22,6 +52,10 @@
       var key = canvas.getAttribute("data-series");
       var series = (data.series || []).filter(function (s) { return s.key === key; })[0];
       if (!series) return;
+      if (isEmpty(series.data)) {
+        showEmpty(canvas, key);
+        return;
+      }
       var color = palette[key] || "#4f46e5";
       var chart = new window.Chart(canvas, {
         type: "line",

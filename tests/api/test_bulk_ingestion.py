@@ -9,8 +9,9 @@ from unittest import mock
 import pytest
 
 from accounts.models import Role
+from config.validation import NEGATIVE
 from metrics import validation
-from metrics.api import ingestion
+from metrics.api import bulk
 from metrics.models import Comment, FollowerSnapshot, PostMetrics
 from tests import factories as f
 
@@ -71,15 +72,15 @@ def test_unreported_counters_stay_null_not_zero(team, mine, api_client_for) -> N
 @pytest.mark.parametrize(
     ("bad_item", "field", "message"),
     [
-        ({"likes": -1}, "likes", validation.NEGATIVE),
+        ({"likes": -1}, "likes", NEGATIVE),
         ({"likes": 1.5}, "likes", validation.NOT_INTEGER),
         ({"likes": "7"}, "likes", validation.NOT_INTEGER),
         ({"likes": True}, "likes", validation.NOT_INTEGER),
         ({"likes": 2**64}, "likes", validation.TOO_LARGE),
-        ({"captured_at": "2026-03-02T10:00:00"}, "captured_at", ingestion.DATETIME_NAIVE),
-        ({"captured_at": "yesterday"}, "captured_at", ingestion.DATETIME_FORMAT),
-        ({"captured_at": None}, "captured_at", ingestion.DATETIME_FORMAT),
-        ({"favourites": 3}, "favourites", ingestion.UNKNOWN),
+        ({"captured_at": "2026-03-02T10:00:00"}, "captured_at", bulk.DATETIME_NAIVE),
+        ({"captured_at": "yesterday"}, "captured_at", bulk.DATETIME_FORMAT),
+        ({"captured_at": None}, "captured_at", bulk.DATETIME_FORMAT),
+        ({"favourites": 3}, "favourites", bulk.UNKNOWN),
         ({"post": "abc"}, "post", None),
         ({"post": 10**30}, "post", None),
     ],
@@ -101,7 +102,7 @@ def test_one_bad_item_rejects_the_batch_with_its_index_and_field(
 
 def test_a_missing_required_field_is_named(team, mine, api_client_for) -> None:
     answer = api_client_for(team.organization).post(METRICS, [{"post": mine.post.pk}])
-    assert answer.json() == {"index": 0, "errors": {"captured_at": [ingestion.REQUIRED]}}
+    assert answer.json() == {"index": 0, "errors": {"captured_at": [bulk.REQUIRED]}}
 
 
 def test_another_organizations_post_is_an_error_at_its_index(
@@ -132,7 +133,7 @@ def test_a_body_that_is_not_a_list_has_a_null_index(body, team, api_client_for) 
 
 
 def test_more_than_ten_thousand_items_are_refused(team, mine, api_client_for) -> None:
-    batch = [metric(mine.post.pk, 1)] * (ingestion.MAX_ITEMS + 1)
+    batch = [metric(mine.post.pk, 1)] * (bulk.MAX_ITEMS + 1)
     answer = api_client_for(team.organization).post(METRICS, batch)
     assert answer.status_code == 400
     assert answer.json()["index"] is None

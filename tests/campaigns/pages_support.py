@@ -12,7 +12,7 @@ f: Any = factories
 
 HEADLINES = {
     "TOFU": ["awareness", "engagement", "ctr", "emv", "sentiment"],
-    "MOFU": ["audience_growth", "traffic", "ctr"],
+    "MOFU": ["audience_growth", "traffic", "ctr", "roi"],
     "BOFU": ["conversion", "roi", "ctr", "traffic"],
 }
 

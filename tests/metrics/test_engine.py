@@ -1,6 +1,7 @@
 """The KPI engine on the hand-computed campaign of ``tests/metrics/scenario.py``.
 
-Every number below is worked out by hand in the comments. Shared with the real-mode test."""
+Every number below is worked out by hand in the comments. Shared with the real-worker tests of
+``tests/metrics/test_scheduling.py``."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ EXPECTED_CONVERSION = {
     # C10 (after end + 7 days), C11 (cancelled).
     "conversions": 4,
     "revenue": "265.00",
+    "click_conversions": 2,  # 1 link + 1 utm: the funnel's last step
     "conversion_rate": 50.0,  # (1 link + 1 utm) / 4 unique clicks
     "by_source": {"promo_code": 1, "link": 1, "utm": 1, "manual": 1},
     "excluded_other_currency": 1,
@@ -92,6 +94,7 @@ EXPECTED_ROI = {
     "cpe": "0.72",  # 1318.25 / 1842 = 0.7156…
     "cpc": "263.65",  # 1318.25 / 5
     "cpa": "329.56",  # 1318.25 / 4 = 329.5625
+    "cpl": "659.13",  # 1318.25 / 2 leads = 659.125
 }
 EXPECTED_SENTIMENT = {
     # "I love this" +, "terrible… hate" −, "package arrived" neutral (sent twice, stored once),
@@ -184,7 +187,8 @@ def test_per_partnership_documents(built):
     assert alice["coverage"]["posts"] == 2
     # C1 link 100 + C9 manual trial; leads: C8
     assert alice["conversion"] == {
-        "conversions": 2, "revenue": "100.00", "conversion_rate": 50.0,  # 1 link / 2 unique
+        "conversions": 2, "revenue": "100.00", "click_conversions": 1,
+        "conversion_rate": 50.0,  # 1 link / 2 unique
         "by_source": {"promo_code": 0, "link": 1, "utm": 0, "manual": 1},
         "excluded_other_currency": 0,
     }

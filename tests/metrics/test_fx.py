@@ -8,11 +8,16 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from metrics.fx import convert, rate_table
+from metrics.fx import RateTable, rate_table
 from metrics.models import ExchangeRate
 from tests import factories as f
 
 MONDAY = dt.date(2026, 3, 2)
+
+
+def convert(amount: Decimal, source: str, target: str, day: dt.date) -> Decimal | None:
+    """One amount with the rate table the engine loads for a recompute."""
+    return rate_table({source, target}, {day}).convert(amount, source, target, day)
 
 
 def test_it_converts_through_the_euro_rates_of_the_day(db) -> None:
@@ -21,8 +26,7 @@ def test_it_converts_through_the_euro_rates_of_the_day(db) -> None:
     assert convert(Decimal("108.00"), "USD", "EUR", MONDAY) == Decimal("100.00")
     assert convert(Decimal("100.00"), "EUR", "USD", MONDAY) == Decimal("108.00")
     assert convert(Decimal("108.00"), "USD", "GBP", MONDAY) == Decimal("85.00")
-    assert convert(Decimal("108.00"), "usd", "gbp", MONDAY) == Decimal("85.00")
-    assert convert(Decimal("5"), "usd", "USD", MONDAY) == Decimal("5")
+    assert convert(Decimal("5"), "USD", "USD", MONDAY) == Decimal("5")
 
 
 def test_a_weekend_uses_the_last_rate_before_the_day(db) -> None:
@@ -32,14 +36,18 @@ def test_a_weekend_uses_the_last_rate_before_the_day(db) -> None:
     assert convert(Decimal("110"), "USD", "EUR", MONDAY - dt.timedelta(days=1)) is None
 
 
-def test_an_old_rate_still_converts_as_in_the_engine(db) -> None:
+def test_an_old_rate_still_converts(db) -> None:
     # The finding: currency.py refused a rate older than a week while the engine used it, so
     # the same amount converted in one place and was "missing a rate" in the other.
     f.ExchangeRateFactory(currency="USD", date=MONDAY, per_euro=Decimal("1.10"))
     later = MONDAY + dt.timedelta(days=30)
-    engine = rate_table(["USD"], [later]).convert(Decimal("110"), "USD", "EUR", later)
-    assert engine == Decimal("100")
-    assert convert(Decimal("110"), "USD", "EUR", later) == engine
+    assert convert(Decimal("110"), "USD", "EUR", later) == Decimal("100")
+
+
+def test_there_is_no_second_way_to_convert() -> None:
+    import metrics.fx
+
+    assert not hasattr(metrics.fx, "convert")
 
 
 def test_amounts_are_not_rounded(db) -> None:
@@ -67,3 +75,15 @@ def test_the_command_loads_ecb_rates_and_keeps_edited_ones(db) -> None:
     call_command("load_exchange_rates", "--since", "2024-01-01", "--overwrite", verbosity=0)
     edited.refresh_from_db()
     assert Decimal("1") < edited.per_euro < Decimal("1.2")
+
+
+def test_rate_table_uses_the_latest_rate_on_or_before_the_day(db):
+    f.ExchangeRateFactory(currency="USD", date=dt.date(2026, 1, 2), per_euro=Decimal("1.2"))
+    f.ExchangeRateFactory(currency="USD", date=dt.date(2026, 3, 6), per_euro=Decimal("1.1"))
+    f.ExchangeRateFactory(currency="GBP", date=dt.date(2026, 3, 6), per_euro=Decimal("0.8"))
+    table = rate_table(["USD", "GBP", "EUR"], [dt.date(2026, 3, 5), dt.date(2026, 3, 7)])
+    assert table.per_euro("USD", dt.date(2026, 3, 5)) == Decimal("1.2")
+    assert table.convert(Decimal("80"), "GBP", "USD", dt.date(2026, 3, 7)) == Decimal("110")
+    assert table.convert(Decimal("10"), "GBP", "USD", dt.date(2026, 3, 5)) is None
+    assert table.convert(Decimal("10"), "EUR", "USD", dt.date(2026, 3, 7)) == Decimal("11.0")
+    assert RateTable(()).convert(Decimal("5"), "JPY", "JPY", dt.date(2026, 1, 1)) == 5

@@ -163,26 +163,3 @@ def test_a_number_too_large_for_the_database_is_a_row_error(org, post):
         stream(f"post,captured_at,likes\n{post.pk},2026-03-03T12:00:00Z,99999999999999999999\n"),
     )
     assert report.errors[0].row == 2 and "too large" in report.errors[0].message
-
-
-def test_a_conversions_csv_matches_only_csv_records(org, client_for, team):
-    """The conversions CSV upserts on (brand, source, external id): an order id that Shopify
-    already stored becomes a CSV record of its own and the order is left alone."""
-    from decimal import Decimal
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from metrics.models import Conversion
-
-    brand = f.BrandFactory(organization=org, currency="USD")
-    order = f.ConversionFactory(brand=brand, external_id="1042", source=Source.SHOPIFY,
-                                amount=Decimal("64.60"))
-    data = "external_id,kind,amount,currency,occurred_at\n1042,sale,1.00,USD,2026-03-05T10:00Z\n"
-    upload = SimpleUploadedFile("orders.csv", data.encode(), content_type="text/csv")
-    response = client_for(team.manager).post(
-        "/metrics/conversions/import/", {"brand": brand.pk, "file": upload}
-    )
-    assert response.status_code == 302
-    order.refresh_from_db()
-    assert order.amount == Decimal("64.60") and order.source == "shopify"
-    assert Conversion.objects.get(source="csv").amount == Decimal("1.00")

@@ -1,4 +1,4 @@
-"""The pure KPI formulas (metrics/kpis.py): hand-worked examples and invariants."""
+"""The pure KPI formulas and sums (metrics/kpis.py): hand-worked examples and invariants."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from metrics import kpis
-from metrics.kpis import COUNTERS, PostSums
+from metrics.kpis import COUNTERS
+from tests.metrics.strategies import counts, maybe_counts, post_sums
 
 
 def test_the_emv_example_of_the_issue():
@@ -88,58 +89,11 @@ def test_sentiment_thresholds_and_net_sentiment():
 
 def test_headline_groups_per_stage():
     assert kpis.headline("TOFU") == ["awareness", "engagement", "ctr", "emv", "sentiment"]
-    assert kpis.headline("MOFU") == ["audience_growth", "traffic", "ctr"]
+    assert kpis.headline("MOFU") == ["audience_growth", "traffic", "ctr", "roi"]
     assert kpis.headline("BOFU") == ["conversion", "roi", "ctr", "traffic"]
 
 
-def test_target_progress():
-    doc = {"awareness": {"impressions": 32000}, "conversion": {"revenue": "265.00"}}
-    progress = kpis.targets_progress(
-        doc, [("awareness.impressions", Decimal("64000.0000")),
-              ("conversion.revenue", Decimal("530")), ("ctr.ctr", Decimal("2"))]
-    )
-    assert [p["progress"] for p in progress] == [50.0, 50.0, None]
-    assert progress[0]["target"] == "64000"
-
-
-def test_an_empty_document_has_nulls_not_zeros():
-    groups = kpis.all_groups(
-        posts=PostSums(), posts_by_platform={}, card=kpis.RateCard(),
-        sentiment=kpis.SentimentSums(), funnel=kpis.FunnelSums(), costs=kpis.CostSums(),
-        followers_start=None, followers_end=None,
-    )
-    assert groups["awareness"] == {"impressions": None, "reach": None, "video_views": None}
-    assert groups["engagement"]["engagement_rate"] is None
-    assert groups["ctr"]["ctr"] is None
-    assert groups["roi"]["roi"] is None and groups["roi"]["cpm"] is None
-    assert groups["sentiment"]["net_sentiment"] is None
-    assert groups["emv"]["total"] == "0.00"
-
-
 # --- properties -----------------------------------------------------------------------------
-
-counts = st.integers(min_value=0, max_value=10**9)
-maybe_counts = st.none() | counts
-
-
-@st.composite
-def post_sums(draw: st.DrawFn) -> PostSums:
-    values = {c: draw(maybe_counts) for c in COUNTERS}
-    reporting = {c: (0 if values[c] is None else draw(st.integers(1, 50))) for c in COUNTERS}
-    eng = kpis.engagements(*(values[c] for c in kpis.ENGAGEMENT_COUNTERS))
-    with_reach = None if values["reach"] is None or eng is None else draw(
-        st.integers(0, eng))
-    return PostSums(
-        posts=draw(st.integers(0, 100)),
-        values=values,
-        reporting=reporting,
-        impressions=values["impressions"] if values["impressions"] is not None
-        else values["views"],
-        engagements_with_reach=with_reach,
-        engagements_with_followers=draw(st.none() | st.integers(0, eng or 0)),
-        followers=draw(maybe_counts),
-    )
-
 
 @given(counts, maybe_counts)
 def test_ratios_are_never_negative_for_non_negative_inputs(numerator, denominator):
@@ -161,38 +115,6 @@ def test_sums_of_breakdowns_equal_the_total_and_nulls_stay_null(a, b):
         assert total.engagements is None
     else:
         assert total.engagements == (a.engagements or 0) + (b.engagements or 0)
-
-
-@given(post_sums())
-def test_groups_never_turn_an_unreported_counter_into_zero(sums):
-    awareness = kpis.awareness_group(sums)
-    engagement = kpis.engagement_group(sums)
-    assert (awareness["reach"] is None) == (sums.values["reach"] is None)
-    assert (engagement["likes"] is None) == (sums.values["likes"] is None)
-    rate = engagement["engagement_rate"]
-    assert rate is None or rate >= 0
-
-
-@given(
-    st.dictionaries(
-        st.sampled_from(["instagram", "tiktok", "youtube"]),
-        st.dictionaries(st.sampled_from(COUNTERS), counts, max_size=4),
-        max_size=3,
-    ),
-    st.decimals(min_value=0, max_value=100, places=4),
-)
-def test_emv_by_platform_adds_up_to_the_total(values, rate):
-    by_platform = {}
-    for platform, metrics in values.items():
-        sums = PostSums()
-        sums.values.update(metrics)
-        by_platform[platform] = sums
-    card = kpis.RateCard({p: {m: (rate, "s") for m in COUNTERS} for p in values})
-    group = kpis.emv_group(by_platform, card)
-    parts = sum((Decimal(v) for v in group["by_platform"].values()), Decimal("0"))
-    # Each platform's value is rounded to cents; the total is rounded once.
-    assert abs(parts - Decimal(group["total"])) <= Decimal("0.01") * max(1, len(values))
-    assert Decimal(group["total"]) >= 0
 
 
 @given(st.decimals(min_value=0, max_value=10**6, places=2),

@@ -16,11 +16,12 @@ from django.urls import reverse
 
 from campaigns import exports
 from campaigns.models import KpiTarget
-from metrics import display, display_report, kpis, registry, snapshots
+from metrics import display, display_report, kpis, registry
 from metrics.admin_kpis import KPI_ROWS
 from metrics.engine import kpis_recompute
 from metrics.management.commands.kpi_docs import docs_path
 from metrics.models import KpiScope
+from metrics.selectors import snapshots
 from tests.metrics import scenario
 
 ROOT = Path(settings.BASE_DIR)
@@ -70,7 +71,7 @@ def test_the_engine_and_the_registry_agree_on_groups_and_headlines() -> None:
     assert kpis.GROUPS == registry.KPI_GROUP_NAMES
     assert kpis.HEADLINES == {
         "TOFU": ("awareness", "engagement", "ctr", "emv", "sentiment"),
-        "MOFU": ("audience_growth", "traffic", "ctr"),
+        "MOFU": ("audience_growth", "traffic", "ctr", "roi"),
         "BOFU": ("conversion", "roi", "ctr", "traffic"),
     }
 

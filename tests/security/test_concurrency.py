@@ -14,6 +14,7 @@ from metrics.models import Conversion
 from tests import factories as f
 
 
+@pytest.mark.realmode
 @pytest.mark.django_db(transaction=True)
 def test_ten_threads_posting_the_same_bulk_conversion_store_one():
     if connection.vendor != "postgresql":

@@ -71,7 +71,7 @@ def private_redis(settings) -> Iterator[PrivateRedis]:
 
     if not shutil.which("redis-server") or not real_mode_available():
         pytest.skip("needs redis-server and real mode")
-    from metrics import clicks
+    from metrics.tracking import clicks
 
     server = PrivateRedis()
     server.start()
@@ -89,7 +89,7 @@ def _click(slug: str) -> int:
 @pytest.mark.realmode
 @requires_real_mode
 def test_redis_stopping_and_returning_loses_and_doubles_no_click(db, private_redis):
-    from metrics import clicks
+    from metrics.tracking import clicks
 
     link = f.TrackingLinkFactory(slug="fault-redis")
     served = 0
@@ -162,6 +162,7 @@ def _pool_children(pid: int) -> list[int]:
 
 
 @pytest.mark.realmode
+@pytest.mark.celery_worker
 @requires_real_mode
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_recompute_is_redelivered_and_leaves_a_clean_result(team, settings):

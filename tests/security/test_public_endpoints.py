@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from accounts.models import Role
 from config.parsers import MAX_JSON_DEPTH, JSONTooDeep, json_loads
 from metrics.models import Conversion, Refund, Source, Visit, WebhookDelivery
-from metrics.services.shopify import shopify_delivery_process
+from metrics.tracking.shopify import shopify_delivery_process
 from tests import factories as f
-from tests.metrics.test_shopify import ORDER, REFUND, SECRET, post
+from tests.metrics.tracking.test_shopify import ORDER, REFUND, SECRET, post
 
 ORIGIN = "https://brand.example"
 
@@ -254,7 +254,7 @@ def test_a_delivery_that_fails_while_processing_leaves_nothing_half_written(
     task rolls the delivery's writes back and records the reason."""
     from django.core.exceptions import ValidationError
 
-    from metrics.services import shopify
+    from metrics.tracking import shopify
 
     conversion = f.ConversionFactory(brand=brand, external_id=str(REFUND["order_id"]),
                                      source=Source.SHOPIFY)

@@ -1,5 +1,6 @@
-"""Sessions and keys end when they should: at login a new session, at logout none, and a
-removed member loses access (session and keys) at once."""
+"""Sessions and keys end when they should: at login a new session, at logout none, after a
+password change or reset none elsewhere, and a removed member loses access (session and keys)
+at once."""
 
 from __future__ import annotations
 
@@ -30,6 +31,37 @@ def test_logout_ends_the_session(team):
     response = client.get("/")
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_changing_the_password_ends_the_users_other_sessions(team):
+    new_password = "violet-canyon-harbor-42"
+    elsewhere = Client()
+    elsewhere.post(reverse("accounts:login"), {"username": team.viewer.username,
+                                               "password": PASSWORD})
+    here = Client()
+    here.post(reverse("accounts:login"), {"username": team.viewer.username, "password": PASSWORD})
+    assert elsewhere.get("/").status_code == 200
+    changed = here.post(reverse("account_change_password"), {
+        "oldpassword": PASSWORD, "password1": new_password, "password2": new_password,
+    })
+    assert changed.status_code == 302
+    assert here.get("/").status_code == 200
+    assert elsewhere.get("/").status_code == 302
+
+
+def test_a_password_reset_ends_every_session(team, client_for):
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    signed_in = client_for(team.viewer)
+    assert signed_in.get("/").status_code == 200
+    key = default_token_generator.make_token(team.viewer)
+    reset = Client()
+    opened = reset.get(reverse("account_reset_password_from_key",
+                               kwargs={"uidb36": user_pk_to_url_str(team.viewer), "key": key}))
+    new_password = "violet-canyon-harbor-42"
+    reset.post(opened["Location"], {"password1": new_password, "password2": new_password})
+    assert signed_in.get("/").status_code == 302
 
 
 def test_a_removed_member_loses_pages_and_api_at_once(team, client_for):

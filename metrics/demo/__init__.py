@@ -1,0 +1,18 @@
+"""The demo organization behind ``python manage.py seed_demo``.
+
+The demo content is deterministic (one seeded random generator, every date relative to today in
+the demo's time zone, nothing after yesterday) and idempotent: the demo organization's data is
+deleted and rebuilt in one transaction, so a second run leaves exactly the same rows. Secrets
+are not content: brand keys, Shopify webhook secrets and tracking-link slugs come from
+``secrets`` on every run, so no two installs (and no two runs) share them — a webhook signed
+with one install's demo secret must not be accepted by another. Tracking data
+(clicks, visits, conversions) is written directly with ``bulk_create`` and attributed
+consistently with the attribution rules, so the demo does not depend on the ingestion paths.
+
+``build`` runs the whole thing; it draws on ``people`` (organization, user, membership),
+``catalogue`` (brands, creators, campaigns, partnerships, links, codes, costs, targets),
+``activity`` (posts, their metrics and comments, follower history) and ``sales`` (clicks,
+visits, conversions, refunds). ``platforms`` holds what each social platform looks like (pure)
+and ``context`` the state every step shares. Every step draws from the one generator in a fixed
+order, so reordering calls changes the demo's data.
+"""

@@ -1,0 +1,315 @@
+"""The KPI engine's document builder: a campaign's sums as of T (``CampaignData``, gathered by
+``metrics.engine``) → the KPI document of the total, of each partnership, of each platform
+and of each day of the series (``metrics.kpi_document`` fills the groups).
+
+Post rows arrive as delta vectors (``metrics.selectors.post_aggregates.POST_VECTOR``): adding
+the vectors of a day and those before it gives the post sums as of that day, so one pass over
+the rows in day order yields the cumulative per-day documents, and another the totals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from campaigns.models import COMMITTED_STATUSES, Campaign
+from influencers.models import Platform
+from metrics import kpis
+from metrics.kpi_document import all_groups, post_groups, targets_progress
+from metrics.models import KpiScope
+from metrics.selectors.frame import Frame
+from metrics.selectors.inputs import BrandFollowers
+from metrics.selectors.post_aggregates import POST_VECTOR
+
+VECTOR_INDEX = {name: i for i, name in enumerate(POST_VECTOR)}
+Vector = list[int]
+PLATFORM_LABELS = dict(Platform.choices)
+COST_CATEGORY_KEYS = ("ad_spend", "production", "platform_fee", "other")
+
+
+def _zero() -> Vector:
+    return [0] * len(POST_VECTOR)
+
+
+def _add(into: Vector, values: Iterable[Any]) -> None:
+    for i, value in enumerate(values):
+        into[i] += int(value or 0)
+
+
+def post_sums(vector: Vector, posts: int) -> kpis.PostSums:
+    """A delta vector summed up to T → the post sums of the KPI formulas."""
+
+    def value(q: str) -> int | None:
+        return vector[VECTOR_INDEX[f"v_{q}"]] if vector[VECTOR_INDEX[f"n_{q}"]] > 0 else None
+
+    return kpis.PostSums(
+        posts=posts,
+        values={c: value(c) for c in kpis.COUNTERS},
+        reporting={c: vector[VECTOR_INDEX[f"n_{c}"]] for c in kpis.COUNTERS},
+        impressions=value("imp_eff"),
+        impressions_reporting=vector[VECTOR_INDEX["n_imp_eff"]],
+        impressions_from_views=vector[VECTOR_INDEX["from_views"]],
+        engagements_with_reach=value("eng_reach"),
+        engagements_with_followers=value("eng_followers"),
+        followers=value("followers"),
+    )
+
+
+@dataclass
+class Event:
+    """A change of the funnel sums on a local day (clicks, conversions, refunds, visits)."""
+
+    day: dt.date | None
+    partnership: int
+    funnel: kpis.FunnelSums
+
+
+@dataclass
+class CampaignData:
+    """Every sum of one campaign as of T, before it becomes documents."""
+
+    campaign: Campaign
+    frame: Frame
+    card: kpis.RateCard
+    partnerships: list[dict[str, Any]]
+    post_rows: list[tuple[Any, ...]]
+    post_count_rows: list[tuple[dt.date | None, int, str, int]]
+    sentiment_rows: list[tuple[dt.date, int, str, str, int]]
+    events: list[Event]
+    first_visits: list[tuple[dt.date, int]]
+    unique_visitors: dict[int, int]
+    costs: list[tuple[int | None, str, dt.date, Decimal]]
+    followers: BrandFollowers
+    targets: list[tuple[str, Decimal]]
+    overlapping: list[dict[str, Any]]
+    platforms_with_rates: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Totals:
+    """Sums up to some instant: per (partnership, platform) posts, sentiment; per partnership
+    funnel; plus distinct visitors of the whole campaign."""
+
+    vectors: dict[tuple[int, str], Vector] = field(default_factory=lambda: defaultdict(_zero))
+    posts: dict[tuple[int, str], int] = field(default_factory=lambda: defaultdict(int))
+    sentiment: dict[tuple[int, str], kpis.SentimentSums] = field(
+        default_factory=lambda: defaultdict(kpis.SentimentSums)
+    )
+    funnel: dict[int, kpis.FunnelSums] = field(default_factory=lambda: defaultdict(
+        kpis.FunnelSums))
+    unique_visitors: int = 0
+
+    def posts_by_platform(self, partnership: int | None = None) -> dict[str, kpis.PostSums]:
+        vectors: dict[str, Vector] = defaultdict(_zero)
+        counts: dict[str, int] = defaultdict(int)
+        for (pid, platform), vector in self.vectors.items():
+            if partnership is None or pid == partnership:
+                _add(vectors[platform], vector)
+        for (pid, platform), n in self.posts.items():
+            if partnership is None or pid == partnership:
+                counts[platform] += n
+                vectors[platform]  # noqa: B018 — a platform with posts but no metrics yet
+        return {p: post_sums(vectors[p], counts[p]) for p in vectors}
+
+    def sentiment_of(self, partnership: int | None = None, platform: str | None = None
+                     ) -> kpis.SentimentSums:
+        total = kpis.SentimentSums()
+        for (pid, pl), sums in self.sentiment.items():
+            if (partnership is None or pid == partnership) and (platform is None or pl == platform):
+                total = total + sums
+        return total
+
+    def funnel_of(self, partnership: int | None = None) -> kpis.FunnelSums:
+        total = kpis.FunnelSums()
+        for pid, sums in self.funnel.items():
+            if partnership is None or pid == partnership:
+                total = total + sums
+        return total
+
+
+def _sum_posts(by_platform: dict[str, kpis.PostSums]) -> kpis.PostSums:
+    total = kpis.PostSums()
+    for sums in by_platform.values():
+        total = total + sums
+    return total
+
+
+class Builder:
+    def __init__(self, data: CampaignData, computed_at: dt.datetime) -> None:
+        self.data = data
+        self.campaign = data.campaign
+        self.frame = data.frame
+        self.computed_at = computed_at
+        self.rates = {p["pk"]: Decimal(p["commission_rate"]) for p in data.partnerships}
+        self.days = self.frame.days
+
+    # The frame's day for a bucket: before the start counts on the first day, after the last
+    # day only in the totals (None = never in the series, but always in the totals).
+    def _series_index(self, day: dt.date | None) -> int:
+        if not self.days or day is None or day <= self.days[0]:
+            return 0
+        return (day - self.days[0]).days
+
+    def _apply(self, totals: Totals, kind: str, row: Any) -> None:
+        if kind == "post":
+            _add(totals.vectors[(row[1], row[2])], row[3:])
+        elif kind == "count":
+            totals.posts[(row[1], row[2])] += row[3]
+        elif kind == "sentiment":
+            sums = totals.sentiment[(row[1], row[2])]
+            if row[3] in ("positive", "neutral", "negative"):
+                setattr(sums, row[3], getattr(sums, row[3]) + row[4])
+        elif kind == "event":
+            totals.funnel[row.partnership] = totals.funnel[row.partnership] + row.funnel
+        elif kind == "visitor":
+            totals.unique_visitors += row[1]
+
+    def _stream(self) -> list[tuple[dt.date | None, str, Any]]:
+        d = self.data
+        items: list[tuple[dt.date | None, str, Any]] = []
+        items += [(r[0], "post", r) for r in d.post_rows]
+        items += [(r[0], "count", r) for r in d.post_count_rows]
+        items += [(r[0], "sentiment", r) for r in d.sentiment_rows]
+        items += [(e.day, "event", e) for e in d.events]
+        items += [(r[0], "visitor", r) for r in d.first_visits]
+        return items
+
+    def build(self) -> list[tuple[str, str, dt.datetime, dict[str, Any]]]:
+        """``(scope, key, as_of, document)`` for the total and every breakdown."""
+        stream = self._stream()
+        totals = Totals()
+        for _, kind, row in stream:
+            self._apply(totals, kind, row)
+        totals.unique_visitors = sum(n for _, n in self.data.first_visits)
+        result = [(KpiScope.TOTAL.value, "", self.frame.as_of, self.total_document(totals))]
+        result += self.partnership_documents(totals)
+        result += self.platform_documents(totals)
+        result += self.day_documents(stream)
+        return result
+
+    # -- pieces --
+
+    def _base(self, as_of: dt.datetime) -> dict[str, Any]:
+        return {
+            "campaign": self.campaign.pk,
+            "stage": self.campaign.stage,
+            "currency": self.campaign.currency,
+            "as_of": as_of.isoformat(),
+            "computed_at": self.computed_at.isoformat(),
+            "headline": kpis.headline(self.campaign.stage),
+            "targets": [],
+        }
+
+    def _costs(self, funnel_by_partnership: dict[int, kpis.FunnelSums], on: dt.date | None,
+               partnership: int | None = None) -> kpis.CostSums:
+        costs = kpis.CostSums()
+        for p in self.data.partnerships:
+            if partnership is not None and p["pk"] != partnership:
+                continue
+            if p["status"] in COMMITTED_STATUSES:
+                costs.fees += p["fee"]
+                costs.product += p["product_value"]
+            revenue = funnel_by_partnership[p["pk"]].revenue if p["pk"] in \
+                funnel_by_partnership else Decimal("0")
+            costs.commission += kpis.commission(self.rates[p["pk"]], revenue)
+        for pid, category, incurred_on, amount in self.data.costs:
+            if partnership is not None and pid != partnership:
+                continue
+            if on is not None and incurred_on > on:
+                continue
+            if category in COST_CATEGORY_KEYS:
+                setattr(costs, category, getattr(costs, category) + amount)
+        return costs
+
+    def _full_document(self, totals: Totals, as_of: dt.datetime, on: dt.date | None,
+                       followers_until: dt.date) -> dict[str, Any]:
+        by_platform = totals.posts_by_platform()
+        funnel = totals.funnel_of()
+        funnel.unique_visitors = totals.unique_visitors
+        followers = self.data.followers
+        document = self._base(as_of)
+        document.update(
+            all_groups(
+                posts=_sum_posts(by_platform),
+                posts_by_platform=by_platform,
+                card=self.data.card,
+                sentiment=totals.sentiment_of(),
+                funnel=funnel,
+                costs=self._costs(totals.funnel, on),
+                followers_start=followers.total_on(self.frame.start),
+                followers_end=followers.total_on(followers_until),
+                overlapping=self.data.overlapping,
+            )
+        )
+        document["targets"] = targets_progress(document, self.data.targets)
+        return document
+
+    def total_document(self, totals: Totals) -> dict[str, Any]:
+        until = min(self.frame.end, self.frame.as_of_date)
+        return self._full_document(totals, self.frame.as_of, None, until)
+
+    def partnership_documents(self, totals: Totals
+                              ) -> list[tuple[str, str, dt.datetime, dict[str, Any]]]:
+        result = []
+        for p in self.data.partnerships:
+            pid = p["pk"]
+            by_platform = totals.posts_by_platform(pid)
+            funnel = totals.funnel_of(pid)
+            funnel.unique_visitors = self.data.unique_visitors.get(pid, 0)
+            document = self._base(self.frame.as_of)
+            document.update(key=str(pid), label=p["influencer__name"], partnership=pid)
+            document.update(
+                all_groups(
+                    posts=_sum_posts(by_platform),
+                    posts_by_platform=by_platform,
+                    card=self.data.card,
+                    sentiment=totals.sentiment_of(partnership=pid),
+                    funnel=funnel,
+                    costs=self._costs(totals.funnel, None, partnership=pid),
+                    # Follower growth is brand-level: not split per creator.
+                    followers_start=None,
+                    followers_end=None,
+                )
+            )
+            result.append((KpiScope.PARTNERSHIP.value, str(pid), self.frame.as_of, document))
+        return result
+
+    def platform_documents(self, totals: Totals
+                           ) -> list[tuple[str, str, dt.datetime, dict[str, Any]]]:
+        result = []
+        for platform, sums in sorted(totals.posts_by_platform().items()):
+            document = self._base(self.frame.as_of)
+            document.update(key=platform, label=PLATFORM_LABELS.get(platform, platform))
+            document.update(
+                post_groups(
+                    sums, {platform: sums}, self.data.card,
+                    totals.sentiment_of(platform=platform),
+                )
+            )
+            result.append((KpiScope.PLATFORM.value, platform, self.frame.as_of, document))
+        return result
+
+    def day_documents(self, stream: list[tuple[dt.date | None, str, Any]]
+                      ) -> list[tuple[str, str, dt.datetime, dict[str, Any]]]:
+        if not self.days:
+            return []
+        last = self.days[-1]
+        per_day: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+        for day, kind, row in stream:
+            if day is not None and day > last:
+                continue  # after the series: only in the totals
+            per_day[self._series_index(day)].append((kind, row))
+        totals = Totals()
+        result = []
+        for index, day in enumerate(self.days):
+            for kind, row in per_day.get(index, ()):
+                self._apply(totals, kind, row)
+            as_of = self.frame.day_end(day)
+            document = self._full_document(totals, as_of, day, day)
+            document.update(key=day.isoformat(), label=day.isoformat())
+            result.append((KpiScope.DAY.value, day.isoformat(), as_of, document))
+        return result

@@ -1,0 +1,36 @@
+"""Reads for the comment-label correction: how many of a campaign's labels the model made and
+how many a person corrected, and the samples the report shows."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from django.db.models import Count, Q
+
+from campaigns.models import Campaign
+from metrics.models import Comment, LabelSource
+from metrics.selectors.reports import sample_comments
+
+
+class LabelCounts(NamedTuple):
+    machine: int
+    corrected: int
+
+
+def label_counts(campaign: Campaign | int) -> LabelCounts:
+    """Labelled comments of ``campaign`` by who labelled them, in one query."""
+    row = Comment.objects.filter(post__partnership__campaign=campaign).exclude(
+        sentiment=""
+    ).aggregate(
+        machine=Count("pk", filter=Q(sentiment_source=LabelSource.MACHINE)),
+        corrected=Count("pk", filter=Q(sentiment_source=LabelSource.MANUAL)),
+    )
+    return LabelCounts(row["machine"], row["corrected"])
+
+
+def samples(campaign: Campaign) -> dict[str, list[Comment]]:
+    """The positive and negative samples the report shows (the same selector it uses)."""
+    return {
+        "positive": sample_comments(campaign, "positive"),
+        "negative": sample_comments(campaign, "negative"),
+    }

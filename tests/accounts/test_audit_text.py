@@ -1,0 +1,106 @@
+"""accounts/audit_text.py: every recorded action as a sentence (no database), and the audit
+log page showing them with the campaign's currency."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.audit_text import SENTENCES, Entry, describe
+from campaigns.services import partnership_update
+from tests import factories as f
+
+
+@pytest.mark.parametrize(
+    ("entry", "sentence"),
+    [
+        (Entry("Maya", "compensation.changed", "Partnership", "Tess × Spring glow",
+               {"fee": ["500.00", "650.00"]}, "USD"),
+         "Maya changed Tess's fee from 500.00 to 650.00 USD in Spring glow."),
+        (Entry("Maya", "compensation.changed", "Partnership", "Tess × Spring glow",
+               {"fee": ["500.00", "650.00"], "commission_rate": ["10.00", "12.50"]}, "EUR"),
+         "Maya changed Tess's fee from 500.00 to 650.00 EUR and commission rate from 10.00% "
+         "to 12.50% in Spring glow."),
+        (Entry("Maya", "compensation.set", "Partnership", "Jules × Fall",
+               {"fee": [None, "300.00"]}, "USD"),
+         "Maya set Jules's fee to 300.00 USD in Fall."),
+        (Entry("Ana", "organization.updated", "Organization", "Acme",
+               {"time_zone": ["UTC", "Europe/Paris"], "require_two_factor": [False, True]}),
+         "Ana changed the organization's time zone from UTC to Europe/Paris and two-factor "
+         "requirement from off to on."),
+        (Entry("Ana", "member.role_changed", "Membership", "",
+               {"role": ["viewer", "admin"], "user": "bob"}),
+         "Ana changed bob's role from viewer to admin."),
+        (Entry("Ana", "member.added", "Membership", "", {"user": "bob", "role": [None, "manager"]}),
+         "Ana added bob as manager."),
+        (Entry("Ana", "member.removed", "Membership", "",
+               {"user": "bob", "role": ["manager", None], "api_keys_revoked": 2}),
+         "Ana removed bob (manager) and revoked their 2 API keys."),
+        (Entry("Ana", "member.invited", "Invitation", "", {"email": "x@y.io", "role": "viewer"}),
+         "Ana invited x@y.io as viewer."),
+        (Entry("Ana", "member.invitation_revoked", "Invitation", "",
+               {"email": "x@y.io", "role": "viewer"}),
+         "Ana revoked the invitation of x@y.io as viewer."),
+        (Entry("", "member.joined", "Membership", "", {"user": "bob", "role": [None, "viewer"]}),
+         "Bob joined as viewer through an invitation."),
+        (Entry("Ana", "api_key.created", "ApiKey", "",
+               {"name": "Zapier", "role": "manager", "belongs_to": "ana"}),
+         "Ana created the API key “Zapier” (manager) for ana."),
+        (Entry("Ana", "api_key.revoked", "ApiKey", "", {"name": "Zapier"}),
+         "Ana revoked the API key “Zapier”."),
+        (Entry("Ana", "brand.deleted", "Brand", "Glow", {"name": "Glow"}),
+         "Ana deleted the brand Glow."),
+        (Entry("Ana", "campaign.deleted", "Campaign", "Fall", {"name": "Fall"}),
+         "Ana deleted the campaign Fall."),
+        (Entry("Ana", "cost.created", "Cost", "Ad spend 100.00",
+               {"amount": [None, "100.00"], "category": [None, "ad_spend"]}, "USD"),
+         "Ana added a cost: ad spend of 100.00 USD."),
+        (Entry("Ana", "cost.changed", "Cost", "Ad spend 150.00",
+               {"amount": ["100.00", "150.00"]}, "USD"),
+         "Ana changed the cost Ad spend 150.00: amount from 100.00 to 150.00 USD."),
+        (Entry("Ana", "cost.deleted", "Cost", "Ad spend 100.00",
+               {"amount": ["100.00", None], "category": ["ad_spend", None]}),
+         "Ana deleted a cost: ad spend of 100.00."),
+        (Entry("Maya", "comment.label_corrected", "Comment", "My skin…",
+               {"sentiment": ["negative", "positive"], "source": ["machine", "manual"],
+                "creator": "Tess"}),
+         "Maya relabelled a comment on Tess's post from negative to positive."),
+        (Entry("Maya", "comment.label_corrected", "Comment", "My skin…",
+               {"sentiment": ["positive", "negative"], "source": ["manual", "machine"]}),
+         "Maya gave the label of a comment back to the model (negative)."),
+        (Entry("API key fb_ab…", "widget.frobbed", "Widget", "W1", {"size": [1, 2]}),
+         "API key fb_ab… frobbed widget W1: size from 1 to 2."),
+    ],
+)
+def test_each_action_reads_as_a_sentence(entry: Entry, sentence: str) -> None:
+    assert describe(entry) == sentence
+
+
+def test_every_recorded_action_has_its_own_sentence() -> None:
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = subprocess.run(
+        ["grep", "-rhoE", r'action="[a-z_]+\.[a-z_]+"', "accounts", "campaigns", "metrics",
+         "influencers", "--include=*.py"],
+        cwd=root, capture_output=True, text=True, check=False,
+    ).stdout.split()
+    recorded = {a.split('"')[1] for a in found}
+    assert recorded and recorded <= set(SENTENCES), recorded - set(SENTENCES)
+
+
+@pytest.mark.django_db
+def test_the_audit_log_page_speaks_in_sentences_with_the_currency(team, client_for):
+    team.admin.first_name = "Maya"
+    team.admin.save()
+    partnership = f.PartnershipFactory(
+        campaign__brand__organization=team.organization, campaign__currency="EUR",
+        influencer__name="Tess", fee=Decimal("500.00"),
+    )
+    partnership_update(access=team.access("admin"), partnership=partnership,
+                       fee=Decimal("650.00"))
+    page = client_for(team.owner).get(reverse("accounts:audit")).content.decode()
+    assert "Maya changed Tess&#x27;s fee from 500.00 to 650.00 EUR" in page

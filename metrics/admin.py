@@ -138,7 +138,7 @@ class CommentAdmin(IngestedRowAdmin):
     list_select_related = ("post",)
     raw_id_fields = ("post",)
     date_hierarchy = "posted_at"
-    # The sentiment task labels comments; a manager corrects a label on the comments page,
+    # The sentiment task labels comments; a manager corrects a label on the campaign report,
     # through its service (``metrics.services.comment_labels``), which records who and when.
     readonly_fields = ("sentiment", "compound", "sentiment_source", "corrected_by",
                        "corrected_at", "created_at")

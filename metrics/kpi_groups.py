@@ -273,9 +273,13 @@ GROUPS: tuple[Group, ...] = (
         "(positive − negative comments) ÷ all comments × 100 (VADER compound ±0.05)",
         "net_sentiment", ("positive", "negative", "total"),
         (
-            _f("positive", "Positive", COUNT, "Comments scored positive (compound ≥ 0.05)."),
-            _f("neutral", "Neutral", COUNT, "Comments scored neutral."),
-            _f("negative", "Negative", COUNT, "Comments scored negative (compound ≤ −0.05)."),
+            _f("positive", "Positive", COUNT,
+               "Comments labelled positive: VADER compound ≥ 0.05, unless a manager corrected "
+               "the label (a correction wins and survives recomputes; VADER misreads some "
+               "negations)."),
+            _f("neutral", "Neutral", COUNT, "Comments labelled neutral (same rule)."),
+            _f("negative", "Negative", COUNT,
+               "Comments labelled negative: VADER compound ≤ −0.05, unless corrected."),
             _f("total", "Comments", COUNT, "All scored comments."),
             _f("net_sentiment", "Net sentiment", PERCENT,
                "Positive minus negative share of the comments.",

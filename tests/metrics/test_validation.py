@@ -43,7 +43,7 @@ def fields(errors: dict[str, list[str]]) -> set[str]:
         ({"captured_at": WHEN, "likes": 1}, {"post"}),
         ({"post": POST, "likes": 1}, {"captured_at"}),
         ({"post": POST, "captured_at": NAIVE, "likes": 1}, {"captured_at"}),
-        ({"post": POST, "captured_at": FUTURE, "likes": 1}, {"captured_at"}),  # see test_future_snapshots
+        ({"post": POST, "captured_at": FUTURE, "likes": 1}, {"captured_at"}),  # see test_validation_future
         ({"post": POST, "captured_at": WHEN, "likes": -1}, {"likes"}),
         ({"post": POST, "captured_at": WHEN, "likes": True}, {"likes"}),
         ({"post": POST, "captured_at": WHEN, "likes": 2**63}, {"likes"}),

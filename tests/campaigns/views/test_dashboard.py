@@ -19,7 +19,8 @@ def test_it_lists_the_campaigns_with_spend_and_headline_kpis(team, client_for):
     row = response.context["rows"][0]
     assert [c.group for c in row["headline"]] == ["conversion", "roi", "ctr", "traffic"]
     assert row["spend_share"] == pytest.approx(30.0)
-    assert "84 of 100" in html  # conversions target progress
+    # each target names its own KPI and unit (the ROI card may carry a ROAS target in ×)
+    assert "Conversions target: 84 of 100" in html
     assert campaign.pk
 
 

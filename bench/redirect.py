@@ -1,9 +1,17 @@
-"""`/r/<slug>` against `/healthz` (issue 5): gunicorn on 127.0.0.1 in real mode (PostgreSQL
-`fb_bench_redirect`, Redis db 13) with a Celery worker (and its beat) draining the click buffer.
-`wrk` runs 15 s at 32 connections on each path, one after the other, on the same server; a Lua
-script counts the 302s. Targets: `/r/` ≥ 0.7 × `/healthz` requests/s, p99 ≤ 15 ms, and after
-the drain the stored clicks equal the 302s served (nothing lost, nothing doubled). The machine
-is shared, so absolute numbers move between runs; the ratio is the comparable figure."""
+"""`/r/<slug>` against the framework's own floor (issues 5 and 14): gunicorn on 127.0.0.1 in
+real mode (PostgreSQL `fb_bench_redirect`, Redis db 13) with a Celery worker (and its beat)
+draining the click buffer, and beside it the floor — a bare Django view answering 302 (no
+middleware, no database; `bench/_floor.py`) served by gunicorn with the same settings. `wrk`
+(32 connections) runs rounds of 10 s alternating floor, `/r/`, `/healthz`, three times; a Lua
+script counts the answers. Rates and latencies are medians over the rounds, ratios are taken
+round by round (the floor of the same round) and their median reported. CPU is read from
+/proc: the web server's processes (master and workers), the Celery worker's process group
+(worker, pool child, beat; measured from the first round until the buffer is empty, idle time
+included) and redis-server, per request served. Targets: `/r/` ≥ 0.7 × the floor's requests/s,
+`/r/` p99 ≤ 1.5 × the floor's p99, no 5xx, the drain ≤ 10 % of the redirect's CPU, and after
+the drain the stored clicks equal the 302s the server logged (nothing lost, nothing doubled).
+The machine is shared, so absolute numbers move between runs; the ratios are the comparable
+figures."""
 
 from __future__ import annotations
 
@@ -26,9 +34,13 @@ from bench._support import recreate_database, url_for
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("FUNNELBOARD_BENCH_REDIRECT_DB", "fb_bench_redirect")
 REDIS_URL = os.environ.get("FUNNELBOARD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-DURATION_S = int(os.environ.get("FUNNELBOARD_BENCH_REDIRECT_SECONDS", "15"))
+DURATION_S = int(os.environ.get("FUNNELBOARD_BENCH_REDIRECT_SECONDS", "10"))
+ROUNDS = int(os.environ.get("FUNNELBOARD_BENCH_REDIRECT_ROUNDS", "3"))
 CONNECTIONS = 32
-TARGETS = {"ratio": 0.7, "p99_ms": 15.0}
+TARGETS = {"ratio": 0.7, "p99_factor": 1.5, "drain_share": 0.10}
+# Every gunicorn of the benchmarks (app and floor) runs with these settings.
+GUNICORN_SETTINGS = ["-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning",
+                     "--timeout", "60", "--access-logformat", "%(s)s %(U)s"]
 BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0 Safari/537.36"
@@ -153,9 +165,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+def _gunicorn(app: str, port: int, access_log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    venv_bin = Path(sys.executable).parent
+    return subprocess.Popen(  # noqa: S603
+        [str(venv_bin / "gunicorn"), app, "-b", f"127.0.0.1:{port}", *GUNICORN_SETTINGS,
+         "--access-logfile", str(access_log)],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+
+
 @dataclass
 class Stack:
-    """gunicorn (2 workers × 4 threads) logging each answer's status and path, and a Celery
+    """gunicorn (``GUNICORN_SETTINGS``) logging each answer's status and path, and a Celery
     worker with its beat draining the click buffer, on a benchmark's database and Redis."""
 
     base: str
@@ -186,13 +207,7 @@ def start_stack(env: dict[str, str], label: str) -> Stack:
     script.write_text(LUA)
     access_log = workdir / "access.log"
     venv_bin = Path(sys.executable).parent
-    web = subprocess.Popen(  # noqa: S603
-        [str(venv_bin / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning",
-         "--timeout", "60", "--access-logfile", str(access_log),
-         "--access-logformat", "%(s)s %(U)s"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
+    web = _gunicorn("config.wsgi:application", port, access_log, env)
     worker = subprocess.Popen(  # noqa: S603
         [str(venv_bin / "celery"), "-A", "config", "worker", "-B", "-c", "1", "-l", "warning",
          "--schedule", str(workdir / "beat-schedule"), "-n", f"bench-{label}-{port}@%h"],
@@ -207,6 +222,96 @@ def start_stack(env: dict[str, str], label: str) -> Stack:
     return stack
 
 
+def start_floor(workdir: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """The bare Django 302 view under the same gunicorn settings; returns its base URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    web = _gunicorn("bench._floor:app", port, workdir / "floor-access.log", env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_up_status(f"{base}/r/floor")
+    except Exception:
+        _stop(web)
+        raise
+    return base, web
+
+
+def _wait_up_status(url: str, timeout: float = 30.0) -> None:
+    """Like ``_wait_up`` for a URL answering a redirect (not followed)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=1)
+            conn.request("GET", parts.path)
+            if conn.getresponse().status == 302:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+# --- CPU accounting from /proc ------------------------------------------------------------------
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _group_pids(pgid: int) -> list[int]:
+    """Every live process of the process group (the benchmark starts each in its own)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / _TICK
+
+
+def _redis_pids() -> list[int]:
+    out = subprocess.run(["pgrep", "-x", "redis-server"], capture_output=True, text=True,  # noqa: S607
+                         check=False).stdout
+    return [int(pid) for pid in out.split()]
+
+
+class CpuMeter:
+    """CPU seconds of named process sets, read before and after a stretch of work."""
+
+    def __init__(self, groups: dict[str, Any]) -> None:
+        self.groups = groups  # name -> () -> list of pids
+        self.spent = dict.fromkeys(groups, 0.0)
+        self._start: dict[str, float] = {}
+
+    def read(self) -> dict[str, float]:
+        return {name: _cpu_seconds(pids()) for name, pids in self.groups.items()}
+
+    def start(self) -> None:
+        self._start = self.read()
+
+    def stop(self) -> dict[str, float]:
+        now = self.read()
+        delta = {name: now[name] - self._start[name] for name in now}
+        for name, value in delta.items():
+            self.spent[name] += value
+        return delta
+
+
 def wait_for_drain(count: Any, served: int, timeout: float = 180) -> tuple[int, int]:
     """Poll ``count() -> (stored, buffered)`` until the beat drained every served click."""
     deadline = time.monotonic() + timeout
@@ -219,43 +324,110 @@ def wait_for_drain(count: Any, served: int, timeout: float = 180) -> tuple[int, 
     return stored, buffered
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _rounds(values: list[float], digits: int = 0) -> str:
+    return ", ".join(f"{v:,.{digits}f}" for v in values)
+
+
 def run() -> list[dict[str, Any]]:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (Debian package `wrk`).")
     slug = _prepare()
     stack = start_stack(_env(), "redirect")
+    floor_base, floor = start_floor(stack.workdir)
+    web, worker = stack.processes
+    meter = CpuMeter({
+        "web": lambda: _group_pids(web.pid),
+        "floor": lambda: _group_pids(floor.pid),
+        "celery": lambda: _group_pids(worker.pid),
+        "redis": _redis_pids,
+    })
+    results: dict[str, list[dict[str, float]]] = {"floor": [], "r": [], "healthz": []}
+    cpu: dict[str, dict[str, float]] = {k: dict.fromkeys(meter.groups, 0.0) for k in results}
+    urls = {"floor": f"{floor_base}/r/{slug}", "r": f"{stack.base}/r/{slug}",
+            "healthz": f"{stack.base}/healthz"}
     try:
-        health = _wrk(f"{stack.base}/healthz", stack.script)
-        redirect = _wrk(f"{stack.base}/r/{slug}", stack.script)
-        received = int(redirect["302"])
+        celery_start = _cpu_seconds(_group_pids(worker.pid))
+        for _ in range(ROUNDS):
+            for name, url in urls.items():
+                meter.start()
+                results[name].append(_wrk(url, stack.script))
+                for group, value in meter.stop().items():
+                    cpu[name][group] += value
         served = stack.served()
+        server_5xx = sum(1 for line in stack.log() if line[:1] == "5")
         stored, buffered = wait_for_drain(
             lambda: tuple(int(x) for x in _child("count", slug).split()), served
         )
+        celery_total = _cpu_seconds(_group_pids(worker.pid)) - celery_start
     finally:
+        _stop(floor)
         stack.stop()
-    ratio = redirect["rps"] / health["rps"] if health["rps"] else 0.0
-    p99 = redirect["p99"]
-    return [
-        {"measure": "/healthz requests/s", "value": round(health["rps"]), "target": None,
-         "met": None},
-        {"measure": "/r/<slug> requests/s", "value": round(redirect["rps"]), "target": None,
-         "met": None},
-        {"measure": "ratio /r/ ÷ /healthz", "value": round(ratio, 3),
-         "target": f"≥ {TARGETS['ratio']}", "met": ratio >= TARGETS["ratio"]},
-        {"measure": "/r/ p50 latency (ms)", "value": round(redirect["p50"], 2), "target": None,
-         "met": None},
-        {"measure": "/r/ p99 latency (ms)", "value": round(p99, 2),
-         "target": f"≤ {TARGETS['p99_ms']:g}", "met": p99 <= TARGETS["p99_ms"]},
-        {"measure": "/healthz p99 latency (ms)", "value": round(health["p99"], 2),
+
+    def med(name: str, key: str) -> float:
+        return _median([r[key] for r in results[name]])
+
+    ratios = [r["rps"] / f["rps"] for r, f in zip(results["r"], results["floor"], strict=True)]
+    health_ratios = [h["rps"] / f["rps"]
+                     for h, f in zip(results["healthz"], results["floor"], strict=True)]
+    ratio = _median(ratios)
+    p99_factor = med("r", "p99") / med("floor", "p99")
+    answered = {name: sum(r["requests"] for r in results[name]) for name in results}
+    wrk_other = int(sum(r["other"] + r["200"] + r["errors"] for r in results["r"]))
+
+    def per_request_ms(seconds: float, name: str) -> float:
+        return round(1000 * seconds / answered[name], 3) if answered[name] else 0.0
+
+    web_r = per_request_ms(cpu["r"]["web"], "r")
+    drain_per_click = round(1000 * celery_total / stored, 3) if stored else 0.0
+    drain_share = drain_per_click / web_r if web_r else 0.0
+    rows: list[dict[str, Any]] = []
+    for name, label in (("floor", "floor (bare Django 302)"), ("r", "/r/<slug>"),
+                        ("healthz", "/healthz")):
+        rows.append({
+            "measure": f"{label}: requests/s (median; rounds)",
+            "value": f"{med(name, 'rps'):,.0f} ({_rounds([r['rps'] for r in results[name]])})",
+            "target": None, "met": None})
+        rows.append({
+            "measure": f"{label}: p50 / p99 latency (ms, medians)",
+            "value": f"{med(name, 'p50'):.2f} / {med(name, 'p99'):.2f}",
+            "target": None, "met": None})
+    rows += [
+        {"measure": "ratio /r/ ÷ floor (median; rounds)",
+         "value": f"{ratio:.3f} ({_rounds(ratios, 3)})", "target": f"≥ {TARGETS['ratio']}",
+         "met": ratio >= TARGETS["ratio"]},
+        {"measure": "ratio /healthz ÷ floor (median; rounds)",
+         "value": f"{_median(health_ratios):.3f} ({_rounds(health_ratios, 3)})",
          "target": None, "met": None},
-        {"measure": "302s served (server log) / read by wrk / other answers / socket errors",
-         "value": f"{served:,} / {received:,} / {int(redirect['other'] + redirect['200']):,} / "
-                  f"{int(redirect['errors']):,}", "target": None, "met": None},
+        {"measure": "/r/ p99 ÷ floor p99", "value": round(p99_factor, 2),
+         "target": f"≤ {TARGETS['p99_factor']}", "met": p99_factor <= TARGETS["p99_factor"]},
+        {"measure": "CPU ms per request — floor: its gunicorn",
+         "value": per_request_ms(cpu["floor"]["floor"], "floor"), "target": None, "met": None},
+        {"measure": "CPU ms per request — /r/: gunicorn / redis-server",
+         "value": f"{web_r} / {per_request_ms(cpu['r']['redis'], 'r')}",
+         "target": None, "met": None},
+        {"measure": "CPU ms per request — /healthz: gunicorn",
+         "value": per_request_ms(cpu["healthz"]["web"], "healthz"), "target": None, "met": None},
+        {"measure": "drain: Celery worker CPU ms per stored click (whole run, idle included) "
+                    "÷ gunicorn CPU ms per /r/",
+         "value": f"{drain_per_click} ÷ {web_r} = {drain_share:.1%}",
+         "target": f"≤ {TARGETS['drain_share']:.0%}", "met": drain_share <= TARGETS["drain_share"]},
+        {"measure": "5xx (server log) / other answers or socket errors on /r/ (wrk)",
+         "value": f"{server_5xx} / {wrk_other}", "target": "0 / 0",
+         "met": server_5xx == 0 and wrk_other == 0},
+        {"measure": "302s served on /r/ (server log) / read by wrk",
+         "value": f"{served:,} / {int(sum(r['302'] for r in results['r'])):,}",
+         "target": None, "met": None},
         {"measure": "clicks stored after the drain (still buffered)",
          "value": f"{stored:,} ({buffered:,})", "target": "= 302s served",
          "met": stored == served and buffered == 0},
     ]
+    return rows
 
 
 # --- Child commands (run with the benchmark's database and Redis) -----------------------------

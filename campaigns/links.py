@@ -22,6 +22,7 @@ UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_te
 CLICK_PARAM = "fb_click"
 MAX_URL_LENGTH = 2000
 _SAFE_SCHEMES = ("http", "https")
+_LANDING_PARAMS = ("utm_campaign", "utm_content", CLICK_PARAM)
 # Control characters, whitespace and backslashes: browsers "repair" them in ways that can turn
 # a harmless-looking URL into a different host (``https://a.com\@evil.com``, ``java\tscript:``).
 _UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f\\]")
@@ -184,19 +185,26 @@ def _as_fields(link: LinkFields | Mapping[str, Any] | Any) -> LinkFields:
 def parse_landing(url: str | None) -> LandingParams:
     """``utm_campaign``, ``utm_content`` and ``fb_click`` of a landing URL.
 
-    Accepts absolute URLs and Shopify's relative ``landing_site`` (``/path?query``); the first
-    value of a repeated parameter wins; anything unparsable gives empty values.
+    Accepts absolute URLs and Shopify's relative ``landing_site`` (``/path?query``). Values are
+    percent-decoded. Parameters after ``#`` count too (``/page#utm_campaign=x`` and hash
+    routes ``/#/page?utm_campaign=x``, as some sites and plugins write them); a parameter in
+    the query wins over the same one after ``#``, and the first value of a repeated parameter
+    wins. Anything unparsable gives empty values.
     """
     if not url:
         return LandingParams()
     try:
-        query = urlsplit(url.strip()).query
+        parts = urlsplit(url.strip())
     except ValueError:
         return LandingParams()
+    fragment = parts.fragment
+    if "?" in fragment:  # a hash route: the parameters follow its own '?'
+        fragment = fragment.split("?", 1)[1]
     found: dict[str, str] = {}
-    for name, value in parse_qsl(query, keep_blank_values=False):
-        if name in ("utm_campaign", "utm_content", CLICK_PARAM) and name not in found:
-            found[name] = value.strip()
+    for part in (parts.query, fragment):
+        for name, value in parse_qsl(part, keep_blank_values=False):
+            if name in _LANDING_PARAMS and name not in found and value.strip():
+                found[name] = value.strip()
     return LandingParams(
         utm_campaign=found.get("utm_campaign", "")[:100],
         utm_content=found.get("utm_content", "")[:100],

@@ -1,8 +1,10 @@
 """WSGI entry point.
 
 ``/r/<slug>`` — the click redirect, the one path that takes a creator's whole audience — is
-handed to ``metrics.tracking.redirect.wsgi_redirect``, which skips the middleware it has no use
-for (sessions, auth, CSRF, messages, CSP, htmx, lockout). Everything else is plain Django.
+handed to ``metrics.tracking.redirect.wsgi_redirect``, which answers an active link's GET/HEAD
+without building a Django request (precomputed security headers, cached link, one Redis round
+trip) and passes anything else to the security middleware and the view. Everything else is
+plain Django.
 """
 
 import os

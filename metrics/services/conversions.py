@@ -302,6 +302,9 @@ def refund_record(
 ) -> tuple[Refund, bool]:
     """Add a refund to the ledger, once per ``external_id``; returns ``(refund, created)``.
 
+    Shopify sends one refund twice (``refunds/create`` and the ``refunds[]`` of later order
+    payloads): whichever arrives first is kept, the other changes nothing.
+
     Refunds never take more than is left of the conversion's gross amount: Shopify's refund
     transactions include tax, which ``subtotal_price`` (our revenue) does not, so refunding a
     whole order that way must bring net revenue to exactly zero, not below.

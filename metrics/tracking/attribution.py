@@ -6,10 +6,13 @@ The first rule that matches wins, in this order (docs/architecture.md → Ingest
 2. ``link`` — the click id (explicit, else ``fb_click`` of the landing URL, else Shopify's
    note attribute: the first one present is *the* click id) names a non-bot click on a link of
    the brand, and ``click <= t <= click + window days``;
-3. ``utm`` — ``utm_campaign`` and ``utm_content`` (both present, case-insensitive) equal a
-   TrackingLink's; several → those whose campaign window (start date 00:00 to the end of
-   end date + window days, organization time zone) contains ``t``, and among them (or among
-   all, when none does) the newest link;
+3. ``utm`` — ``utm_campaign`` and ``utm_content`` (case-insensitive) equal a TrackingLink's;
+   several → those whose campaign window (start date 00:00 to the end of end date + window
+   days, organization time zone) contains ``t``, and among them (or among all, when none
+   does) the newest link. With ``utm_campaign`` but no ``utm_content`` (common in the wild),
+   the links with that ``utm_campaign`` are narrowed by the same window rule and match only
+   when they all belong to one partnership; links of several partnerships → no match (the
+   conversion stays unattributed, and ``explain`` names them);
 4. ``unattributed``.
 
 ``explain`` says, from the same candidates, why each rule did (not) match and what would fix
@@ -153,21 +156,19 @@ def campaign_window(
     return first, after
 
 
-def by_utm(
-    facts: Facts, links: Iterable[LinkCandidate], *, tz: dt.tzinfo = dt.UTC
-) -> Attribution | None:
-    campaign = facts.utm_campaign.strip().casefold()
-    content = facts.utm_content.strip().casefold()
-    if not campaign or not content:
-        return None
-    matches = [
-        link
-        for link in links
-        if link.utm_campaign.strip().casefold() == campaign
-        and link.utm_content.strip().casefold() == content
-    ]
-    if not matches:
-        return None
+def _fold(value: str) -> str:
+    return value.strip().casefold()
+
+
+def _same_campaign(facts: Facts, links: Iterable[LinkCandidate]) -> list[LinkCandidate]:
+    campaign = _fold(facts.utm_campaign)
+    return [link for link in links if campaign and _fold(link.utm_campaign) == campaign]
+
+
+def _in_window_else_all(
+    facts: Facts, links: list[LinkCandidate], tz: dt.tzinfo
+) -> list[LinkCandidate]:
+    """The links whose campaign window contains the conversion, or all of them when none does."""
 
     def contains(link: LinkCandidate) -> bool:
         first, after = campaign_window(
@@ -175,8 +176,34 @@ def by_utm(
         )
         return first <= facts.occurred_at < after
 
-    inside = [link for link in matches if contains(link)]
-    pool = inside or matches
+    return [link for link in links if contains(link)] or links
+
+
+def campaign_only_partnerships(
+    facts: Facts, links: Iterable[LinkCandidate], *, tz: dt.tzinfo = dt.UTC
+) -> list[int]:
+    """The partnerships a ``utm_campaign`` without ``utm_content`` could mean (after the
+    window rule), sorted; exactly one is a match, several are ambiguous."""
+    pool = _in_window_else_all(facts, _same_campaign(facts, links), tz)
+    return sorted({link.partnership_id for link in pool})
+
+
+def by_utm(
+    facts: Facts, links: Iterable[LinkCandidate], *, tz: dt.tzinfo = dt.UTC
+) -> Attribution | None:
+    if not _fold(facts.utm_campaign):
+        return None
+    same_campaign = _same_campaign(facts, links)
+    content = _fold(facts.utm_content)
+    if not content:
+        partnerships = campaign_only_partnerships(facts, same_campaign, tz=tz)
+        if len(partnerships) == 1:
+            return Attribution(partnerships[0], UTM, None)
+        return None
+    matches = [link for link in same_campaign if _fold(link.utm_content) == content]
+    if not matches:
+        return None
+    pool = _in_window_else_all(facts, matches, tz)
     newest = max(pool, key=lambda link: (link.created_at, link.link_id))
     return Attribution(newest.partnership_id, UTM, None)
 
@@ -283,15 +310,30 @@ def _explain_click(facts: Facts, clicks: list[ClickCandidate], tz: dt.tzinfo) ->
 def _explain_utm(facts: Facts, links: list[LinkCandidate], tz: dt.tzinfo) -> RuleReason:
     found = by_utm(facts, links, tz=tz)
     if found is not None:
-        return RuleReason(UTM, True, "The UTM values matched a link.", "", found.partnership_id)
+        text = ("The utm_campaign matched the links of one partnership."
+                if not facts.utm_content.strip() else "The UTM values matched a link.")
+        return RuleReason(UTM, True, text, "", found.partnership_id)
     campaign, content = facts.utm_campaign.strip(), facts.utm_content.strip()
     if not campaign and not content:
         return RuleReason(UTM, False, "The order carries no UTM values.")
-    if not campaign or not content:
-        missing = "utm_content" if campaign else "utm_campaign"
+    if not campaign:
         return RuleReason(
-            UTM, False, f"The order has no {missing}; both utm_campaign and utm_content must "
-            "match a link.", FIX_UTM,
+            UTM, False, "The order has utm_content but no utm_campaign; a link is matched by "
+            "its utm_campaign.", FIX_UTM,
+        )
+    if not content:
+        partnerships = campaign_only_partnerships(facts, links, tz=tz)
+        if not partnerships:
+            return RuleReason(
+                UTM, False, f"No tracking link of this brand has utm_campaign {campaign}.",
+                FIX_UTM,
+            )
+        return RuleReason(
+            UTM, False,
+            f"The order has utm_campaign {campaign} but no utm_content, and links of "
+            f"{len(partnerships)} partnerships have that utm_campaign: without utm_content "
+            "it cannot tell which one.",
+            FIX_ASSIGN,
         )
     return RuleReason(
         UTM, False,

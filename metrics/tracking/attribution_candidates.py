@@ -131,8 +131,8 @@ def candidates_for(
                 window_days=link.partnership.campaign.attribution_window_days,
             )
             for link in TrackingLink.objects.annotate(upper_campaign=Upper("utm_campaign"))
+            # Links without utm_content count too: a utm_campaign alone can name them.
             .filter(partnership__campaign__brand=brand, upper_campaign__in=wanted_campaigns)
-            .exclude(utm_content="")
             .select_related("partnership__campaign")
         ]
 

@@ -8,7 +8,10 @@
 - ``discount_codes[].code`` are the promo codes, ``landing_site`` the landing URL,
   ``note_attributes`` may carry ``fb_click``;
 - a refund subtracts its ``refund_line_items`` subtotals, or, only when it lists none, its
-  successful ``refund`` transactions.
+  successful ``refund`` transactions less its ``shipping_refund`` order adjustments (revenue
+  is before shipping, so a shipping-only refund subtracts nothing);
+- refunds arrive as ``refunds/create`` and inside order payloads (``refunds[]``); both go into
+  one ledger, once per refund id, whichever comes first.
 Ids are kept as text (they exceed 2^53). A value of the wrong type anywhere is a
 ``PayloadError``: the webhook answers 400 and the delivery keeps the reason.
 """
@@ -18,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
@@ -49,7 +52,8 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _money(value: Any, name: str) -> Decimal:
+def _money(value: Any, name: str, *, signed: bool = False) -> Decimal:
+    """An amount ≥ 0 (any sign with ``signed``: order adjustments are negative)."""
     if isinstance(value, dict):  # a Shopify MoneyBag ({"shop_money": {"amount": ...}})
         shop_money = value.get("shop_money")
         value = shop_money.get("amount") if isinstance(shop_money, dict) else None
@@ -59,7 +63,7 @@ def _money(value: Any, name: str) -> Decimal:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise PayloadError(f"{name} is not an amount: {_shown(value)}") from None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite() or (amount < 0 and not signed):
         raise PayloadError(f"{name} is not an amount: {_shown(value)}")
     return amount
 
@@ -177,28 +181,70 @@ def order_item(brand: Brand, order: dict[str, Any]) -> ConversionItem | None:
     )
 
 
-def refund_amount(refund: dict[str, Any]) -> Decimal:
-    """The refund's ``refund_line_items`` subtotals, or, only when it lists none, its
-    successful ``refund`` transactions; every entry is checked either way."""
-    lines = _objects(refund.get("refund_line_items"), "refund_line_items")
-    transactions = _objects(refund.get("transactions"), "transactions")
+class RefundLine(NamedTuple):
+    """A refund for the ledger: its Shopify id, what it takes off revenue, and when."""
+
+    external_id: str
+    amount: Decimal
+    occurred_at: dt.datetime
+
+
+def refund_amount(refund: dict[str, Any], where: str = "") -> Decimal:
+    """What the refund takes off revenue: its ``refund_line_items`` subtotals, or, only when it
+    lists none, its successful ``refund`` transactions less its ``shipping_refund`` order
+    adjustments (amount and tax: shipping was never revenue), never below zero. Every entry is
+    checked either way; ``where`` prefixes the field names in errors."""
+    lines = _objects(refund.get("refund_line_items"), f"{where}refund_line_items")
+    transactions = _objects(refund.get("transactions"), f"{where}transactions")
+    adjustments = _objects(refund.get("order_adjustments"), f"{where}order_adjustments")
     from_lines = sum(
         (
             _money(line.get("subtotal", line.get("subtotal_set")),
-                   f"refund_line_items[{index}].subtotal")
+                   f"{where}refund_line_items[{index}].subtotal")
             for index, line in enumerate(lines)
         ),
         Decimal("0"),
     )
     from_transactions = sum(
         (
-            _money(t.get("amount"), f"transactions[{index}].amount")
+            _money(t.get("amount"), f"{where}transactions[{index}].amount")
             for index, t in enumerate(transactions)
             if t.get("kind") == "refund" and t.get("status") == "success"
         ),
         Decimal("0"),
     )
-    return from_lines if lines else from_transactions
+    shipping = Decimal("0")
+    for index, adjustment in enumerate(adjustments):
+        if adjustment.get("kind") != "shipping_refund":
+            continue  # e.g. ``refund_discrepancy``: money on the goods, so it stays in
+        name = f"{where}order_adjustments[{index}]"
+        shipping += abs(_money(adjustment.get("amount", adjustment.get("amount_set")),
+                               f"{name}.amount", signed=True))
+        tax = adjustment.get("tax_amount", adjustment.get("tax_amount_set"))
+        if tax is not None:
+            shipping += abs(_money(tax, f"{name}.tax_amount", signed=True))
+    if lines:
+        return from_lines
+    return max(from_transactions - shipping, Decimal("0"))
+
+
+def refund_line(refund: dict[str, Any], where: str = "") -> RefundLine:
+    """A refund object (a ``refunds/create`` body or an entry of an order's ``refunds[]``)."""
+    return RefundLine(
+        external_id=_id(refund.get("id"), f"{where}id"),
+        amount=refund_amount(refund, where),
+        occurred_at=_time(refund.get("created_at"), f"{where}created_at"),
+    )
+
+
+def order_refunds(order: dict[str, Any]) -> list[RefundLine]:
+    """The refunds an order payload lists (``refunds[]``); none for a test order."""
+    if order.get("test") is True:
+        return []
+    return [
+        refund_line(refund, f"refunds[{index}].")
+        for index, refund in enumerate(_objects(order.get("refunds"), "refunds"))
+    ]
 
 
 def shopify_payload_check(*, brand: Brand, topic: str, payload: Any) -> None:
@@ -208,11 +254,10 @@ def shopify_payload_check(*, brand: Brand, topic: str, payload: Any) -> None:
         raise PayloadError("the body is not a JSON object")
     if topic in ORDER_TOPICS:
         order_item(brand, payload)
+        order_refunds(payload)
     elif topic == REFUND_TOPIC:
         _id(payload.get("order_id"), "order_id")
-        _id(payload.get("id"), "id")
-        _time(payload.get("created_at"), "created_at")
-        refund_amount(payload)
+        refund_line(payload)
 
 
 def shopify_delivery_receive(
@@ -298,24 +343,39 @@ def _apply(brand: Brand, topic: str, payload: dict[str, Any]) -> bool:
     """Apply the payload; False when a refund's order has not arrived yet."""
     if topic in ORDER_TOPICS:
         item = order_item(brand, payload)
-        if item is not None:
-            conversions_ingest(brand=brand, items=[item], source=Source.SHOPIFY)
+        if item is None:
+            return True  # a test order
+        refunds = order_refunds(payload)
+        conversions_ingest(brand=brand, items=[item], source=Source.SHOPIFY)
+        # The refunds it lists go into the ledger even when the payload itself is older than
+        # the stored order (the ledger dedupes by refund id), so a missed ``refunds/create``
+        # never leaves revenue gross.
+        if refunds:
+            _record_refunds(brand, item.external_id, refunds)
         return True
     if topic == REFUND_TOPIC:
         order_id = _id(payload.get("order_id"), "order_id")
-        conversion = Conversion.objects.filter(
-            brand=brand, source=Source.SHOPIFY, external_id=order_id
-        ).first()
-        if conversion is None:
+        refund = refund_line(payload)
+        if not _record_refunds(brand, order_id, [refund]):
             return False  # applied when the order arrives (Shopify does not promise order)
-        refund_record(
-            conversion=conversion,
-            external_id=_id(payload.get("id"), "id"),
-            amount=refund_amount(payload),
-            occurred_at=_time(payload.get("created_at"), "created_at"),
-        )
         return True
     return True  # topics we do not use are acknowledged and left alone
+
+
+def _record_refunds(brand: Brand, order_id: str, refunds: list[RefundLine]) -> bool:
+    """Add ``refunds`` to the order's ledger (each once per refund id); False when the order
+    is not stored (yet)."""
+    conversion = Conversion.objects.filter(
+        brand=brand, source=Source.SHOPIFY, external_id=order_id
+    ).first()
+    if conversion is None:
+        return False
+    for refund in refunds:
+        refund_record(
+            conversion=conversion, external_id=refund.external_id, amount=refund.amount,
+            occurred_at=refund.occurred_at,
+        )
+    return True
 
 
 def _process_waiting_refunds(brand: Brand, order_id: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -136,3 +138,75 @@ def test_unparsable_or_empty_landing_urls_give_empty_values(url: str | None) -> 
 
 def test_merge_query_without_params_returns_the_url_unchanged() -> None:
     assert merge_query("https://b.example/?a=1", {}) == "https://b.example/?a=1"
+
+
+def test_utm_parameters_after_the_hash_are_read() -> None:
+    landing = parse_landing("https://b.example/page#utm_campaign=Fall%20Glow&utm_content=mia")
+    assert (landing.utm_campaign, landing.utm_content) == ("Fall Glow", "mia")
+    hash_route = parse_landing("/#/products/serum?utm_campaign=fall-glow&fb_click=c_1")
+    assert (hash_route.utm_campaign, hash_route.fb_click) == ("fall-glow", "c_1")
+
+
+def test_the_query_wins_over_the_fragment_parameter_by_parameter() -> None:
+    landing = parse_landing(
+        "https://b.example/?utm_campaign=from-query#utm_campaign=from-hash&utm_content=mia"
+    )
+    assert (landing.utm_campaign, landing.utm_content) == ("from-query", "mia")
+
+
+def test_a_plain_anchor_after_the_query_changes_nothing() -> None:
+    landing = parse_landing("https://b.example/?utm_campaign=a&utm_content=b#section-2")
+    assert (landing.utm_campaign, landing.utm_content) == ("a", "b")
+
+
+def test_a_blank_value_does_not_hide_a_later_one() -> None:
+    landing = parse_landing("https://b.example/?utm_campaign=%20&utm_campaign=x#utm_content=")
+    assert (landing.utm_campaign, landing.utm_content) == ("x", "")
+
+
+# Links as found in the wild (tests/fixtures/third-party/SOURCES.md), unchanged copies.
+WILD = json.loads(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "third-party" / "utm" / "wild-links.json")
+    .read_text()
+)
+WILD_BY_ID = {record["id"]: record for record in WILD}
+
+
+@pytest.mark.parametrize("record", WILD, ids=[r["id"] for r in WILD])
+def test_every_wild_link_parses_without_error(record: dict) -> None:
+    for url in (record["as_found"], record["landing_url"], record.get("referrer")):
+        landing = parse_landing(url)
+        assert len(landing.utm_campaign) <= 100 and len(landing.utm_content) <= 100
+        assert len(landing.fb_click) <= 32
+
+
+@pytest.mark.parametrize(
+    ("record_id", "campaign", "content"),
+    [
+        ("codacy-badge", "Badge_Grade", "r37r0m0d3l/vicis"),
+        ("facebook-post-link", "organic", "post-url"),
+        (
+            "encoded-ad-link",
+            "p:B | s:BC | ct:NBPS | ct2:xx | g:xx | c1:Bike | c2:Trainers+Accessories | "
+            "b:Wahoo Fitness | mt:xx",
+            "blah blah \u2014 General Terms",
+        ),
+        ("plain-click-ids", "", ""),
+        ("valueless-click-ids", "", ""),
+        ("utm-in-fragment", "placements", ""),
+        ("utm-then-anchor", "wrong-user-role", ""),
+        ("capitalized-no-content", "AdvancedAdsPartner1", ""),
+    ],
+)
+def test_wild_links_give_their_utm_values(record_id: str, campaign: str, content: str) -> None:
+    landing = parse_landing(WILD_BY_ID[record_id]["landing_url"])
+    assert (landing.utm_campaign, landing.utm_content, landing.fb_click) == (
+        campaign, content, "",
+    )
+
+
+def test_a_link_shim_referrer_is_not_unwrapped() -> None:
+    # Facebook's l.php carries the landing URL in ``u``: its UTM values are the landing's, not
+    # the referrer's, and only the landing URL is read for attribution.
+    landing = parse_landing(WILD_BY_ID["facebook-post-link"]["referrer"])
+    assert (landing.utm_campaign, landing.utm_content) == ("", "")

@@ -154,11 +154,50 @@ def test_utm_campaign_and_content_match_case_insensitively() -> None:
     assert result == Attribution(30, UTM, None)
 
 
-def test_utm_needs_both_campaign_and_content() -> None:
-    assert attribute(facts(utm_campaign="fall-glow"), links=[link(1, 30)]).reason == UNATTRIBUTED
+def test_utm_needs_a_campaign_and_content_must_match_when_given() -> None:
     assert attribute(facts(utm_content="mia"), links=[link(1, 30)]).reason == UNATTRIBUTED
     other = facts(utm_campaign="fall-glow", utm_content="zoe")
     assert attribute(other, links=[link(1, 30)]).reason == UNATTRIBUTED
+    elsewhere = facts(utm_campaign="spring", utm_content="mia")
+    assert attribute(elsewhere, links=[link(1, 30)]).reason == UNATTRIBUTED
+
+
+# utm_campaign without utm_content (common in the wild) -----------------------------------------
+def test_a_campaign_alone_matches_when_one_partnerships_links_carry_it() -> None:
+    links = [link(1, 30), link(2, 30, utm_content="mia-story"), link(3, 40, utm_campaign="other")]
+    assert attribute(facts(utm_campaign="FALL-GLOW"), links=links) == Attribution(30, UTM, None)
+
+
+def test_a_campaign_alone_matches_a_link_that_has_no_content_either() -> None:
+    assert attribute(facts(utm_campaign="fall-glow"),
+                     links=[link(1, 30, utm_content="")]).partnership_id == 30
+
+
+def test_a_campaign_alone_shared_by_several_partnerships_stays_unattributed() -> None:
+    links = [link(1, 30), link(2, 31, utm_content="zoe")]
+    assert attribute(facts(utm_campaign="fall-glow"), links=links) == Attribution(
+        None, UNATTRIBUTED, None
+    )
+
+
+def test_a_campaign_alone_uses_the_window_rule_to_pick_the_season() -> None:
+    last_year = link(1, 30, campaign_start=dt.date(2025, 3, 1), campaign_end=dt.date(2025, 3, 31))
+    this_year = link(2, 31, utm_content="zoe")
+    assert attribute(facts(utm_campaign="fall-glow"),
+                     links=[last_year, this_year]).partnership_id == 31
+    # With neither window containing the conversion, both seasons are possible: ambiguous.
+    later = facts(utm_campaign="fall-glow", occurred_at=dt.datetime(2027, 1, 1, tzinfo=dt.UTC))
+    assert attribute(later, links=[last_year, this_year]).reason == UNATTRIBUTED
+
+
+def test_a_campaign_alone_matching_nothing_falls_through() -> None:
+    assert attribute(facts(utm_campaign="nope"), links=[link(1, 30)]).reason == UNATTRIBUTED
+
+
+def test_a_promo_code_and_a_click_still_beat_a_campaign_alone() -> None:
+    result = attribute(facts(utm_campaign="fall-glow", click_ids=["c1"]),
+                       clicks=[click("c1", partnership_id=20)], links=[link(1, 30)])
+    assert result.reason == LINK and result.partnership_id == 20
 
 
 def test_utm_tie_goes_to_the_link_whose_campaign_window_contains_the_conversion() -> None:

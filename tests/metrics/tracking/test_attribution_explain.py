@@ -122,9 +122,32 @@ def test_utm_values_matching_no_link_offer_the_utm_fix() -> None:
     assert reason.fix == FIX_UTM
 
 
-def test_half_a_utm_pair_names_the_missing_half() -> None:
-    reason = by_rule(explain(facts(utm_campaign="fall-glow")))[UTM]
-    assert "no utm_content" in reason.text and reason.fix == FIX_UTM
+def test_utm_content_without_a_campaign_names_the_missing_campaign() -> None:
+    reason = by_rule(explain(facts(utm_content="mia"), links=[link()]))[UTM]
+    assert "no utm_campaign" in reason.text and reason.fix == FIX_UTM
+
+
+def test_a_campaign_alone_that_no_link_has_offers_the_utm_fix() -> None:
+    reason = by_rule(explain(facts(utm_campaign="spring"), links=[link()]))[UTM]
+    assert reason.text == "No tracking link of this brand has utm_campaign spring."
+    assert reason.fix == FIX_UTM
+
+
+def test_a_campaign_alone_of_one_partnership_matches() -> None:
+    reason = by_rule(explain(facts(utm_campaign="fall-glow"), links=[link()]))[UTM]
+    assert reason.matched and reason.partnership_id == 30
+    assert reason.text == "The utm_campaign matched the links of one partnership."
+
+
+def test_a_campaign_alone_shared_by_several_partnerships_says_why() -> None:
+    links = [link(), link(link_id=2, partnership_id=31, utm_content="zoe")]
+    reason = by_rule(explain(facts(utm_campaign="fall-glow"), links=links))[UTM]
+    assert not reason.matched
+    assert reason.text == (
+        "The order has utm_campaign fall-glow but no utm_content, and links of 2 partnerships "
+        "have that utm_campaign: without utm_content it cannot tell which one."
+    )
+    assert reason.fix == FIX_ASSIGN
 
 
 @pytest.mark.parametrize(
@@ -135,13 +158,20 @@ def test_half_a_utm_pair_names_the_missing_half() -> None:
         facts(click_ids=["c1"], occurred_at=T + dt.timedelta(days=60)),
         facts(utm_campaign="fall-glow", utm_content="mia"),
         facts(utm_campaign="fall-glow", utm_content="zoe"),
+        facts(utm_campaign="fall-glow"),
+        facts(utm_campaign="spring"),
+        facts(utm_campaign="spring", utm_content="zoe"),
+        facts(utm_content="mia"),
         facts(),
     ],
 )
-def test_explain_agrees_with_attribute(case: Facts) -> None:
-    candidates = {
-        "codes": [CodeCandidate("MIA10", 10)], "clicks": [click()], "links": [link()],
-    }
+@pytest.mark.parametrize("shared", [False, True], ids=["one-partnership", "shared-campaign"])
+def test_explain_agrees_with_attribute(case: Facts, shared: bool) -> None:
+    links = [link(), link(link_id=3, partnership_id=30, utm_campaign="spring", utm_content="")]
+    if shared:  # another partnership's links carry the same utm_campaigns
+        links += [link(link_id=2, partnership_id=31, utm_content="zoe"),
+                  link(link_id=4, partnership_id=31, utm_campaign="spring", utm_content="ava")]
+    candidates = {"codes": [CodeCandidate("MIA10", 10)], "clicks": [click()], "links": links}
     answer = attribute(case, **candidates)
     reasons = explain(case, **candidates)
     first = next((r for r in reasons if r.matched), None)

@@ -179,7 +179,9 @@ def test_a_worker_killed_mid_recompute_is_redelivered_and_leaves_a_clean_result(
         recompute_campaign_kpis.delay(campaign.pk)
         wait_for(lambda: "recompute_campaign_kpis" in worker.log() and "received" in worker.log(),
                  timeout=60, interval=0.02)
-        time.sleep(0.3)  # well inside the recompute
+        # The pool child starts the task as soon as it is received; the recompute of this
+        # campaign takes ~0.3 s or more, so 50 ms later it is inside it.
+        time.sleep(0.05)
         children = _pool_children(worker.process.pid)
         assert children, "the prefork pool has a child process"
         for child in children:

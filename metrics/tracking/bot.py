@@ -6,8 +6,8 @@ A request is a person's click only if nothing says otherwise, in this order:
    prefetch, prerender or preview) — a speculative load, not a person following the link yet;
 2. an in-app browser (Instagram, Facebook, TikTok, Snapchat, LinkedIn, Pinterest) is a person,
    whatever else its user agent carries (a Facebook carrier field such as ``OrangeBotswana``);
-3. an empty user agent, or one not shaped like a browser's (``Mozilla/…`` or ``Opera/…`` with a
-   platform comment): HTTP libraries, feed readers and most link-preview fetchers;
+3. an empty user agent, or one that does not start like a browser's (``Mozilla/<version>`` or
+   ``Opera/<version>`` followed by more): HTTP libraries, feed readers and most link-preview fetchers;
 4. a contact link or address in the user agent (``+https://…``, ``www.``, ``…@…``): the crawler
    convention, never sent by a browser;
 5. our own named rules (``_NAMED``): link-preview fetchers, browser automation, uptime monitors,
@@ -45,7 +45,7 @@ _IN_APP = re.compile(
     r"|\bLinkedInApp\b"
     r"|\[Pinterest/|\bPinterest for (?:Android|iOS)\b",
 )
-_BROWSER_SHAPE = re.compile(r"(?:Mozilla|Opera)/\d[^(]*\(")
+_BROWSER_SHAPE = re.compile(r"(?:Mozilla|Opera)/\d[\d.]*(?![\d.])\s*\S")
 _CONTACT = re.compile(r"https?://|\bwww\.|mailto:|\[at\]|[\w.+-]@[\w-]+\.[a-z]", re.IGNORECASE)
 
 # Our own rules: what crawlerdetect (0.4) misses or what poses as a browser. "bot" only as a

@@ -295,3 +295,10 @@ def test_the_same_in_app_browser_without_a_purpose_header_is_a_counted_click(lin
     assert response.status_code == 302
     assert "fb_click=" in response["Location"]
     assert Click.objects.get().is_bot is False
+
+
+def test_a_terse_browser_agent_is_a_person_but_a_bare_mozilla_is_not():
+    # Integrations and simple clients send short browser strings; only a bare "Mozilla/5.0"
+    # (nothing after the version) is the HTTP-library disguise.
+    assert not is_bot("Mozilla/5.0 Chrome/131")
+    assert is_bot("Mozilla/5.0")

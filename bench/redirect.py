@@ -6,8 +6,9 @@ middleware, no database; `bench/_floor.py`) served by gunicorn with the same set
 script counts the answers. Rates and latencies are medians over the rounds, ratios are taken
 round by round (the floor of the same round) and their median reported. CPU is read from
 /proc: the web server's processes (master and workers), the Celery worker's process group
-(worker, pool child, beat; measured from the first round until the buffer is empty, idle time
-included) and redis-server, per request served. Targets: `/r/` ≥ 0.7 × the floor's requests/s,
+(worker, pool child, beat; measured from the first round until the buffer is empty — shown
+gross, and net of the worker's idle rate measured for a few seconds before any load, which is
+what the drain target is judged on) and redis-server, per request served. Targets: `/r/` ≥ 0.7 × the floor's requests/s,
 `/r/` p99 ≤ 1.5 × the floor's p99, no 5xx, the drain ≤ 10 % of the redirect's CPU, and after
 the drain the stored clicks equal the 302s the server logged (nothing lost, nothing doubled).
 The machine is shared, so absolute numbers move between runs; the ratios are the comparable
@@ -36,6 +37,9 @@ DB_NAME = os.environ.get("FUNNELBOARD_BENCH_REDIRECT_DB", "fb_bench_redirect")
 REDIS_URL = os.environ.get("FUNNELBOARD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 DURATION_S = int(os.environ.get("FUNNELBOARD_BENCH_REDIRECT_SECONDS", "10"))
 ROUNDS = int(os.environ.get("FUNNELBOARD_BENCH_REDIRECT_ROUNDS", "3"))
+# The worker's own idle cost (beat ticking every 2 s, broker polling), measured before any load,
+# so the drain's share can be given net of what the worker spends with nothing to drain.
+IDLE_SECONDS = 8.0
 CONNECTIONS = 32
 TARGETS = {"ratio": 0.7, "p99_factor": 1.5, "drain_share": 0.10}
 # Every gunicorn of the benchmarks (app and floor) runs with these settings.
@@ -352,7 +356,10 @@ def run() -> list[dict[str, Any]]:
     urls = {"floor": f"{floor_base}/r/{slug}", "r": f"{stack.base}/r/{slug}",
             "healthz": f"{stack.base}/healthz"}
     try:
-        celery_start = _cpu_seconds(_group_pids(worker.pid))
+        idle_start, idle_clock = _cpu_seconds(_group_pids(worker.pid)), time.monotonic()
+        time.sleep(IDLE_SECONDS)
+        celery_start, run_clock = _cpu_seconds(_group_pids(worker.pid)), time.monotonic()
+        idle_rate = (celery_start - idle_start) / (run_clock - idle_clock)
         for _ in range(ROUNDS):
             for name, url in urls.items():
                 meter.start()
@@ -365,6 +372,7 @@ def run() -> list[dict[str, Any]]:
             lambda: tuple(int(x) for x in _child("count", slug).split()), served
         )
         celery_total = _cpu_seconds(_group_pids(worker.pid)) - celery_start
+        celery_idle = idle_rate * (time.monotonic() - run_clock)
     finally:
         _stop(floor)
         stack.stop()
@@ -385,7 +393,8 @@ def run() -> list[dict[str, Any]]:
 
     web_r = per_request_ms(cpu["r"]["web"], "r")
     drain_per_click = round(1000 * celery_total / stored, 3) if stored else 0.0
-    drain_share = drain_per_click / web_r if web_r else 0.0
+    drain_net = round(1000 * max(0.0, celery_total - celery_idle) / stored, 3) if stored else 0.0
+    drain_share = drain_net / web_r if web_r else 0.0
     rows: list[dict[str, Any]] = []
     for name, label in (("floor", "floor (bare Django 302)"), ("r", "/r/<slug>"),
                         ("healthz", "/healthz")):
@@ -413,9 +422,15 @@ def run() -> list[dict[str, Any]]:
          "target": None, "met": None},
         {"measure": "CPU ms per request — /healthz: gunicorn",
          "value": per_request_ms(cpu["healthz"]["web"], "healthz"), "target": None, "met": None},
-        {"measure": "drain: Celery worker CPU ms per stored click (whole run, idle included) "
-                    "÷ gunicorn CPU ms per /r/",
-         "value": f"{drain_per_click} ÷ {web_r} = {drain_share:.1%}",
+        {"measure": "drain, gross: Celery worker CPU ms per stored click over the whole run "
+                    "(its idle ticks included) ÷ gunicorn CPU ms per /r/",
+         "value": f"{drain_per_click} ÷ {web_r} = "
+                  f"{(drain_per_click / web_r if web_r else 0.0):.1%}",
+         "target": None, "met": None},
+        {"measure": "drain, net: the same less the worker's idle rate "
+                    f"({1000 * idle_rate:.1f} ms CPU/s, measured {IDLE_SECONDS:.0f} s before "
+                    "the load) × the run's length",
+         "value": f"{drain_net} ÷ {web_r} = {drain_share:.1%}",
          "target": f"≤ {TARGETS['drain_share']:.0%}", "met": drain_share <= TARGETS["drain_share"]},
         {"measure": "5xx (server log) / other answers or socket errors on /r/ (wrk)",
          "value": f"{server_5xx} / {wrk_other}", "target": "0 / 0",

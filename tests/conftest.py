@@ -116,3 +116,9 @@ def api_client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def superuser(db):
+    """A superuser with no membership: the admin's everything-allowed case."""
+    return f.UserFactory(username="root", is_staff=True, is_superuser=True)

@@ -5,22 +5,13 @@ the audit log read-only, the last owner kept, the organization renamed through i
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.urls import reverse
 
 from accounts.models import ApiKey, AuditEntry, Membership, Organization, Role
 from tests import factories as f
+from tests.admin_support import admin_url
 
 APPS = ("accounts", "influencers", "campaigns", "metrics")
 MODELS = [m for name in APPS for m in apps.get_app_config(name).get_models()]
-
-
-def admin_url(model, view: str, *args) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-@pytest.fixture
-def superuser(db):
-    return f.UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -7,23 +7,15 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 
 import accounts.admin
 from accounts.models import AuditEntry, Membership, Role, User
 from accounts.services import membership_add
 from tests import factories as f
+from tests.admin_support import staff_client
 
 ADD = reverse("admin:accounts_membership_add")
-
-
-def staff_client(user: User) -> Client:
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def colleague_of(owner: User) -> Any:

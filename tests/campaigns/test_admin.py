@@ -4,22 +4,13 @@ costs, the recompute action — through the services."""
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.urls import reverse
 
 from accounts.models import AuditEntry, Role
 from campaigns.models import Brand, Campaign, Partnership, PromoCode
 from tests import factories as f
+from tests.admin_support import admin_url
 
 APPS = ("accounts", "influencers", "campaigns", "metrics")
-
-
-def admin_url(model, view: str, *args) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-@pytest.fixture
-def superuser(db):
-    return f.UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 
 import campaigns.targets
-from accounts.models import Role, User
+from accounts.models import Role
 from campaigns.models import KpiTarget
 from campaigns.targets import kpi_target_delete, kpi_target_set, kpi_target_update
 from tests import factories as f
+from tests.admin_support import staff_client
 
 IMPRESSIONS, REACH = KpiTarget.Metric.IMPRESSIONS, KpiTarget.Metric.REACH
 
@@ -124,14 +124,6 @@ def test_another_organizations_targets_and_campaigns_are_refused(
 
 
 # --- The admin writes through them ----------------------------------------------------------
-def staff_client(user: User) -> Client:
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def updates(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """The calls of ``kpi_target_update`` (each still runs); no delete may be called."""

@@ -12,64 +12,16 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
-from accounts.models import User
 from metrics.models import Conversion, Refund, Visit
 from tests import factories as f
-
-
-def url(model: Any, view: str, *args: Any) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def staff_client(user: User) -> Client:
-    """Staff status opens the admin; the member's role decides (no model permission needed)."""
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def superuser(db):
-    return f.UserFactory(username="root", is_staff=True, is_superuser=True)
+from tests.admin_support import admin_url as url
+from tests.admin_support import staff_client
 
 
 @pytest.fixture
 def manager(team: Any) -> Client:
     return staff_client(team.manager)
-
-
-@pytest.fixture
-def brand(team: Any) -> Any:
-    return f.BrandFactory(organization=team.organization, name="Glow")
-
-
-@pytest.fixture
-def maya(brand: Any) -> Any:
-    return f.PartnershipFactory(campaign__brand=brand)
-
-
-@pytest.fixture
-def zoe(brand: Any) -> Any:
-    return f.PartnershipFactory(campaign__brand=brand)
-
-
-@pytest.fixture
-def recomputed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Campaign ids the services hand to the recompute entry point."""
-    import metrics.services.conversions
-
-    ids: list[int] = []
-
-    def record(campaign_ids: Any, **_: Any) -> list[int]:
-        ids.extend(int(c) for c in campaign_ids if c is not None)
-        return ids
-
-    monkeypatch.setattr(metrics.services.conversions, "schedule_kpi_recompute", record)
-    return ids
 
 
 def conversion_form(conversion: Conversion, refunds: list[dict[str, str]] | None = None,

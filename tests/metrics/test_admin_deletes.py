@@ -9,41 +9,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 import metrics.admin
-from accounts.models import User
 from metrics.models import Comment, FollowerSnapshot, PostMetrics
 from tests import factories as f
+from tests.admin_support import admin_url as url
+from tests.admin_support import staff_client
 
 SERVICES = ("post_metrics_delete", "comment_delete", "follower_snapshot_delete")
-
-
-def url(model: Any, view: str, *args: Any) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def staff_client(user: User) -> Client:
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
 def manager(team: Any) -> Client:
     return staff_client(team.manager)
-
-
-@pytest.fixture
-def maya(team: Any) -> Any:
-    return f.PartnershipFactory(campaign__brand__organization=team.organization)
-
-
-@pytest.fixture
-def zoe(maya: Any) -> Any:
-    return f.PartnershipFactory(campaign__brand=maya.campaign.brand)
 
 
 @pytest.fixture
@@ -59,20 +37,6 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
         monkeypatch.setattr(metrics.admin, name, spy)
     return called
-
-
-@pytest.fixture
-def recomputed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    import metrics.services.ingestion
-
-    ids: list[int] = []
-
-    def record(campaign_ids: Any, **_: Any) -> list[int]:
-        ids.extend(int(c) for c in campaign_ids if c is not None)
-        return ids
-
-    monkeypatch.setattr(metrics.services.ingestion, "schedule_kpi_recompute", record)
-    return ids
 
 
 def test_post_metrics_deleted_in_the_admin_go_through_the_service(

@@ -47,6 +47,7 @@ from metrics.models import (
     WebhookDelivery,
 )
 from tests import factories as f
+from tests.admin_support import admin_url as url
 from tests.security.world import World, build_world
 
 V, M, A, OW = Role.VIEWER, Role.MANAGER, Role.ADMIN, Role.OWNER
@@ -84,10 +85,6 @@ MATRIX: dict[type[Model], tuple[str | None, str | None, str | None, str | None]]
 }
 
 ALL_PERMISSIONS_APPS = ("accounts", "influencers", "campaigns", "metrics")
-
-
-def url(model: type[Model], view: str, *args: object) -> str:
-    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
 def may(role: str, least: str | None) -> bool:

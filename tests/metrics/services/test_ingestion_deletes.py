@@ -21,47 +21,32 @@ from metrics.services.ingestion import (
 from tests import factories as f
 
 
-@pytest.fixture
-def ingestion_recomputed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The campaign ids the ingestion services hand to the recompute entry point."""
-    import metrics.services.ingestion
-
-    ids: list[int] = []
-
-    def record(campaign_ids: Any, **_: Any) -> list[int]:
-        ids.extend(int(c) for c in campaign_ids if c is not None)
-        return ids
-
-    monkeypatch.setattr(metrics.services.ingestion, "schedule_kpi_recompute", record)
-    return ids
-
-
 def test_deleting_post_metrics_recomputes_the_posts_campaign(
-    team, maya, zoe, ingestion_recomputed
+    team, maya, zoe, recomputed
 ):
     row = f.PostMetricsFactory(post__partnership=maya)
     kept = f.PostMetricsFactory(post__partnership=zoe)
     post_metrics_delete(access=team.access(Role.MANAGER), post_metrics=row)
     assert list(PostMetrics.objects.all()) == [kept]
-    assert ingestion_recomputed == [maya.campaign_id]
+    assert recomputed == [maya.campaign_id]
 
 
-def test_deleting_a_comment_recomputes_the_posts_campaign(team, maya, ingestion_recomputed):
+def test_deleting_a_comment_recomputes_the_posts_campaign(team, maya, recomputed):
     comment = f.CommentFactory(post__partnership=maya)
     comment_delete(access=team.access(Role.MANAGER), comment=comment)
     assert not Comment.objects.exists()
-    assert ingestion_recomputed == [maya.campaign_id]
+    assert recomputed == [maya.campaign_id]
 
 
 def test_deleting_a_brand_accounts_count_recomputes_the_brands_campaigns(
-    team, brand, maya, zoe, ingestion_recomputed
+    team, brand, maya, zoe, recomputed
 ):
     other_brand = f.PartnershipFactory(campaign__brand__organization=team.organization)
     snapshot = f.FollowerSnapshotFactory(brand_account__brand=brand)
     follower_snapshot_delete(access=team.access(Role.MANAGER), snapshot=snapshot)
     assert not FollowerSnapshot.objects.exists()
-    assert sorted(ingestion_recomputed) == sorted([maya.campaign_id, zoe.campaign_id])
-    assert other_brand.campaign_id not in ingestion_recomputed
+    assert sorted(recomputed) == sorted([maya.campaign_id, zoe.campaign_id])
+    assert other_brand.campaign_id not in recomputed
 
 
 def _creator_snapshot(account: Any, day: int, followers: int) -> Any:
@@ -72,7 +57,7 @@ def _creator_snapshot(account: Any, day: int, followers: int) -> Any:
 
 
 def test_deleting_a_creators_latest_count_goes_back_to_the_one_before(
-    team, maya, ingestion_recomputed
+    team, maya, recomputed
 ):
     account = f.SocialAccountFactory(influencer=maya.influencer, followers=12_000)
     _creator_snapshot(account, 1, 10_000)
@@ -80,10 +65,10 @@ def test_deleting_a_creators_latest_count_goes_back_to_the_one_before(
     follower_snapshot_delete(access=team.access(Role.MANAGER), snapshot=latest)
     account.refresh_from_db()
     assert account.followers == 10_000
-    assert ingestion_recomputed == [maya.campaign_id]
+    assert recomputed == [maya.campaign_id]
 
 
-def test_deleting_an_older_count_keeps_the_creators_latest(team, maya, ingestion_recomputed):
+def test_deleting_an_older_count_keeps_the_creators_latest(team, maya, recomputed):
     account = f.SocialAccountFactory(influencer=maya.influencer, followers=12_000)
     older = _creator_snapshot(account, 1, 10_000)
     _creator_snapshot(account, 2, 12_000)
@@ -93,7 +78,7 @@ def test_deleting_an_older_count_keeps_the_creators_latest(team, maya, ingestion
 
 
 def test_deleting_a_creators_only_count_leaves_her_count_as_it_is(
-    team, maya, ingestion_recomputed
+    team, maya, recomputed
 ):
     # As ingestion: it sets the count from the latest snapshot and never clears it.
     account = f.SocialAccountFactory(influencer=maya.influencer, followers=12_000)
@@ -103,7 +88,7 @@ def test_deleting_a_creators_only_count_leaves_her_count_as_it_is(
     assert account.followers == 12_000
 
 
-def test_a_viewer_may_not_delete(team, maya, ingestion_recomputed):
+def test_a_viewer_may_not_delete(team, maya, recomputed):
     row = f.PostMetricsFactory(post__partnership=maya)
     comment = f.CommentFactory(post__partnership=maya)
     snapshot = f.FollowerSnapshotFactory(brand_account__brand=maya.campaign.brand)
@@ -115,17 +100,17 @@ def test_a_viewer_may_not_delete(team, maya, ingestion_recomputed):
     with pytest.raises(PermissionDenied):
         follower_snapshot_delete(access=access, snapshot=snapshot)
     assert PostMetrics.objects.exists() and Comment.objects.exists()
-    assert FollowerSnapshot.objects.exists() and ingestion_recomputed == []
+    assert FollowerSnapshot.objects.exists() and recomputed == []
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMIN, Role.OWNER])
-def test_a_manager_and_above_may_delete(team, maya, role, ingestion_recomputed):
+def test_a_manager_and_above_may_delete(team, maya, role, recomputed):
     post_metrics_delete(access=team.access(role),
                         post_metrics=f.PostMetricsFactory(post__partnership=maya))
     assert not PostMetrics.objects.exists()
 
 
-def test_another_organizations_rows_are_refused(team, outsider_team, ingestion_recomputed):
+def test_another_organizations_rows_are_refused(team, outsider_team, recomputed):
     theirs = f.PartnershipFactory(campaign__brand__organization=outsider_team.organization)
     row = f.PostMetricsFactory(post__partnership=theirs)
     comment = f.CommentFactory(post__partnership=theirs)
@@ -138,4 +123,4 @@ def test_another_organizations_rows_are_refused(team, outsider_team, ingestion_r
     with pytest.raises(ValidationError):
         follower_snapshot_delete(access=access, snapshot=snapshot)
     assert PostMetrics.objects.exists() and Comment.objects.exists()
-    assert FollowerSnapshot.objects.exists() and ingestion_recomputed == []
+    assert FollowerSnapshot.objects.exists() and recomputed == []

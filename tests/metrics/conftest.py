@@ -1,5 +1,5 @@
-"""Fixtures of the metrics services' tests: a brand with two partnerships in two campaigns, and
-the campaigns handed to the recompute entry point."""
+"""Fixtures of the metrics tests: a brand with two partnerships in two campaigns, and the
+campaigns the metrics services hand to the recompute entry point."""
 
 from __future__ import annotations
 
@@ -27,9 +27,11 @@ def zoe(brand: Any) -> Any:
 
 @pytest.fixture
 def recomputed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The campaign ids handed to ``schedule_kpi_recompute`` by the conversion, visit and refund
-    services (they all schedule through ``schedule_for_partnerships``)."""
+    """The campaign ids the metrics services hand to ``schedule_kpi_recompute``, in order: the
+    conversion, visit and refund services (through ``schedule_for_partnerships``) and the
+    ingestion services (post metrics, comments, follower counts and their deletes)."""
     import metrics.services.conversions
+    import metrics.services.ingestion
 
     ids: list[int] = []
 
@@ -37,5 +39,6 @@ def recomputed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         ids.extend(int(c) for c in campaign_ids if c is not None)
         return ids
 
-    monkeypatch.setattr(metrics.services.conversions, "schedule_kpi_recompute", record)
+    for module in (metrics.services.conversions, metrics.services.ingestion):
+        monkeypatch.setattr(module, "schedule_kpi_recompute", record)
     return ids

@@ -43,7 +43,6 @@ def comment_label(request: HttpRequest, pk: int) -> HttpResponse:
     found = samples(campaign)
     return render(
         request, "metrics/_comment_label.html",
-        {"campaign": campaign, "positive": found["positive"], "negative": found["negative"],
-         "can_edit": access.has_role(Role.MANAGER)},
+        {"campaign": campaign, **found, "can_edit": access.has_role(Role.MANAGER)},
         status=status,
     )

@@ -20,6 +20,7 @@ from campaigns.selectors import campaign_for, sees_compensation
 from campaigns.views.common import _access, member_required
 from metrics import display, display_report, registry
 from metrics.scheduling import schedule_kpi_recompute
+from metrics.selectors.comment_labels import label_counts
 from metrics.selectors.reports import campaign_report
 
 
@@ -149,6 +150,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "insights": display_report.insights(doc, day_docs),
         "sentiment_split": _sentiment_split(sentiment),
         "sentiment_total": int(total_comments),
+        "label_counts": label_counts(report.campaign),
         "can_edit": access.has_role(Role.MANAGER),
         "is_admin": access.has_role(Role.ADMIN),
     }

@@ -3,7 +3,7 @@ how many a person corrected, and the samples the report shows."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Q
 
@@ -28,9 +28,11 @@ def label_counts(campaign: Campaign | int) -> LabelCounts:
     return LabelCounts(row["machine"], row["corrected"])
 
 
-def samples(campaign: Campaign) -> dict[str, list[Comment]]:
-    """The positive and negative samples the report shows (the same selector it uses)."""
+def samples(campaign: Campaign) -> dict[str, Any]:
+    """What the report's samples block shows: the positive and negative samples (the same
+    selector the report uses) and the label counts."""
     return {
         "positive": sample_comments(campaign, "positive"),
         "negative": sample_comments(campaign, "negative"),
+        "counts": label_counts(campaign),
     }

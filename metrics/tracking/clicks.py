@@ -1,10 +1,10 @@
 """The click buffer between the `/r/` redirect and the database.
 
-Real mode: the redirect runs one Lua script on Redis (``EVALSHA`` on one persistent connection
-per process) that decides ``is_unique`` (``SET NX`` on
-a per link + visitor + UTC-day key that lives 25 h) and appends the click to a stream
-(``XADD``), then answers. ``drain`` reads the stream through a consumer group in batches,
-stores each batch as one multi-row ``INSERT ... ON CONFLICT DO NOTHING`` and only then ``XACK``/``XDEL``s
+Real mode: the redirect runs one Lua script on Redis (``EVALSHA`` on a persistent connection
+of its thread) that decides ``is_unique`` (``SET NX`` on a per link + visitor + UTC-day key that
+lives 25 h) and appends the click to a stream as one packed field (``XADD``), then answers.
+``drain`` reads the stream through a consumer group in batches, stores each batch in one round
+trip (``metrics.tracking.click_rows``: ``COPY`` on PostgreSQL) and only then ``XACK``/``XDEL``s
 it. A drainer killed mid-batch leaves its entries pending; another drainer claims them after
 ``CLAIM_IDLE_MS`` and stores them again — ``click_id`` is unique, so nothing is doubled.
 
@@ -20,15 +20,14 @@ import logging
 import os
 import socket
 import threading
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.db import transaction
 
 from metrics.models import Click
 from metrics.scheduling import schedule_kpi_recompute
-from metrics.tracking.click_rows import insert_ignoring_duplicates
+from metrics.tracking.click_rows import insert_clicks, seen_unique_visitors, utc_day
 
 logger = logging.getLogger(__name__)
 
@@ -39,19 +38,22 @@ CLAIM_IDLE_MS = 30_000
 BATCH_SIZE = 1000
 
 # KEYS[1] = uniqueness key, KEYS[2] = stream; ARGV[1] = key ttl, ARGV[2] = "1" to check
-# uniqueness (not for bots), ARGV[3..] = field/value pairs of the click.
+# uniqueness (not for bots), ARGV[3] = the click packed (``ClickRecord.packed``). The entry is one
+# field, ``x`` = "<0|1>\t<packed click>": one string for Redis to store and the drain to split.
 _PUSH_LUA = """
 local unique = '0'
 if ARGV[2] == '1' then
   if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) then unique = '1' end
 end
-redis.call('XADD', KEYS[2], '*', 'u', unique, unpack(ARGV, 3))
+redis.call('XADD', KEYS[2], '*', 'x', unique .. '\t' .. ARGV[3])
 return unique
 """
 
 
-@dataclass(frozen=True)
-class ClickRecord:
+class ClickRecord(NamedTuple):
+    """One click on its way from the redirect to the database (a tuple: the drain builds
+    thousands a second)."""
+
     click_id: str
     link_id: int
     campaign_id: int
@@ -62,21 +64,34 @@ class ClickRecord:
     country: str = ""
     is_bot: bool = False
 
-    def fields(self) -> list[str]:
-        return [
-            "c", self.click_id,
-            "l", str(self.link_id),
-            "k", str(self.campaign_id),
-            "t", self.occurred_at.isoformat(),
-            "v", self.visitor_hash,
-            "r", self.referrer_host,
-            "d", self.device,
-            "g", self.country,
-            "b", "1" if self.is_bot else "0",
-        ]
+    def packed(self) -> str:
+        """The click as one tab-separated string (no field can hold a tab: ids, digits, an ISO
+        time, a hex hash, a host name, fixed device and country codes)."""
+        return "\t".join((
+            self.click_id, str(self.link_id), str(self.campaign_id), self.occurred_at.isoformat(),
+            self.visitor_hash, self.referrer_host.replace("\t", ""), self.device, self.country,
+            "1" if self.is_bot else "0",
+        ))
 
     @classmethod
-    def from_fields(cls, raw: dict[Any, Any]) -> tuple[ClickRecord, bool]:
+    def from_entry(cls, raw: dict[Any, Any]) -> tuple[ClickRecord, bool]:
+        """A stream entry's click and Redis's ``is_unique`` verdict. Reads the packed entry
+        (``x``) and, for entries buffered before an upgrade, one field per attribute."""
+        packed = raw.get(b"x", raw.get("x"))
+        if packed is None:
+            return cls.from_field_entry(raw)
+        unique, click_id, link, campaign, moment, visitor, referrer, device, country, bot = (
+            _text(packed).split("\t")
+        )
+        record = cls(
+            click_id=click_id, link_id=int(link), campaign_id=int(campaign),
+            occurred_at=dt.datetime.fromisoformat(moment), visitor_hash=visitor,
+            referrer_host=referrer, device=device, country=country, is_bot=bot == "1",
+        )
+        return record, unique == "1"
+
+    @classmethod
+    def from_field_entry(cls, raw: dict[Any, Any]) -> tuple[ClickRecord, bool]:
         f = {_text(k): _text(v) for k, v in raw.items()}
         record = cls(
             click_id=f["c"],
@@ -134,92 +149,45 @@ def redis_client(*, purpose: str = "hot") -> Any:
     return client
 
 
-class _Pending:
-    """One push waiting for its answer on the hot line."""
-
-    __slots__ = ("args", "done", "error", "result")
-
-    def __init__(self, args: tuple[Any, ...]) -> None:
-        self.args = args
-        self.done = False
-        self.result: Any = None
-        self.error: BaseException | None = None
-
-
 class _HotLine:
-    """One persistent Redis connection per process for the redirect's push, with group commit:
-    the thread that finds the line free sends every push queued so far as one pipelined
-    write of ``EVALSHA`` commands and reads their answers; threads arriving meanwhile queue
-    for the next round trip. Each caller still returns only once Redis has answered its own
-    push, so a click is in Redis before its 302 leaves."""
+    """The redirect's push: one persistent Redis connection per thread (a gthread worker's
+    threads never wait on each other), one round trip per click — ``EVALSHA``, or ``EVAL``
+    once after Redis restarted or flushed its scripts. A connection that failed is dropped
+    and the next push reconnects; the error goes to the caller, which writes the click
+    directly."""
 
     def __init__(self, url: str) -> None:
         import redis
 
-        pool = redis.ConnectionPool.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-        self.connection = pool.make_connection()  # the URL's class: TCP, TLS or unix socket
+        self.pool = redis.ConnectionPool.from_url(
+            url, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
         self.sha = hashlib.sha1(_PUSH_LUA.encode()).hexdigest()  # noqa: S324 — Redis's script id
-        self.ready = threading.Condition()
-        self.queue: list[_Pending] = []
-        self.busy = False
+        self.local = threading.local()
 
     def call(self, *args: Any) -> Any:
-        mine = _Pending(args)
-        with self.ready:
-            self.queue.append(mine)
-            while self.busy and not mine.done:
-                self.ready.wait()
-            if not mine.done:  # the line is free: send everything queued, this push included
-                batch, self.queue, self.busy = self.queue, [], True
-        if not mine.done:
-            try:
-                self._send(batch)
-            finally:
-                with self.ready:
-                    self.busy = False
-                    self.ready.notify_all()
-        if mine.error is not None:
-            raise mine.error
-        return mine.result
-
-    def _send(self, batch: list[_Pending]) -> None:
-        """One round trip for the whole batch (a second, rare one with ``EVAL`` for pushes
-        Redis answered ``NOSCRIPT``: after a restart or a script flush)."""
         import redis
 
+        connection = getattr(self.local, "connection", None)
+        if connection is None:  # the URL's class: TCP, TLS or unix socket
+            connection = self.local.connection = self.pool.make_connection()
         try:
-            answers = self._round_trip([("EVALSHA", self.sha, 2, *p.args) for p in batch])
-            retry = [i for i, a in enumerate(answers) if isinstance(a, redis.exceptions.NoScriptError)]
-            if retry:
-                again = self._round_trip([("EVAL", _PUSH_LUA, 2, *batch[i].args) for i in retry])
-                for i, answer in zip(retry, again, strict=True):
-                    answers[i] = answer
-            for pending, answer in zip(batch, answers, strict=True):
-                if isinstance(answer, redis.ResponseError):
-                    pending.error = answer
-                else:
-                    pending.result = answer
-        except Exception as exc:  # the connection is in an unknown state: drop it
-            self.connection.disconnect()  # the next push reconnects
-            error = exc if isinstance(exc, redis.RedisError) else redis.ConnectionError(str(exc))
-            for pending in batch:
-                pending.error = error
-        finally:
-            for pending in batch:
-                pending.done = True
-
-    def _round_trip(self, commands: list[tuple[Any, ...]]) -> list[Any]:
-        import redis
-
-        connection = self.connection
-        connection.send_packed_command(connection.pack_commands(commands))
-        answers: list[Any] = []
-        for _ in commands:
             try:
-                answers.append(connection.read_response())
-            except redis.ResponseError as exc:  # read whole: the stream stays in step
-                answers.append(exc)
-        return answers
+                connection.send_packed_command(
+                    connection.pack_command("EVALSHA", self.sha, 2, *args)
+                )
+                return connection.read_response()
+            except redis.exceptions.NoScriptError:
+                connection.send_packed_command(connection.pack_command("EVAL", _PUSH_LUA, 2, *args))
+                return connection.read_response()
+        except redis.ResponseError:
+            raise  # a whole answer was read: the connection is still in step
+        except redis.RedisError:  # the connection is in an unknown state: drop it
+            connection.disconnect()
+            raise
+        except Exception as exc:
+            connection.disconnect()
+            raise redis.ConnectionError(str(exc)) from exc
 
 
 def _hot_line() -> _HotLine:
@@ -235,9 +203,7 @@ def push(record: ClickRecord) -> bool:
     is unavailable (the caller then writes the click directly). The click is in Redis when
     this returns, before the redirect is answered."""
     check = "0" if record.is_bot else "1"
-    result = _hot_line().call(
-        unique_key(record), STREAM, UNIQUE_TTL_SECONDS, check, *record.fields()
-    )
+    result = _hot_line().call(unique_key(record), STREAM, UNIQUE_TTL_SECONDS, check, record.packed())
     return _text(result) == "1"
 
 
@@ -313,8 +279,8 @@ def store_batch(entries: list[tuple[Any, Any]]) -> int:
         if not raw:  # deleted while pending (already stored and acknowledged elsewhere)
             continue
         try:
-            records.append(ClickRecord.from_fields(raw))
-        except (KeyError, ValueError) as exc:  # a malformed entry can never be stored
+            records.append(ClickRecord.from_entry(raw))
+        except (KeyError, ValueError, TypeError) as exc:  # a malformed entry can never be stored
             logger.error("dropping malformed click entry %r: %s", raw, exc)
     if not records:
         return 0
@@ -326,15 +292,9 @@ def store_batch(entries: list[tuple[Any, Any]]) -> int:
     # A link deleted since the click has no row to point at (its clicks were deleted too).
     records = _demote_seen_visitors([(r, u) for r, u in records if r.link_id in live])
     with transaction.atomic():
-        insert_ignoring_duplicates(records)
+        insert_clicks(records)
         schedule_kpi_recompute({r.campaign_id for r, _ in records})
     return len(records)
-
-
-
-
-def _utc_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(dt.UTC).date()
 
 
 def _demote_seen_visitors(
@@ -343,26 +303,11 @@ def _demote_seen_visitors(
     """A click Redis called unique is not, if the database already holds a unique click of that
     visitor on that link that UTC day — written directly while Redis was down, or before Redis
     restarted and forgot its keys. One query per batch."""
-    candidates = [r for r, unique in records if unique]
-    if not candidates:
+    seen = seen_unique_visitors([r for r, unique in records if unique])
+    if not seen:
         return records
-    first = min(_utc_day(r.occurred_at) for r in candidates)
-    last = max(_utc_day(r.occurred_at) for r in candidates)
-    seen = {
-        (link_id, visitor, _utc_day(moment))
-        for link_id, visitor, moment in Click.objects.filter(
-            is_unique=True,
-            link_id__in={r.link_id for r in candidates},
-            visitor_hash__in={r.visitor_hash for r in candidates},
-            occurred_at__gte=dt.datetime.combine(first, dt.time.min, tzinfo=dt.UTC),
-            occurred_at__lt=dt.datetime.combine(last, dt.time.min, tzinfo=dt.UTC)
-            + dt.timedelta(days=1),
-        )
-        .exclude(click_id__in={r.click_id for r in candidates})
-        .values_list("link_id", "visitor_hash", "occurred_at")
-    }
     return [
-        (r, unique and (r.link_id, r.visitor_hash, _utc_day(r.occurred_at)) not in seen)
+        (r, unique and (r.link_id, r.visitor_hash, utc_day(r.occurred_at)) not in seen)
         for r, unique in records
     ]
 

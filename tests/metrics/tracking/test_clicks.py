@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 
 import pytest
 from django.test import Client
@@ -38,9 +39,7 @@ def record(link, click_id: str = "c_1", **kw) -> ClickRecord:
 
 
 def entry(rec: ClickRecord, unique: bool = True) -> tuple[bytes, dict[bytes, bytes]]:
-    fields = rec.fields() + ["u", "1" if unique else "0"]
-    raw = {fields[i].encode(): fields[i + 1].encode() for i in range(0, len(fields), 2)}
-    return b"1-0", raw
+    return b"1-0", {b"x": f"{int(unique)}\t{rec.packed()}".encode()}
 
 
 def test_embedded_mode_writes_the_click_directly(db, settings) -> None:
@@ -101,6 +100,54 @@ def test_entries_of_a_deleted_link_or_malformed_ones_are_dropped(db) -> None:
     gone.delete()
     assert clicks.store_batch(batch) == 1
     assert list(Click.objects.values_list("click_id", flat=True)) == ["c_1"]
+
+
+def test_a_click_packs_into_one_string_and_back() -> None:
+    rec = ClickRecord(click_id="c_9", link_id=7, campaign_id=3, occurred_at=NOW,
+                      visitor_hash="f" * 64, referrer_host="l.instagram.com", device="mobile",
+                      country="DE", is_bot=True)
+    assert ClickRecord.from_entry({b"x": f"0\t{rec.packed()}".encode()}) == (rec, False)
+
+
+def test_a_tab_in_a_referrer_host_cannot_shift_the_packed_fields() -> None:
+    rec = ClickRecord(click_id="c_9", link_id=7, campaign_id=3, occurred_at=NOW,
+                      visitor_hash="f" * 64, referrer_host="evil\t.example")
+    back, unique = ClickRecord.from_entry({"x": f"1\t{rec.packed()}"})
+    assert back.referrer_host == "evil.example" and back.visitor_hash == "f" * 64 and unique
+
+
+def test_entries_buffered_before_the_packed_format_are_still_stored(db) -> None:
+    link = f.TrackingLinkFactory()
+    old = {b"c": b"c_old", b"l": str(link.pk).encode(),
+           b"k": str(link.partnership.campaign_id).encode(), b"t": NOW.isoformat().encode(),
+           b"v": b"v" * 64, b"r": b"", b"d": b"desktop", b"g": b"", b"b": b"0", b"u": b"1"}
+    assert clicks.store_batch([(b"1-0", old)]) == 1
+    click = Click.objects.get()
+    assert (click.click_id, click.device, click.is_unique) == ("c_old", "desktop", True)
+
+
+def test_a_packed_entry_with_missing_fields_is_dropped_not_stored(db) -> None:
+    link = f.TrackingLinkFactory()
+    batch = [entry(record(link, "c_1")), (b"2-0", {b"x": b"1\tc_2\t5"})]
+    assert clicks.store_batch(batch) == 1
+    assert list(Click.objects.values_list("click_id", flat=True)) == ["c_1"]
+
+
+def test_a_visitor_already_counted_in_the_database_is_not_counted_again(db) -> None:
+    """Redis forgot the visitor (restart) or never saw it (a direct write while it was down):
+    the drain demotes the buffered click that Redis called unique."""
+    link = f.TrackingLinkFactory()
+    other = f.TrackingLinkFactory(partnership=link.partnership)
+    clicks.store_batch([entry(record(link, "c_1"))])
+    later = NOW + dt.timedelta(hours=2)
+    batch = [entry(record(link, "c_2", occurred_at=later)),
+             entry(record(link, "c_3", occurred_at=later, visitor_hash="w" * 64)),
+             entry(record(other, "c_4", occurred_at=later)),
+             entry(record(link, "c_5", occurred_at=NOW + dt.timedelta(days=1)))]
+    assert clicks.store_batch(batch) == 4
+    assert dict(Click.objects.values_list("click_id", "is_unique")) == {
+        "c_1": True, "c_2": False, "c_3": True, "c_4": True, "c_5": True,
+    }
 
 
 def test_the_drain_task_is_a_no_op_in_embedded_mode(settings) -> None:
@@ -173,3 +220,36 @@ def test_the_same_visitor_is_unique_once_per_link_and_day_in_redis(db, redis_buf
     assert dict(Click.objects.values_list("click_id", "is_unique")) == {
         "c_1": True, "c_2": False, "c_3": True, "c_4": False,
     }
+
+
+@pytest.mark.realmode
+@needs_redis
+def test_threads_push_on_their_own_connections_and_every_click_lands(db, redis_buffer) -> None:
+    link = f.TrackingLinkFactory()
+    barrier = threading.Barrier(8)
+
+    def push_many(thread: int) -> None:
+        barrier.wait()
+        for n in range(25):
+            clicks.push(record(link, f"c_{thread}_{n}", visitor_hash=f"{thread:064d}"))
+
+    threads = [threading.Thread(target=push_many, args=(t,)) for t in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert clicks.buffered_count() == 200
+    assert clicks.drain() == 200
+    assert Click.objects.count() == 200
+    assert Click.objects.filter(is_unique=True).count() == 8  # one per visitor
+
+
+@pytest.mark.realmode
+@needs_redis
+def test_a_push_after_redis_forgot_its_scripts_still_lands(db, redis_buffer) -> None:
+    link = f.TrackingLinkFactory()
+    assert clicks.push(record(link, "c_1")) is True
+    redis_buffer.script_flush()  # as after a restart: EVALSHA answers NOSCRIPT
+    assert clicks.push(record(link, "c_2", visitor_hash="w" * 64)) is True
+    assert clicks.push(record(link, "c_3", visitor_hash="w" * 64)) is False
+    assert clicks.drain() == 3

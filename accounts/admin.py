@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from accounts.admin_bases import (
     ReadOnlyModelAdmin,
+    RoleGrantingAdmin,
     ScopedModelAdmin,
     ScopedTabularInline,
     SuperuserWritesOnly,
@@ -26,7 +27,6 @@ from accounts.admin_scoping import (
     scope_queryset,
 )
 from accounts.models import (
-    ROLE_RANK,
     ApiKey,
     AuditEntry,
     Invitation,
@@ -211,11 +211,6 @@ class MembershipAdmin(ScopedModelAdmin):
 
 
 # --- API keys and invitations ---------------------------------------------------------------
-def _refuse_stronger_role(access: Access, role: str) -> None:
-    if ROLE_RANK[role] > ROLE_RANK[access.role]:
-        raise PermissionDenied("Nobody hands out a role above their own.")
-
-
 class ApiKeyAdminForm(forms.ModelForm):
     class Meta:
         model = ApiKey
@@ -223,7 +218,7 @@ class ApiKeyAdminForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ScopedModelAdmin):
+class ApiKeyAdmin(RoleGrantingAdmin):
     """The secret is shown once, in a message, right after it is created; only its hash is
     stored and the hash is never displayed."""
 
@@ -235,26 +230,14 @@ class ApiKeyAdmin(ScopedModelAdmin):
     list_select_related = ("organization",)
     actions = ["revoke_keys"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ("organization", "name", "role", "expires_at")
-        return ("organization", "name", "role", "prefix", "created_by", "created_at",
-                "expires_at", "last_used_at", "revoked_at")
+    add_fields = ("organization", "name", "role", "expires_at")
+    change_fields = ("organization", "name", "role", "prefix", "created_by", "created_at",
+                     "expires_at", "last_used_at", "revoked_at")
+    # A key's organization and role are fixed at birth: to change them, revoke and re-issue.
+    readonly_after_grant = ("organization", "role", "prefix", "created_by", "created_at",
+                            "last_used_at", "revoked_at")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ()
-        # A key's organization and role are fixed at birth: to change them, revoke and re-issue.
-        return ("organization", "role", "prefix", "created_by", "created_at", "last_used_at",
-                "revoked_at")
-
-    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        self.require(request, "write", obj)
-        access = admin_access(request, self.organization_for(request, obj))
-        _refuse_stronger_role(access, obj.role)
+    def grant(self, request: HttpRequest, access: Access, obj: ApiKey) -> None:
         api_key, raw = api_key_create(
             organization=access.organization, name=obj.name, role=obj.role,
             created_by=request.user,  # type: ignore[arg-type]
@@ -262,7 +245,6 @@ class ApiKeyAdmin(ScopedModelAdmin):
         )
         obj.pk = api_key.pk
         obj.prefix = api_key.prefix
-        obj._state.adding = False
         self.message_user(
             request, f"Store this key now, it will not be shown again: {raw}", messages.WARNING
         )
@@ -287,7 +269,7 @@ class InvitationAdminForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ScopedModelAdmin):
+class InvitationAdmin(RoleGrantingAdmin):
     form = InvitationAdminForm
     list_display = ("email", "organization", "role", "invited_by", "created_at", "expires_at",
                     "accepted_at", "accepted_by")
@@ -297,28 +279,15 @@ class InvitationAdmin(ScopedModelAdmin):
     # Pending invitations are listed on the owner's members page.
     role_floor = {"view": Role.OWNER}
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ("organization", "email", "role")
-        return ("organization", "email", "role", "invited_by", "created_at", "expires_at",
-                "accepted_at", "accepted_by")
+    add_fields = ("organization", "email", "role")
+    change_fields = ("organization", "email", "role", "invited_by", "created_at", "expires_at",
+                     "accepted_at", "accepted_by")
+    readonly_after_grant = ("organization", "email", "role", "invited_by", "created_at",
+                            "accepted_at", "accepted_by")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if obj is None:
-            return ()
-        return ("organization", "email", "role", "invited_by", "created_at", "accepted_at",
-                "accepted_by")
-
-    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        self.require(request, "write", obj)
-        access = admin_access(request, self.organization_for(request, obj))
-        _refuse_stronger_role(access, obj.role)
+    def grant(self, request: HttpRequest, access: Access, obj: Invitation) -> None:
         invitation, token = invitation_create(access=access, email=obj.email, role=obj.role)
         obj.pk = invitation.pk
-        obj._state.adding = False
         link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
         self.message_user(
             request, f"Send this one-time link to {obj.email}: {link}", messages.WARNING

@@ -4,6 +4,7 @@
   the role once more and writes the audit log. A service's refusal re-renders the form with its
   message, and the admin's transaction leaves nothing behind.
 - Inline rows belong to the parent's organization and go through the inline's services too.
+- Records that hand out a role (API keys, invitations) never hand one above the member's own.
 - Records written by the system are read-only; records no organization owns are the
   superusers'.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,7 +28,7 @@ from accounts.admin_scoping import (
     is_unscoped,
     organization_id_of,
 )
-from accounts.models import Organization
+from accounts.models import ROLE_RANK, Organization
 from accounts.selectors import Access
 
 
@@ -205,6 +206,43 @@ class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
             )
+
+
+def _refuse_stronger_role(access: Access, role: str) -> None:
+    if ROLE_RANK[role] > ROLE_RANK[access.role]:
+        raise PermissionDenied("Nobody hands out a role above their own.")
+
+
+class RoleGrantingAdmin(ScopedModelAdmin):
+    """Records that hand a role in the organization to someone else (API keys, invitations).
+
+    One is added with ``add_fields`` through ``grant``, never with a role above the member's
+    own; once added, the ``readonly_after_grant`` fields of ``change_fields`` stay as they are."""
+
+    add_fields: tuple[str, ...] = ()
+    change_fields: tuple[str, ...] = ()
+    readonly_after_grant: tuple[str, ...] = ()
+
+    def grant(self, request: HttpRequest, access: Access, obj: Any) -> None:
+        """Create ``obj`` through its service, give ``obj`` the new row's primary key and tell
+        the member, once, what to pass on."""
+        raise NotImplementedError
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.add_fields if obj is None else self.change_fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else self.readonly_after_grant
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        self.require(request, "write", obj)
+        access = admin_access(request, self.organization_for(request, obj))
+        _refuse_stronger_role(access, obj.role)
+        self.grant(request, access, obj)
+        obj._state.adding = False
 
 
 class SuperuserWritesOnly:

@@ -1,5 +1,5 @@
-"""`/r/<slug>` against the framework's own floor (issues 5 and 14): gunicorn on 127.0.0.1 in
-real mode (PostgreSQL `fb_bench_redirect`, Redis db 13) with a Celery worker (and its beat)
+"""`/r/<slug>` against the framework's own floor (issues 5 and 14): gunicorn (the Procfile's
+gthread workers, 2 × 4 threads) on 127.0.0.1 in real mode (PostgreSQL `fb_bench_redirect`, Redis db 13) with a Celery worker (and its beat)
 draining the click buffer, and beside it the floor — a bare Django view answering 302 (no
 middleware, no database; `bench/_floor.py`) served by gunicorn with the same settings. `wrk`
 (32 connections) runs rounds of 8 s alternating floor, `/r/`, `/healthz`, five times; a Lua
@@ -42,9 +42,15 @@ ROUNDS = int(os.environ.get("FUNNELBOARD_BENCH_REDIRECT_ROUNDS", "5"))
 IDLE_SECONDS = 8.0
 CONNECTIONS = 32
 TARGETS = {"ratio": 0.7, "p99_factor": 1.5, "drain_share": 0.10}
-# Every gunicorn of the benchmarks (app and floor) runs with these settings.
-GUNICORN_SETTINGS = ["-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning",
-                     "--timeout", "60", "--access-logformat", "%(s)s %(U)s"]
+# Every gunicorn of the benchmarks (app and floor) runs with these settings: the Procfile's
+# worker class (gthread) with two workers of four threads. FUNNELBOARD_BENCH_GUNICORN replaces
+# the worker options, e.g. "-w 4 -k sync" (measured 2026-12-02: /r/ 0.72x the floor, but p99
+# 1.8x — a sync worker waiting on Redis serves nobody else meanwhile).
+GUNICORN_WORKERS = os.environ.get(
+    "FUNNELBOARD_BENCH_GUNICORN", "-w 2 -k gthread --threads 4"
+).split()
+GUNICORN_SETTINGS = [*GUNICORN_WORKERS, "--log-level", "warning", "--timeout", "60",
+                     "--access-logformat", "%(s)s %(U)s"]
 BROWSER = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0 Safari/537.36"

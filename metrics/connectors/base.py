@@ -15,7 +15,7 @@ import logging
 import random
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,6 +192,47 @@ def parse_timestamp(value: Any) -> dt.datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.astimezone(dt.UTC)
+
+
+def fetched_comment(comment_id: Any, text: Any, timestamp: Any) -> FetchedComment | None:
+    """One platform comment as our record; ``None`` (skip it) without an id or a usable time."""
+    posted_at = parse_timestamp(timestamp)
+    if not comment_id or posted_at is None:
+        return None
+    return FetchedComment(external_id=str(comment_id), text=str(text or ""), posted_at=posted_at)
+
+
+# --- batched post lookups -------------------------------------------------------------------
+
+
+def unique_external_ids(posts: Sequence[PostRef]) -> list[str]:
+    """The posts' platform ids, each once, in order."""
+    return list(dict.fromkeys(post.external_id for post in posts))
+
+
+def in_chunks(ids: list[str], size: int) -> Iterator[list[str]]:
+    """``ids`` in slices of at most ``size``: one platform call each."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def returned_items(
+    requested: Iterable[str],
+    items: Iterable[dict[str, Any]],
+    *,
+    id_field: str,
+    log: logging.Logger,
+    platform: str,
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(id, item)`` for each requested video the platform answered for, in request order;
+    one it left out (deleted or private) is logged and skipped."""
+    found = {str(item.get(id_field)): item for item in items}
+    for video_id in requested:
+        item = found.get(video_id)
+        if item is None:
+            log.warning("%s: video %s not returned (deleted or private)", platform, video_id)
+            continue
+        yield video_id, item
 
 
 # --- the interface --------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from metrics.connectors.base import (
     RateLimited,
     TransientError,
     default_classification,
-    parse_timestamp,
+    fetched_comment,
     retry_after_seconds,
     to_count,
 )
@@ -196,15 +196,9 @@ class InstagramConnector(Connector):
                 logger.warning("instagram: comments of %s skipped: %s", post.external_id, exc)
                 return comments
             for item in body.get("data", []):
-                posted_at = parse_timestamp(item.get("timestamp"))
-                if not item.get("id") or posted_at is None:
-                    continue
-                comments.append(
-                    FetchedComment(
-                        external_id=str(item["id"]), text=str(item.get("text") or ""),
-                        posted_at=posted_at,
-                    )
-                )
+                comment = fetched_comment(item.get("id"), item.get("text"), item.get("timestamp"))
+                if comment is not None:
+                    comments.append(comment)
             paging = body.get("paging") or {}
             after = (paging.get("cursors") or {}).get("after")
             # Following our own cursor (not ``paging.next``) keeps the token out of any URL

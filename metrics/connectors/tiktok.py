@@ -26,9 +26,12 @@ from metrics.connectors.base import (
     RateLimited,
     TransientError,
     default_classification,
-    parse_timestamp,
+    fetched_comment,
+    in_chunks,
     retry_after_seconds,
+    returned_items,
     to_count,
+    unique_external_ids,
 )
 
 logger = logging.getLogger(__name__)
@@ -106,27 +109,22 @@ class TikTokConnector(Connector):
     # -- metrics ------------------------------------------------------------------------------
 
     def fetch_post_metrics(self, posts: Sequence[PostRef]) -> list[PostCounters]:
-        ids = list(dict.fromkeys(post.external_id for post in posts))
+        ids = unique_external_ids(posts)
         if self.uses_business_api:
             return self._business_metrics(ids)
         return self._display_metrics(ids)
 
     def _display_metrics(self, ids: list[str]) -> list[PostCounters]:
         results: list[PostCounters] = []
-        for start in range(0, len(ids), DISPLAY_IDS_PER_CALL):
-            chunk = ids[start : start + DISPLAY_IDS_PER_CALL]
+        for chunk in in_chunks(ids, DISPLAY_IDS_PER_CALL):
             body = self.request_json(
                 "POST", f"{DISPLAY_URL}/video/query/",
                 params={"fields": DISPLAY_FIELDS},
                 json={"filters": {"video_ids": chunk}},
             )
-            videos = ((body or {}).get("data") or {}).get("videos") or []
-            found = {str(video.get("id")): video for video in videos}
-            for video_id in chunk:
-                video = found.get(video_id)
-                if video is None:
-                    logger.warning("tiktok: video %s not returned (deleted or private)", video_id)
-                    continue
+            for video_id, video in returned_items(
+                chunk, _videos(body), id_field="id", log=logger, platform=self.platform
+            ):
                 counters = _map(video_id, video, DISPLAY_MAP)
                 counters.mark_missing(
                     ["reach"], "the TikTok Display API does not report reach (Business API only)"
@@ -136,8 +134,7 @@ class TikTokConnector(Connector):
 
     def _business_metrics(self, ids: list[str]) -> list[PostCounters]:
         results: list[PostCounters] = []
-        for start in range(0, len(ids), BUSINESS_IDS_PER_CALL):
-            chunk = ids[start : start + BUSINESS_IDS_PER_CALL]
+        for chunk in in_chunks(ids, BUSINESS_IDS_PER_CALL):
             body = self.request_json(
                 "GET", f"{BUSINESS_URL}/business/video/list/",
                 params={
@@ -146,13 +143,9 @@ class TikTokConnector(Connector):
                     "filters": json.dumps({"video_ids": chunk}),
                 },
             )
-            videos = ((body or {}).get("data") or {}).get("videos") or []
-            found = {str(video.get("item_id")): video for video in videos}
-            for video_id in chunk:
-                video = found.get(video_id)
-                if video is None:
-                    logger.warning("tiktok: video %s not returned (deleted or private)", video_id)
-                    continue
+            for video_id, video in returned_items(
+                chunk, _videos(body), id_field="item_id", log=logger, platform=self.platform
+            ):
                 counters = _map(video_id, video, BUSINESS_MAP)
                 results.append(counters.finalize("not reported by the TikTok Business API"))
         return results
@@ -183,16 +176,11 @@ class TikTokConnector(Connector):
                 return comments
             data = (body or {}).get("data") or {}
             for item in data.get("comments") or []:
-                posted_at = parse_timestamp(item.get("create_time"))
-                comment_id = item.get("comment_id")
-                if not comment_id or posted_at is None:
-                    continue
-                comments.append(
-                    FetchedComment(
-                        external_id=str(comment_id), text=str(item.get("text") or ""),
-                        posted_at=posted_at,
-                    )
+                comment = fetched_comment(
+                    item.get("comment_id"), item.get("text"), item.get("create_time")
                 )
+                if comment is not None:
+                    comments.append(comment)
             next_cursor = data.get("cursor")
             if not data.get("has_more") or next_cursor is None or next_cursor == cursor:
                 return comments
@@ -220,6 +208,10 @@ class TikTokConnector(Connector):
                 None, "TikTok returned no follower count (is user.info.stats granted?)"
             )
         return AccountStats(followers)
+
+
+def _videos(body: Any) -> list[dict[str, Any]]:
+    return ((body or {}).get("data") or {}).get("videos") or []
 
 
 def _map(video_id: str, video: dict[str, Any], mapping: dict[str, str]) -> PostCounters:

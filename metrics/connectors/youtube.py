@@ -28,9 +28,12 @@ from metrics.connectors.base import (
     RateLimited,
     TransientError,
     default_classification,
-    parse_timestamp,
+    fetched_comment,
+    in_chunks,
     retry_after_seconds,
+    returned_items,
     to_count,
+    unique_external_ids,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,20 +74,15 @@ class YouTubeConnector(Connector):
         return YouTubeApiError(text, reasons=reasons)
 
     def fetch_post_metrics(self, posts: Sequence[PostRef]) -> list[PostCounters]:
-        ids = list(dict.fromkeys(post.external_id for post in posts))
         results: list[PostCounters] = []
-        for start in range(0, len(ids), IDS_PER_CALL):
-            chunk = ids[start : start + IDS_PER_CALL]
+        for chunk in in_chunks(unique_external_ids(posts), IDS_PER_CALL):
             body = self.request_json(
                 "GET", f"{API_URL}/videos",
                 params={"part": "statistics", "id": ",".join(chunk), "maxResults": IDS_PER_CALL},
             )
-            found = {str(item.get("id")): item for item in body.get("items", [])}
-            for video_id in chunk:
-                item = found.get(video_id)
-                if item is None:
-                    logger.warning("youtube: video %s not returned (deleted or private)", video_id)
-                    continue
+            for video_id, item in returned_items(
+                chunk, body.get("items", []), id_field="id", log=logger, platform=self.platform
+            ):
                 results.append(_counters(video_id, item.get("statistics") or {}))
         return results
 
@@ -109,14 +107,13 @@ class YouTubeConnector(Connector):
             for thread in body.get("items", []):
                 top = (thread.get("snippet") or {}).get("topLevelComment") or {}
                 snippet = top.get("snippet") or {}
-                posted_at = parse_timestamp(snippet.get("publishedAt"))
-                comment_id = top.get("id") or thread.get("id")
-                if not comment_id or posted_at is None:
-                    continue
-                text = snippet.get("textOriginal") or snippet.get("textDisplay") or ""
-                comments.append(
-                    FetchedComment(external_id=str(comment_id), text=str(text), posted_at=posted_at)
+                comment = fetched_comment(
+                    top.get("id") or thread.get("id"),
+                    snippet.get("textOriginal") or snippet.get("textDisplay"),
+                    snippet.get("publishedAt"),
                 )
+                if comment is not None:
+                    comments.append(comment)
             page_token = body.get("nextPageToken")
             if not page_token:
                 return comments

@@ -7,25 +7,39 @@ import json
 from pathlib import Path
 from typing import Any
 
+import responses
+
 from accounts.models import Organization
 from metrics.connectors.crypto import token_encrypt
+from metrics.connectors.instagram import GRAPH_URL
 from metrics.models import ConnectionStatus, PlatformConnection
 from tests import factories as f
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ACCESS_TOKEN = "IGQVJ-secret-access-token-0123456789"
 REFRESH_TOKEN = "1//refresh-secret-token-abcdef"
+MEDIA = "17918195224117851"  # the post ``connected_account`` makes by default
+ACCOUNT = "17841400000000001"  # the platform account id of its connection
 
 
 def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text())
 
 
+def record_instagram(*, followers: int = 48211) -> None:
+    """Recorded Instagram answers for one sync of the default connected account: the media's
+    insights, its comments and the account's follower count."""
+    responses.get(f"{GRAPH_URL}/{MEDIA}/insights", json=fixture("instagram-media-insights.json"))
+    responses.get(f"{GRAPH_URL}/{MEDIA}/comments",
+                  json=fixture("instagram-media-comments-page2.json"))
+    responses.get(f"{GRAPH_URL}/{ACCOUNT}", json={"followers_count": followers})
+
+
 def connected_account(
     organization: Organization,
     *,
     platform: str = "instagram",
-    post_external_ids: tuple[str, ...] = ("17918195224117851",),
+    post_external_ids: tuple[str, ...] = (MEDIA,),
     post_type: str = "reel",
     scopes: str = "",
     expires_in: dt.timedelta = dt.timedelta(days=50),
@@ -53,7 +67,7 @@ def connected_account(
         organization=organization,
         social_account=account,
         platform=platform,
-        external_account_id="17841400000000001",
+        external_account_id=ACCOUNT,
         encrypted_access_token=token_encrypt(ACCESS_TOKEN),
         encrypted_refresh_token=token_encrypt(REFRESH_TOKEN),
         token_expires_at=now + expires_in,

@@ -15,17 +15,14 @@ from metrics.connectors.instagram import GRAPH_URL
 from metrics.connectors.sync import connection_sync
 from metrics.connectors.youtube import API_URL
 from metrics.models import Comment, FollowerSnapshot, PlatformConnection, PostMetrics, Source
-from tests.metrics.connectors.connector_helpers import ACCESS_TOKEN, connected_account, fixture
-
-MEDIA = "17918195224117851"
-ACCOUNT = "17841400000000001"
-
-
-def record_instagram(*, followers: int = 48211) -> None:
-    responses.get(f"{GRAPH_URL}/{MEDIA}/insights", json=fixture("instagram-media-insights.json"))
-    responses.get(f"{GRAPH_URL}/{MEDIA}/comments",
-                  json=fixture("instagram-media-comments-page2.json"))
-    responses.get(f"{GRAPH_URL}/{ACCOUNT}", json={"followers_count": followers})
+from tests.metrics.connectors.connector_helpers import (
+    ACCESS_TOKEN,
+    ACCOUNT,
+    MEDIA,
+    connected_account,
+    fixture,
+    record_instagram,
+)
 
 
 @responses.activate

@@ -11,17 +11,12 @@ from django.utils import timezone
 from metrics.connectors import tasks as connector_tasks
 from metrics.connectors.instagram import GRAPH_URL
 from metrics.models import ConnectionStatus, PlatformConnection, PostMetrics
-from tests.metrics.connectors.connector_helpers import ACCESS_TOKEN, connected_account, fixture
-
-MEDIA = "17918195224117851"
-ACCOUNT = "17841400000000001"
-
-
-def record_instagram(*, followers: int = 48211) -> None:
-    responses.get(f"{GRAPH_URL}/{MEDIA}/insights", json=fixture("instagram-media-insights.json"))
-    responses.get(f"{GRAPH_URL}/{MEDIA}/comments",
-                  json=fixture("instagram-media-comments-page2.json"))
-    responses.get(f"{GRAPH_URL}/{ACCOUNT}", json={"followers_count": followers})
+from tests.metrics.connectors.connector_helpers import (
+    ACCESS_TOKEN,
+    MEDIA,
+    connected_account,
+    record_instagram,
+)
 
 
 @responses.activate

@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.drain_click_buffer",
         "schedule": 2.0,
     },
+    # Monthly partitions of the raw event tables, created months ahead (PostgreSQL only).
+    "ensure-event-partitions": {
+        "task": "metrics.tasks.ensure_event_partitions",
+        "schedule": 24 * 60 * 60,
+    },
     # Label comments that arrived without a sentiment score.
     "label-pending-comments": {
         "task": "metrics.tasks.label_pending_comments",

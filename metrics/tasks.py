@@ -56,3 +56,12 @@ def label_pending_comments() -> int:
     # Outside a transaction, on_commit runs at once: each labelled batch is already committed.
     schedule_kpi_recompute(campaigns)
     return len(campaigns)
+
+
+@shared_task(name="metrics.tasks.ensure_event_partitions")
+def ensure_event_partitions() -> list[str]:
+    """Daily (beat): the partitions of this month and the next ones of every partitioned raw
+    event table (a no-op on SQLite)."""
+    from metrics.partitions import ensure_month_partitions
+
+    return ensure_month_partitions(timezone.now().date())

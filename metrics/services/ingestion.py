@@ -98,8 +98,9 @@ def post_metrics_ingest(
 def _post_metrics_upsert_postgresql(keyed: dict[tuple, dict], source: str) -> int:
     """One ``INSERT … SELECT unnest(arrays) ON CONFLICT DO UPDATE`` for the whole batch; returns
     how many rows were new. Django's bulk_create spends most of a 10,000-row upsert preparing
-    130,000 parameters one by one; arrays are handed to PostgreSQL whole, and ``xmax = 0``
-    tells a fresh row from an updated one without a query beforehand."""
+    130,000 parameters one by one; arrays are handed to PostgreSQL whole. A fresh row carries
+    this statement's ``created_at`` (an updated one keeps its own), which tells the two apart
+    without a query beforehand (``xmax`` would too, but a partitioned table cannot return it)."""
     if not keyed:
         return 0
     meta = PostMetrics._meta
@@ -120,10 +121,12 @@ def _post_metrics_upsert_postgresql(keyed: dict[tuple, dict], source: str) -> in
         f"SELECT u.*, %s, %s FROM unnest({', '.join(f'%s::{c}' for c in casts)}) AS u "
         f"ON CONFLICT ({column['post']}, {column['captured_at']}) DO UPDATE SET "
         + ", ".join(f"{c} = EXCLUDED.{c}" for c in counters)
-        + f", {quote('source')} = EXCLUDED.{quote('source')} RETURNING (xmax = 0)"
+        + f", {quote('source')} = EXCLUDED.{quote('source')} "
+        f"RETURNING ({quote('created_at')} = %s)"
     )
+    now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [source, timezone.now(), *arrays])
+        cursor.execute(sql, [source, now, *arrays, now])
         return sum(1 for (inserted,) in cursor.fetchall() if inserted)
 
 

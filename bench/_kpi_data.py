@@ -135,10 +135,11 @@ def prepare(scale_factor: float) -> dict[str, Any]:
             SELECT id, 'r' || id, 5, occurred_at + interval '2 days', now()
               FROM metrics_conversion WHERE id % 100 = 0""",
         f"""INSERT INTO metrics_comment (post_id, external_id, text, posted_at, sentiment,
-                compound, source, created_at)
+                compound, source, sentiment_source, created_at)
             SELECT (SELECT min(id) FROM campaigns_post) + i % {n_posts}, 'c' || i,
                    'comment ' || i, %(start)s + (i % {span}) * interval '1 second',
-                   (ARRAY['positive','neutral','negative'])[1 + i % 3], 0.5, 'api', now()
+                   (ARRAY['positive','neutral','negative'])[1 + i % 3], 0.5, 'api', 'machine',
+                   now()
               FROM generate_series(0, {n_comments - 1}) i""",
         f"""INSERT INTO metrics_visit (brand_id, external_id, occurred_at, landing_url,
                 referrer, visitor_id, click_id, utm_campaign, utm_content, partnership_id,

@@ -74,6 +74,8 @@ def _measure() -> dict[str, Any]:
     from django.test import Client
 
     call_command("migrate", verbosity=0, interactive=False)
+    from django.utils import timezone
+
     from accounts.models import Role, User
     from accounts.selectors import Access
     from accounts.services import api_key_create, organization_create
@@ -101,7 +103,10 @@ def _measure() -> dict[str, Any]:
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     def batch(round_: int) -> list[dict[str, Any]]:
-        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(days=200 * round_)
+        # Recent past (snapshots in the future are refused): 100 hourly snapshots a post,
+        # one stretch of days per round, ending before today.
+        start = (timezone.now() - dt.timedelta(days=5 * (ROUNDS + 2))).replace(
+            minute=0, second=0, microsecond=0) + dt.timedelta(days=5 * round_)
         return [
             {"post": post.pk, "captured_at": (start + dt.timedelta(hours=h)).isoformat(),
              **{name: h * 10 + n for n, name in enumerate(COUNTERS)}}
@@ -120,7 +125,7 @@ def _measure() -> dict[str, Any]:
 
     access = Access(organization=organization, role=Role.OWNER)
     new_s, resent_s, validate_s = [], [], []
-    post(json.dumps(batch(99)[:10]).encode())  # warm imports, the key's last-used time
+    post(json.dumps(batch(ROUNDS)[:10]).encode())  # warm imports, the key's last-used time
     for round_ in range(ROUNDS):
         items = batch(round_)
         body = json.dumps(items).encode()

@@ -13,8 +13,7 @@ from functools import partial
 from typing import Any
 
 import django_filters
-from django.db.models import DecimalField, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -40,6 +39,7 @@ from metrics.api.bulk import (
 )
 from metrics.api.ingestion import BulkIngestViewSet
 from metrics.models import Conversion, EventKind, Source, Visit
+from metrics.selectors.funnel_aggregates import refunded_amount
 from metrics.services.conversions import (
     conversion_assign,
     conversions_ingest,
@@ -284,14 +284,7 @@ class ConversionViewSet(_TrackingIngestViewSet):
             super()
             .get_queryset()
             .select_related("partnership", "matched_click")
-            .annotate(
-                refunded=Coalesce(
-                    Sum("refunds__amount"),
-                    Value(Decimal("0")),
-                    output_field=DecimalField(max_digits=14, decimal_places=2),
-                )
-            )
-            # GROUP BY drops Meta.ordering; pages must stay stable.
+            .annotate(refunded=refunded_amount())
             .order_by("-occurred_at", "-pk")
         )
 

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='click',
-            constraint=models.UniqueConstraint(fields=('click_id',), name='click_unique_click_id'),
+            constraint=models.UniqueConstraint(fields=('click_id', 'occurred_at'), name='click_unique_click_id'),
         ),
     ]

@@ -32,10 +32,14 @@ class Click(models.Model):
     class Meta:
         ordering = ["-occurred_at"]
         indexes = [models.Index(fields=["link", "occurred_at"])]
-        # A constraint rather than ``unique=True``: the same unique index, without the second
-        # (``varchar_pattern_ops``) index PostgreSQL gets for a unique CharField. Click ids are
-        # random, so every click dirtied a random page of both; nothing looks them up by prefix.
-        constraints = [models.UniqueConstraint(fields=["click_id"], name="click_unique_click_id")]
+        # Click ids are unique. The key holds the time too because PostgreSQL partitions this
+        # table by month of ``occurred_at`` and wants the partition key in every unique key; a
+        # click stored twice (a redelivered stream entry) carries the same time, so the drain's
+        # ``ON CONFLICT`` still catches it. A constraint rather than ``unique=True``: no second
+        # (``varchar_pattern_ops``) index — nothing looks click ids up by prefix.
+        constraints = [
+            models.UniqueConstraint(fields=["click_id", "occurred_at"], name="click_unique_click_id")
+        ]
 
     def __str__(self) -> str:
         return self.click_id
@@ -59,7 +63,8 @@ class Visit(models.Model):
         Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
     matched_click = models.ForeignKey(
-        Click, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+        Click, null=True, blank=True, on_delete=models.SET_NULL, related_name="visits",
+        db_constraint=False,  # clicks are partitioned by month; Django keeps SET_NULL
     )
     attribution = models.CharField(
         max_length=12, choices=AttributionReason.choices, default=AttributionReason.UNATTRIBUTED
@@ -104,7 +109,8 @@ class Conversion(models.Model):
         Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversions"
     )
     matched_click = models.ForeignKey(
-        Click, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversions"
+        Click, null=True, blank=True, on_delete=models.SET_NULL, related_name="conversions",
+        db_constraint=False,  # clicks are partitioned by month; Django keeps SET_NULL
     )
     attribution = models.CharField(
         max_length=12, choices=AttributionReason.choices, default=AttributionReason.UNATTRIBUTED

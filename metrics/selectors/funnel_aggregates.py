@@ -9,8 +9,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 from campaigns.models import Campaign
 from metrics.models import (
@@ -165,3 +177,20 @@ def unique_visitors_by_partnership(campaign: Campaign, frame: Frame) -> dict[int
         .values_list("partnership_id", "n")
     )
     return dict(rows)
+
+
+def refunded_amount() -> Coalesce:
+    """A conversion's refunded total (0 without refunds), for ``annotate``: a correlated
+    subquery rather than a join with GROUP BY, since clicks are partitioned and grouping by a
+    selected click's id alone is refused by PostgreSQL (its key is ``(id, occurred_at)``)."""
+    return Coalesce(
+        Subquery(
+            Refund.objects.filter(conversion=OuterRef("pk"))
+            .order_by()
+            .values("conversion")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        Value(Decimal("0")),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )

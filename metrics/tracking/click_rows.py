@@ -61,7 +61,7 @@ def insert_clicks(records: list[tuple[ClickRecord, bool]]) -> None:
 
 
 def insert_ignoring_duplicates(records: list[tuple[ClickRecord, bool]]) -> None:
-    """One multi-row ``INSERT … ON CONFLICT (click_id) DO NOTHING`` for the whole batch: one
+    """One multi-row ``INSERT … ON CONFLICT (click_id, occurred_at) DO NOTHING`` for the whole batch: one
     round trip, and no model instance per click. 9 parameters a click, well under
     PostgreSQL's 65,535 for the drain's batch size; SQLite (3.24+) reads the same statement."""
     if not records:
@@ -77,7 +77,7 @@ def insert_ignoring_duplicates(records: list[tuple[ClickRecord, bool]]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(records))} "  # noqa: S608
-            "ON CONFLICT (click_id) DO NOTHING",
+            "ON CONFLICT (click_id, occurred_at) DO NOTHING",
             params,
         )
 

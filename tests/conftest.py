@@ -122,3 +122,16 @@ def api_client_for(db):
 def superuser(db):
     """A superuser with no membership: the admin's everything-allowed case."""
     return f.UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def pinned_budget_clock(monkeypatch) -> float:
+    """Fixed-window budgets counted at one instant, 30 s into a minute: a test that spends a
+    small budget and then expects a 429 cannot straddle a window's end on a slow machine."""
+    import types
+
+    from config import ratelimit
+
+    instant = 1_800_000_030.0
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: instant))
+    return instant

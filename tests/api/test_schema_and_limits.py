@@ -120,7 +120,7 @@ def test_a_list_costs_the_same_queries_for_many_rows(team, mine, api_client_for)
 
 
 @pytest.fixture
-def low_rate(monkeypatch) -> None:
+def low_rate(monkeypatch, pinned_budget_clock) -> None:
     monkeypatch.setattr(ActorRateThrottle, "rate", "3/min", raising=False)
 
 

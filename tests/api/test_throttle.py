@@ -56,7 +56,7 @@ def test_no_rate_means_no_limit(settings) -> None:
 
 
 @pytest.mark.django_db  # the embedded mode's cache is a database table
-def test_the_limit_then_a_retry_after_within_the_window() -> None:
+def test_the_limit_then_a_retry_after_within_the_window(pinned_budget_clock) -> None:
     request = key_request(41)
     for _ in range(3):
         throttle = ThreePerMinute()  # DRF makes a new throttle per request
@@ -68,7 +68,9 @@ def test_the_limit_then_a_retry_after_within_the_window() -> None:
     assert ThreePerMinute().allow_request(key_request(42), None)  # another key, another budget
 
 
-def test_the_api_answers_429_with_retry_after(team, api_client_for, settings) -> None:
+def test_the_api_answers_429_with_retry_after(
+    team, api_client_for, settings, pinned_budget_clock
+) -> None:
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"actor": "2/min"}
     }
@@ -82,7 +84,7 @@ def test_the_api_answers_429_with_retry_after(team, api_client_for, settings) ->
 
 @pytest.mark.realmode
 @pytest.mark.skipif(not django_settings.REDIS_URL, reason="needs the shared atomic cache (Redis)")
-def test_concurrent_requests_never_overshoot_one_budget() -> None:
+def test_concurrent_requests_never_overshoot_one_budget(pinned_budget_clock) -> None:
     """Many threads spend one budget at once: exactly the limit gets through. (DRF's history
     list was read, then written: racing requests each saw room and overshot it.)"""
 

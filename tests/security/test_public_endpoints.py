@@ -328,7 +328,7 @@ def test_a_refund_finds_only_the_shopify_order_not_a_pixel_event_with_its_id(
 
 # --- 9. The pixel's request budgets ----------------------------------------------------------
 @pytest.fixture
-def tight(settings):
+def tight(settings, pinned_budget_clock):
     settings.FUNNELBOARD_PIXEL_RATE_PER_IP = "3/min"
     settings.FUNNELBOARD_PIXEL_RATE_PER_KEY = "100000/min"
     settings.TRUSTED_PROXIES = []
@@ -368,7 +368,7 @@ def test_behind_a_configured_proxy_each_client_address_has_its_budget(brand, tig
 
 
 def test_one_brand_key_gets_a_429_beyond_its_budget_whatever_the_address(
-    brand, settings
+    brand, settings, pinned_budget_clock
 ) -> None:
     settings.FUNNELBOARD_PIXEL_RATE_PER_IP = "100000/min"
     settings.FUNNELBOARD_PIXEL_RATE_PER_KEY = "3/min"

@@ -39,6 +39,11 @@ def _row(record: ClickRecord, unique: bool) -> tuple[Any, ...]:
     )
 
 
+def _table_and_columns() -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    return quote(Click._meta.db_table), ", ".join(quote(c) for c in CLICK_COLUMNS)
+
+
 def insert_clicks(records: list[tuple[ClickRecord, bool]]) -> None:
     """Store a batch, skipping click ids already stored (a redelivered entry). On PostgreSQL one
     ``COPY``; a batch holding a stored id (only after a drainer died mid-batch) is rolled back
@@ -48,8 +53,7 @@ def insert_clicks(records: list[tuple[ClickRecord, bool]]) -> None:
     if connection.vendor != "postgresql":
         insert_ignoring_duplicates(records)
         return
-    table = connection.ops.quote_name(Click._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in CLICK_COLUMNS)
+    table, columns = _table_and_columns()
     try:
         # ``copy`` is the driver's own: its errors are turned into Django's here.
         with transaction.atomic(), connection.cursor() as cursor, connection.wrap_database_errors:
@@ -72,8 +76,7 @@ def insert_ignoring_duplicates(records: list[tuple[ClickRecord, bool]]) -> None:
         row = _row(record, unique)
         params += (*row[:2], adapt_time(row[2]), *row[3:])
     placeholders = "(" + ", ".join(["%s"] * len(CLICK_COLUMNS)) + ")"
-    table = connection.ops.quote_name(Click._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in CLICK_COLUMNS)
+    table, columns = _table_and_columns()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(records))} "  # noqa: S608

@@ -125,7 +125,7 @@ def _text(value: Any) -> str:
 
 
 def unique_key(record: ClickRecord) -> str:
-    day = record.occurred_at.astimezone(dt.UTC).date().isoformat()
+    day = utc_day(record.occurred_at).isoformat()
     return f"fb:click-seen:{record.link_id}:{day}:{record.visitor_hash}"
 
 
@@ -211,9 +211,7 @@ def write_direct(record: ClickRecord) -> Click:
     """Store one click now (embedded mode, or Redis down). Idempotent on ``click_id``."""
     is_unique = False
     if not record.is_bot:
-        day_start = dt.datetime.combine(
-            record.occurred_at.astimezone(dt.UTC).date(), dt.time.min, tzinfo=dt.UTC
-        )
+        day_start = dt.datetime.combine(utc_day(record.occurred_at), dt.time.min, tzinfo=dt.UTC)
         is_unique = not Click.objects.filter(
             link_id=record.link_id,
             visitor_hash=record.visitor_hash,

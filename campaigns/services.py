@@ -38,6 +38,7 @@ from campaigns.models import (
     TrackingLink,
 )
 from campaigns.selectors import COMPENSATION_FIELDS, compensation_role
+from campaigns.signals import post_removing
 from campaigns.validation import cost_errors
 from config.validation import BulkItemError, check
 from influencers.models import SocialAccount
@@ -263,6 +264,7 @@ def posts_bulk_add(
 def post_delete(*, access: Access, post: Post) -> None:
     require_write(access, Post, "delete")
     campaign_id = post.partnership.campaign_id
+    post_removing.send(sender=Post, post=post)
     post.delete()
     schedule_kpi_recompute([campaign_id])
 

@@ -26,6 +26,7 @@ from accounts.admin_bases import (
 )
 from accounts.models import Role
 from accounts.selectors import Access
+from metrics import admin_rollups  # noqa: F401 — registers the rollups' pages
 from metrics.connectors.services import connection_disconnect
 from metrics.models import (
     COUNTERS,

@@ -20,10 +20,10 @@ from campaigns.models import COMMITTED_STATUSES, Campaign
 from influencers.models import Platform
 from metrics import kpis
 from metrics.kpi_document import all_groups, post_groups, targets_progress
+from metrics.kpis import POST_VECTOR
 from metrics.models import KpiScope
 from metrics.selectors.frame import Frame
 from metrics.selectors.inputs import BrandFollowers
-from metrics.selectors.post_aggregates import POST_VECTOR
 
 VECTOR_INDEX = {name: i for i, name in enumerate(POST_VECTOR)}
 Vector = list[int]

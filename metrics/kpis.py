@@ -22,6 +22,14 @@ COUNTERS = (
     "impressions", "reach", "views", "likes", "comments", "shares", "saves", "mentions",
     "link_clicks",
 )
+# Quantities tracked per post snapshot: each has a value delta and a "reporting" delta.
+POST_QUANTITIES = (*COUNTERS, "imp_eff", "eng_reach", "eng_followers", "followers")
+# Column layout of a post delta vector: v_<q>, n_<q> for each quantity, then from_views.
+POST_VECTOR = (
+    *(f"v_{q}" for q in POST_QUANTITIES),
+    *(f"n_{q}" for q in POST_QUANTITIES),
+    "from_views",
+)
 ENGAGEMENT_COUNTERS = ("likes", "comments", "shares", "saves")
 # Valued per 1,000 on the EMV rate card.
 PER_MILLE_METRICS = frozenset({"impressions", "reach", "views"})

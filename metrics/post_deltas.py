@@ -22,8 +22,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from metrics.kpis import COUNTERS, ENGAGEMENT_COUNTERS
-from metrics.selectors.post_aggregates import POST_QUANTITIES
+from metrics.kpis import COUNTERS, ENGAGEMENT_COUNTERS, POST_QUANTITIES
 
 # Counter values carried forward, in ``COUNTERS`` order (None: never reported yet).
 Carry = tuple[int | None, ...]
@@ -97,3 +96,11 @@ def day_deltas(
         state = after
     return days
 
+
+
+def final_carry(snapshots: Iterable[tuple[dt.datetime, Mapping[str, int | None]]]) -> Carry:
+    """The counters carried forward to a history's latest snapshot."""
+    carry = NO_CARRY
+    for _captured_at, values in sorted(snapshots, key=lambda snapshot: snapshot[0]):
+        carry = carry_forward(carry, values)
+    return carry

@@ -19,6 +19,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from metrics.kpis import sentiment_label
 from metrics.models import Comment, LabelSource
+from metrics.services.event_rollups import comment_rollups_change
 
 
 @lru_cache(maxsize=1)
@@ -51,18 +52,30 @@ def comments_label_pending(*, queryset: QuerySet[Comment] | None = None, batch_s
     while limit is None or done < limit:
         size = batch_size if limit is None else min(batch_size, limit - done)
         rows = list(
-            base.order_by("pk").values_list("pk", "text", "post__partnership__campaign_id")[:size]
+            base.order_by("pk").values_list(
+                "pk", "text", "post__partnership__campaign_id", "post_id", "posted_at"
+            )[:size]
         )
         if not rows:
             break
-        batch = []
-        for pk, text, campaign_id in rows:
-            sentiment, compound = label(text)
-            batch.append(Comment(pk=pk, sentiment=sentiment, compound=compound))
-            campaigns.add(campaign_id)
+        labels = {pk: label(text) for pk, text, *_ in rows}
         with transaction.atomic():
+            # Only what is still unlabelled under the lock: another worker's labels were
+            # counted in the rollups already.
+            pending = set(Comment.objects.select_for_update().filter(
+                pk__in=labels, sentiment="").values_list("pk", flat=True))
+            batch, removed, added = [], [], []
+            for pk, _text, campaign_id, post_id, posted_at in rows:
+                if pk not in pending:
+                    continue
+                sentiment, compound = labels[pk]
+                batch.append(Comment(pk=pk, sentiment=sentiment, compound=compound))
+                campaigns.add(campaign_id)
+                removed.append((post_id, posted_at, ""))
+                added.append((post_id, posted_at, sentiment))
             Comment.objects.bulk_update(batch, ["sentiment", "compound"])
-        done += len(batch)
-        if len(batch) < size:
+            comment_rollups_change(removed=removed, added=added)
+        done += len(rows)
+        if len(rows) < size:
             break
     return campaigns

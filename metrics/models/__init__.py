@@ -6,6 +6,7 @@ engine stores (KpiSnapshot), one module per kind; every name is importable from 
 - ``funnel``: Click, Visit, Conversion, Refund, WebhookDelivery (the brand's funnel);
 - ``rates``: ExchangeRate, EmvRate (what amounts are valued with);
 - ``kpi_snapshots``: KpiSnapshot (what the KPI engine stores);
+- ``rollups``: the daily rollups a recompute reads, kept as events arrive;
 - ``connections``: PlatformConnection (OAuth credentials).
 """
 
@@ -26,6 +27,13 @@ from metrics.models.connections import PlatformConnection
 from metrics.models.funnel import Click, Conversion, Refund, Visit, WebhookDelivery
 from metrics.models.kpi_snapshots import KpiSnapshot
 from metrics.models.rates import EmvRate, ExchangeRate
+from metrics.models.rollups import (
+    ClickDayRollup,
+    CommentDayRollup,
+    PostDayRollup,
+    PostRollupState,
+    RollupRebuild,
+)
 from metrics.models.social import Comment, FollowerSnapshot, PostMetrics, counter
 
 __all__ = [
@@ -34,6 +42,8 @@ __all__ = [
     "LEAD_KINDS",
     "AttributionReason",
     "Click",
+    "ClickDayRollup",
+    "CommentDayRollup",
     "Comment",
     "ConnectionStatus",
     "Conversion",
@@ -46,8 +56,11 @@ __all__ = [
     "KpiSnapshot",
     "LabelSource",
     "PlatformConnection",
+    "PostDayRollup",
     "PostMetrics",
+    "PostRollupState",
     "Refund",
+    "RollupRebuild",
     "Sentiment",
     "Source",
     "Visit",

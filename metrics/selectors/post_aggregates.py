@@ -18,18 +18,13 @@ from django.db.models.functions import TruncDate
 
 from campaigns.models import Campaign, Partnership, Post
 from influencers.models import SocialAccount
-from metrics.kpis import COUNTERS
+from metrics.kpis import COUNTERS, POST_QUANTITIES, POST_VECTOR
 from metrics.models import Comment, FollowerSnapshot, PostMetrics
 from metrics.selectors.frame import Frame, local_date
 
-# Quantities tracked per post snapshot: each has a value delta and a "reporting" delta.
-POST_QUANTITIES = (*COUNTERS, "imp_eff", "eng_reach", "eng_followers", "followers")
-# Column layout of a post delta vector: v_<q>, n_<q> for each quantity, then from_views.
-POST_VECTOR = (
-    *(f"v_{q}" for q in POST_QUANTITIES),
-    *(f"n_{q}" for q in POST_QUANTITIES),
-    "from_views",
-)
+__all__ = ["POST_QUANTITIES", "POST_VECTOR", "post_counts", "post_metric_deltas",
+           "sentiment_counts"]
+
 _ENCODE = 1 << 40  # counters up to 1.1 trillion; see the carry-forward trick below
 
 
@@ -42,21 +37,72 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]]:
-    """Rows ``(day, partnership_id, platform, *POST_VECTOR)``: per local day of capture, the sum
-    of the changes of each post's latest-non-NULL counter values (and derived quantities).
+def _carried_ctes(campaign: Campaign, frame: Frame) -> tuple[str, list[Any]]:
+    """``WITH posts, numbered, filled``: the campaign's snapshots up to T, each with its post's
+    partnership, platform and follower basis and every counter carried forward.
 
     The latest non-NULL value of a counter at each snapshot ("carry forward") uses one sort per
     post: a running MAX over ``row_number × 2^40 + value`` picks the last reported value, since
-    a later row always has the larger prefix. Then LAG over the same window gives deltas.
-    """
+    a later row always has the larger prefix."""
     published_sql, published_params = _sql_local_date("p.published_at", frame)
-    day_sql, day_params = _sql_local_date("captured_at", frame)
     carry = ",\n".join(
         f"(MAX(CASE WHEN {c} IS NOT NULL THEN rn * {_ENCODE} + {c} END) OVER w) %% {_ENCODE}"
         f" AS {c}"
         for c in COUNTERS
     )
+    # Computed once per post (its correlated follower lookup too), not once per snapshot.
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+    sql = f"""
+    WITH posts AS {materialized} (
+        SELECT p.id, p.partnership_id, p.platform,
+               CASE WHEN p.social_account_id IS NULL THEN NULL ELSE COALESCE(
+                   (SELECT fs.followers FROM {_table(FollowerSnapshot)} fs
+                     WHERE fs.social_account_id = p.social_account_id
+                       AND p.published_at IS NOT NULL AND fs.date <= {published_sql}
+                     ORDER BY fs.date DESC LIMIT 1),
+                   sa.followers) END AS followers
+          FROM {_table(Post)} p
+          JOIN {_table(Partnership)} pa ON pa.id = p.partnership_id
+          LEFT JOIN {_table(SocialAccount)} sa ON sa.id = p.social_account_id
+         WHERE pa.campaign_id = %s
+    ),
+    numbered AS (
+        SELECT pm.post_id, pm.captured_at, {", ".join(f"pm.{c}" for c in COUNTERS)},
+               posts.partnership_id, posts.platform, posts.followers,
+               ROW_NUMBER() OVER (PARTITION BY pm.post_id ORDER BY pm.captured_at) AS rn
+          FROM {_table(PostMetrics)} pm
+          JOIN posts ON posts.id = pm.post_id
+         WHERE pm.captured_at <= %s
+    ),
+    filled AS (
+        SELECT post_id, captured_at, partnership_id, platform, followers, {carry}
+          FROM numbered
+        WINDOW w AS (PARTITION BY post_id ORDER BY captured_at
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+    )"""
+    params = [
+        *published_params,
+        campaign.pk,
+        connection.ops.adapt_datetimefield_value(frame.as_of),
+    ]
+    return sql, params
+
+
+def _run(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room for the window sorts and the grouping in memory (this transaction only).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]]:
+    """Rows ``(day, partnership_id, platform, *POST_VECTOR)``: per local day of capture, the sum
+    of the changes of each post's latest-non-NULL counter values (and derived quantities):
+    the carried counters of ``_carried_ctes``, then LAG over the same window gives deltas.
+    """
+    day_sql, day_params = _sql_local_date("captured_at", frame)
     derived = ",\n".join(
         [
             *(f"f.{c} AS q_{c}" for c in COUNTERS),
@@ -99,36 +145,8 @@ def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]
           FROM derived
         WINDOW w AS (PARTITION BY post_id ORDER BY captured_at)"""
         sums = ", ".join(f"SUM({name})" for name in POST_VECTOR)
-    # Computed once per post (its correlated follower lookup too), not once per snapshot.
-    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
-    sql = f"""
-    WITH posts AS {materialized} (
-        SELECT p.id, p.partnership_id, p.platform,
-               CASE WHEN p.social_account_id IS NULL THEN NULL ELSE COALESCE(
-                   (SELECT fs.followers FROM {_table(FollowerSnapshot)} fs
-                     WHERE fs.social_account_id = p.social_account_id
-                       AND p.published_at IS NOT NULL AND fs.date <= {published_sql}
-                     ORDER BY fs.date DESC LIMIT 1),
-                   sa.followers) END AS followers
-          FROM {_table(Post)} p
-          JOIN {_table(Partnership)} pa ON pa.id = p.partnership_id
-          LEFT JOIN {_table(SocialAccount)} sa ON sa.id = p.social_account_id
-         WHERE pa.campaign_id = %s
-    ),
-    numbered AS (
-        SELECT pm.post_id, pm.captured_at, {", ".join(f"pm.{c}" for c in COUNTERS)},
-               posts.partnership_id, posts.platform, posts.followers,
-               ROW_NUMBER() OVER (PARTITION BY pm.post_id ORDER BY pm.captured_at) AS rn
-          FROM {_table(PostMetrics)} pm
-          JOIN posts ON posts.id = pm.post_id
-         WHERE pm.captured_at <= %s
-    ),
-    filled AS (
-        SELECT post_id, captured_at, partnership_id, platform, followers, {carry}
-          FROM numbered
-        WINDOW w AS (PARTITION BY post_id ORDER BY captured_at
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-    ),
+    ctes, params = _carried_ctes(campaign, frame)
+    sql = f"""{ctes},
     engaged AS (
         SELECT f.*,
                CASE WHEN COALESCE(f.likes, f.comments, f.shares, f.saves) IS NOT NULL
@@ -146,18 +164,27 @@ def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]
       FROM deltas
      GROUP BY day, partnership_id, platform
     """
-    params = [
-        *published_params,
-        campaign.pk,
-        connection.ops.adapt_datetimefield_value(frame.as_of),
-        *day_params,
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Room for the window sorts and the grouping in memory (this transaction only).
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, params)
-        return [(local_date(r[0]), *r[1:]) for r in cursor.fetchall()]
+    rows = _run(sql, [*params, *day_params])
+    return [(local_date(r[0]), *r[1:]) for r in rows]
+
+
+def post_carried_states(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]]:
+    """Rows ``(post_id, captured_at, *COUNTERS)``: each post's latest snapshot up to T with
+    its counters carried forward to it (where a new snapshot's delta starts from)."""
+    ctes, params = _carried_ctes(campaign, frame)
+    sql = f"""{ctes},
+    latest AS (SELECT post_id, MAX(captured_at) AS captured_at FROM numbered GROUP BY post_id)
+    SELECT f.post_id, f.captured_at, {", ".join(f"f.{c}" for c in COUNTERS)}
+      FROM filled f JOIN latest l ON l.post_id = f.post_id AND l.captured_at = f.captured_at
+    """
+    return [(r[0], _aware(r[1]), *r[2:]) for r in _run(sql, params)]
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A timestamp coming back from raw SQL: aware on PostgreSQL, an ISO string on SQLite."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return _aware(dt.datetime.fromisoformat(str(value)))
 
 
 def post_counts(campaign: Campaign, frame: Frame) -> list[tuple[dt.date | None, int, str, int]]:

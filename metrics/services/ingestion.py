@@ -34,6 +34,13 @@ from metrics.models import (
     Source,
 )
 from metrics.scheduling import schedule_kpi_recompute
+from metrics.services.event_rollups import comment_rollups_change
+from metrics.services.post_rollups import (
+    PostSnapshotWrite,
+    post_histories,
+    post_rollups_rederive,
+    post_rollups_refresh_facts,
+)
 from metrics.validation import comment_errors, follower_snapshot_errors, post_metrics_errors
 
 BATCH = 2000
@@ -75,6 +82,10 @@ def post_metrics_ingest(
     """Upsert snapshots on (post, captured_at); a resent snapshot replaces the old values."""
     items_check(post_metrics_errors, items)
     keyed = _last_per_key(items, ("post", "captured_at"))
+    rollups = PostSnapshotWrite(
+        (post_id, captured_at, {name: item.get(name) for name in COUNTERS})
+        for (post_id, captured_at), item in keyed.items()
+    )
     if connection.vendor == "postgresql":
         created = _post_metrics_upsert_postgresql(keyed, source)
     else:
@@ -91,6 +102,7 @@ def post_metrics_ingest(
             unique_fields=["post", "captured_at"], update_fields=[*COUNTERS, "source"],
         )
         created = len(keyed) - len(existing)
+    rollups.finish()
     schedule_kpi_recompute(_post_campaigns(post_id for post_id, _ in keyed))
     return created, len(keyed) - created
 
@@ -144,6 +156,7 @@ def comments_ingest(
     keyed = _last_per_key(items, ("post", "external_id"))
     existing = _existing_keys(Comment, ("post", "external_id"), keyed)
     corrected = _corrected_labels(keyed) if existing else {}
+    before = _comment_facts(keyed) if existing else []
     rows = []
     for key, item in keyed.items():
         sentiment, compound = label(item["text"])
@@ -159,8 +172,20 @@ def comments_ingest(
         rows, batch_size=BATCH, update_conflicts=True, unique_fields=["post", "external_id"],
         update_fields=["text", "posted_at", "sentiment", "compound", "source", "sentiment_source"],
     )
+    comment_rollups_change(removed=before, added=[(r.post_id, r.posted_at, r.sentiment)
+                                                  for r in rows])
     schedule_kpi_recompute(_post_campaigns(post_id for post_id, _ in keyed))
     return len(keyed) - len(existing), len(existing)
+
+
+def _comment_facts(keyed: dict[tuple, dict]) -> list[tuple[int, Any, str]]:
+    """(post, posted at, label) of the stored comments among ``keyed``, as the rollups hold
+    them before a re-send replaces them."""
+    rows = Comment.objects.filter(
+        post_id__in={k[0] for k in keyed}, external_id__in={k[1] for k in keyed},
+    ).values_list("post_id", "external_id", "posted_at", "sentiment")
+    return [(post_id, posted_at, sentiment) for post_id, ext, posted_at, sentiment in rows
+            if (post_id, ext) in keyed]
 
 
 def _corrected_labels(keyed: dict[tuple, dict]) -> dict[tuple, str]:
@@ -212,6 +237,9 @@ def follower_snapshots_ingest(
         created += len(keyed) - len(existing)
         updated += len(existing)
     _refresh_creator_followers({i["social_account"].pk for i in social_items})
+    post_rollups_refresh_facts(Post.objects.filter(
+        social_account_id__in={i["social_account"].pk for i in social_items}
+    ).values_list("pk", flat=True))
     schedule_kpi_recompute(_account_campaigns(
         brand_ids={i["brand_account"].brand_id for i in brand_items},
         influencer_ids={i["social_account"].influencer_id for i in social_items},
@@ -247,7 +275,9 @@ def post_metrics_delete(*, access: Access, post_metrics: PostMetrics) -> None:
     require_write(access, PostMetrics, "delete")
     ensure_in_organization(access, post_metrics)
     campaign_ids = _post_campaigns([post_metrics.post_id])
+    history = post_histories([post_metrics.post_id]).get(post_metrics.post_id, [])
     PostMetrics.objects.filter(pk=post_metrics.pk).delete()
+    post_rollups_rederive([post_metrics.post_id], old_histories={post_metrics.post_id: history})
     schedule_kpi_recompute(campaign_ids)
 
 
@@ -257,6 +287,8 @@ def comment_delete(*, access: Access, comment: Comment) -> None:
     require_write(access, Comment, "delete")
     ensure_in_organization(access, comment)
     campaign_ids = _post_campaigns([comment.post_id])
+    row = Comment.objects.filter(pk=comment.pk).values_list("post_id", "posted_at", "sentiment")
+    comment_rollups_change(removed=list(row))
     Comment.objects.filter(pk=comment.pk).delete()
     schedule_kpi_recompute(campaign_ids)
 

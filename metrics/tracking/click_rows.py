@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, connection, transaction
 
 from metrics.models import Click
+from metrics.services.event_rollups import ClickFact, click_rollups_add
 
 if TYPE_CHECKING:
     from metrics.tracking.clicks import ClickRecord
@@ -45,14 +46,19 @@ def _table_and_columns() -> tuple[str, str]:
 
 
 def insert_clicks(records: list[tuple[ClickRecord, bool]]) -> None:
-    """Store a batch, skipping click ids already stored (a redelivered entry). On PostgreSQL one
+    """Store a batch, skipping click ids already stored (a redelivered entry), and count the
+    stored ones in the daily rollups — in the caller's transaction. On PostgreSQL one
     ``COPY``; a batch holding a stored id (only after a drainer died mid-batch) is rolled back
     to its savepoint and written by ``insert_ignoring_duplicates`` instead."""
+    click_rollups_add(_write(records))
+
+
+def _write(records: list[tuple[ClickRecord, bool]]) -> list[ClickFact]:
+    """Store the batch; returns what was stored (a redelivered click is not)."""
     if not records:
-        return
+        return []
     if connection.vendor != "postgresql":
-        insert_ignoring_duplicates(records)
-        return
+        return insert_ignoring_duplicates(records)
     table, columns = _table_and_columns()
     try:
         # ``copy`` is the driver's own: its errors are turned into Django's here.
@@ -61,15 +67,16 @@ def insert_clicks(records: list[tuple[ClickRecord, bool]]) -> None:
                 for record, unique in records:
                     copy.write_row(_row(record, unique))
     except IntegrityError:
-        insert_ignoring_duplicates(records)
+        return insert_ignoring_duplicates(records)
+    return [(r.link_id, r.occurred_at, r.is_bot, unique and not r.is_bot) for r, unique in records]
 
 
-def insert_ignoring_duplicates(records: list[tuple[ClickRecord, bool]]) -> None:
+def insert_ignoring_duplicates(records: list[tuple[ClickRecord, bool]]) -> list[ClickFact]:
     """One multi-row ``INSERT … ON CONFLICT (click_id, occurred_at) DO NOTHING`` for the whole batch: one
     round trip, and no model instance per click. 9 parameters a click, well under
     PostgreSQL's 65,535 for the drain's batch size; SQLite (3.24+) reads the same statement."""
     if not records:
-        return
+        return []
     adapt_time = connection.ops.adapt_datetimefield_value
     params: list[Any] = []
     for record, unique in records:
@@ -80,9 +87,18 @@ def insert_ignoring_duplicates(records: list[tuple[ClickRecord, bool]]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(records))} "  # noqa: S608
-            "ON CONFLICT (click_id, occurred_at) DO NOTHING",
+            "ON CONFLICT (click_id, occurred_at) DO NOTHING "
+            "RETURNING click_id",
             params,
         )
+        stored = {click_id for (click_id,) in cursor.fetchall()}
+    facts = []
+    for record, unique in records:  # a click id twice in one batch is stored once, the first
+        if record.click_id in stored:
+            stored.discard(record.click_id)
+            facts.append((record.link_id, record.occurred_at, record.is_bot,
+                          unique and not record.is_bot))
+    return facts
 
 
 def seen_unique_visitors(candidates: list[ClickRecord]) -> set[SeenKey]:

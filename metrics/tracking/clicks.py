@@ -220,10 +220,9 @@ def write_direct(record: ClickRecord) -> Click:
             is_bot=False,
         ).exists()
     with transaction.atomic():
-        click = record.to_model(is_unique=is_unique)
-        Click.objects.bulk_create([click], ignore_conflicts=True)
+        insert_clicks([(record, is_unique)])
         schedule_kpi_recompute([record.campaign_id])
-    return click
+    return record.to_model(is_unique=is_unique)
 
 
 def record_click(record: ClickRecord) -> None:

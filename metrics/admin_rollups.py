@@ -1,0 +1,63 @@
+"""The KPI rollups in the Django admin, to look at (imported by ``metrics/admin.py``): they are
+kept by the services as data arrives and rebuilt by ``rebuild_kpis``, never edited by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from accounts.admin_bases import ReadOnlyModelAdmin
+from metrics.models import (
+    ClickDayRollup,
+    CommentDayRollup,
+    PostDayRollup,
+    PostRollupState,
+    RollupRebuild,
+)
+
+
+class RollupAdmin(ReadOnlyModelAdmin):
+    """Derived rows: no add, change or delete (a rebuild replaces them)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RollupRebuild)
+class RollupRebuildAdmin(RollupAdmin):
+    list_display = ("campaign", "rebuilt_at", "seconds")
+    list_filter = ("campaign__brand__organization",)
+    list_select_related = ("campaign",)
+
+
+@admin.register(PostRollupState)
+class PostRollupStateAdmin(RollupAdmin):
+    list_display = ("post", "campaign", "partnership_id", "platform", "followers", "captured_at")
+    list_filter = ("platform", "campaign")
+    list_select_related = ("post", "campaign")
+
+
+@admin.register(PostDayRollup)
+class PostDayRollupAdmin(RollupAdmin):
+    list_display = ("campaign", "partnership", "platform", "day", "v_impressions", "v_likes")
+    list_filter = ("platform", "campaign")
+    list_select_related = ("campaign", "partnership__influencer")
+    date_hierarchy = "day"
+
+
+@admin.register(CommentDayRollup)
+class CommentDayRollupAdmin(RollupAdmin):
+    list_display = ("campaign", "partnership", "platform", "day", "sentiment", "comments")
+    list_filter = ("sentiment", "campaign")
+    list_select_related = ("campaign", "partnership__influencer")
+    date_hierarchy = "day"
+
+
+@admin.register(ClickDayRollup)
+class ClickDayRollupAdmin(RollupAdmin):
+    list_display = ("campaign", "partnership", "day", "clicks", "unique_clicks", "bot_clicks")
+    list_filter = ("campaign",)
+    list_select_related = ("campaign", "partnership__influencer")
+    date_hierarchy = "day"

@@ -1,0 +1,79 @@
+"""The one write of every KPI rollup: add amounts to rows keyed by (partnership, …, day),
+creating the rows that are missing — ``INSERT … ON CONFLICT (key) DO UPDATE SET c = c +
+EXCLUDED.c``, a single statement per batch on PostgreSQL and SQLite alike, so concurrent
+writers add rather than overwrite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+BATCH = 500
+
+
+def rollup_add(
+    model: type[models.Model],
+    key_fields: Sequence[str],
+    value_fields: Sequence[str],
+    amounts: Mapping[tuple[Any, ...], Sequence[int]],
+    *,
+    campaign_of: Mapping[int, int],
+) -> None:
+    """Add ``amounts[key]`` (one per value field) to ``model``'s row ``key``; ``key`` is
+    (partnership id, …, day) in ``key_fields`` order and ``campaign_of`` maps a partnership to
+    its campaign. All-zero amounts are skipped."""
+    rows = [
+        (campaign_of[key[0]], *key, *values) for key, values in amounts.items() if any(values)
+    ]
+    rows_upsert(model, ["campaign", *key_fields], value_fields, rows, add=True)
+
+
+def rows_upsert(
+    model: type[models.Model],
+    key_fields: Sequence[str],
+    value_fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    add: bool = False,
+) -> None:
+    """Insert ``rows`` (values in ``key_fields`` then ``value_fields`` order); a row whose key
+    exists gets the new values (``add``: the sums). The conflict target is ``key_fields``
+    without a leading ``campaign`` (rollups are unique per partnership)."""
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    column = {
+        name: quote(meta.get_field(name).column)  # type: ignore[union-attr]
+        for name in (*key_fields, *value_fields)
+    }
+    table = quote(meta.db_table)
+    columns = [column[f] for f in (*key_fields, *value_fields)]
+    target = [column[f] for f in key_fields if f != "campaign" or len(key_fields) == 1]
+    if add:
+        update = ", ".join(f"{column[f]} = {table}.{column[f]} + EXCLUDED.{column[f]}"
+                           for f in value_fields)
+    else:
+        update = ", ".join(f"{column[f]} = EXCLUDED.{column[f]}" for f in value_fields)
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start:start + BATCH]
+            params = [_adapt(value) for row in chunk for value in row]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 — names quoted
+                f"{', '.join([row_sql] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(target)}) DO UPDATE SET {update}",
+                params,
+            )
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value

@@ -123,3 +123,35 @@ def floor_queries(campaign_id: int) -> float:
             cursor.execute(escape_modulo(statement, ("c", "ws", "we")), params)
             cursor.fetchall()
     return time.monotonic() - started
+
+
+def rollup_floor(campaign_id: int) -> float:
+    """The cheapest bare SQL for the total document's sums once posts, comments and clicks are
+    rolled up: one SUM over each rollup table, plus the funnel sums still read from raw rows
+    (conversions net of refunds, visits), timed."""
+    from django.db import connection
+
+    from metrics.kpis import POST_VECTOR
+
+    statements = [
+        f"SELECT {', '.join(f'sum({c})' for c in POST_VECTOR)} FROM metrics_postdayrollup "
+        "WHERE campaign_id = %(c)s",
+        "SELECT sentiment, sum(comments) FROM metrics_commentdayrollup WHERE campaign_id = %(c)s "
+        "GROUP BY sentiment",
+        "SELECT sum(clicks), sum(unique_clicks) FROM metrics_clickdayrollup "
+        "WHERE campaign_id = %(c)s",
+        """SELECT co.attribution, co.kind, co.currency, count(*), sum(co.amount)
+             FROM metrics_conversion co JOIN campaigns_partnership pa ON pa.id = co.partnership_id
+            WHERE pa.campaign_id = %(c)s AND NOT co.is_cancelled
+              AND NOT EXISTS (SELECT 1 FROM metrics_refund r WHERE r.conversion_id = co.id)
+            GROUP BY 1, 2, 3""",
+        """SELECT count(*), count(DISTINCT v.visitor_id) FROM metrics_visit v
+             JOIN campaigns_partnership pa ON pa.id = v.partnership_id
+            WHERE pa.campaign_id = %(c)s""",
+    ]
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, {"c": campaign_id})
+            cursor.fetchall()
+    return time.monotonic() - started

@@ -3,10 +3,7 @@ kept by the services as data arrives and rebuilt by ``rebuild_kpis``, never edit
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from accounts.admin_bases import ReadOnlyModelAdmin
 from metrics.models import (
@@ -19,10 +16,9 @@ from metrics.models import (
 
 
 class RollupAdmin(ReadOnlyModelAdmin):
-    """Derived rows: no add, change or delete (a rebuild replaces them)."""
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    """Derived rows: no add or change. Deleting stays with the roles that may delete a
+    campaign (whose deletion cascades here); a row deleted by hand comes back with
+    ``rebuild_kpis``."""
 
 
 @admin.register(RollupRebuild)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from campaigns.models import CampaignStatus
 from metrics.engine import campaigns_recompute, kpis_recompute
 from metrics.scheduling import clear_pending, schedule_kpi_recompute
+from metrics.services.rollup_rebuild import kpi_rollups_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +66,13 @@ def ensure_event_partitions() -> list[str]:
     from metrics.partitions import ensure_month_partitions
 
     return ensure_month_partitions(timezone.now().date())
+
+
+@shared_task(name="metrics.tasks.rebuild_kpis")
+def rebuild_kpis(campaign_id: int) -> bool:
+    """Rebuild one campaign's rollups from its raw rows, then recompute its KPIs from them;
+    False when the campaign is gone."""
+    if kpi_rollups_rebuild(campaign_id=campaign_id) is None:
+        return False
+    recompute_campaign_kpis(campaign_id)
+    return True

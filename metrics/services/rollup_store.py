@@ -47,7 +47,7 @@ def rows_upsert(
     meta = model._meta
     quote = connection.ops.quote_name
     column = {
-        name: quote(meta.get_field(name).column)  # type: ignore[union-attr]
+        name: quote(meta.get_field(name).column)  # type: ignore[union-attr,arg-type]
         for name in (*key_fields, *value_fields)
     }
     table = quote(meta.db_table)

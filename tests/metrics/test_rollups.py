@@ -160,7 +160,7 @@ def _differences(a: Any, b: Any, path: str = "") -> list[str]:
         return [d for k in sorted(set(a) | set(b), key=str)
                 for d in _differences(a.get(k), b.get(k), f"{path}.{k}")]
     if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in _differences(x, y, f"{path}[{i}]")]
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _differences(x, y, f"{path}[{i}]")]
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
@@ -212,3 +212,26 @@ def test_a_deleted_post_takes_its_numbers_out_of_the_rollups(world) -> None:
     post_delete(access=world["access"], post=post)
     assert _rollups(world["campaign"].pk)["posts"] == set()
     assert _rollups(world["campaign"].pk)["comments"] == set()
+
+
+def test_rebuild_kpis_repairs_a_write_that_went_around_the_application(world) -> None:
+    from django.core.management import CommandError, call_command
+
+    from metrics.models import KpiSnapshot
+
+    campaign = world["campaign"]
+    PostMetrics.objects.bulk_create([  # raw rows: no rollup upkeep
+        PostMetrics(post=world["posts"][0], captured_at=START, likes=12),
+    ])
+    assert kpi_documents(campaign)[0][3]["engagement"]["likes"] is None  # not rolled up yet
+    call_command("rebuild_kpis", "--campaign", str(campaign.pk))
+    stored = KpiSnapshot.objects.get(campaign=campaign, scope="total")
+    assert stored.data["engagement"]["likes"] == 12
+    with pytest.raises(CommandError, match="No campaign with id 999999"):
+        call_command("rebuild_kpis", "--campaign", "999999")
+
+
+def test_the_rebuild_task_says_when_the_campaign_is_gone(db) -> None:
+    from metrics.tasks import rebuild_kpis
+
+    assert rebuild_kpis(999999) is False

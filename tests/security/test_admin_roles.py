@@ -35,14 +35,19 @@ from campaigns.models import (
 from influencers.models import Influencer, SocialAccount
 from metrics.models import (
     Click,
+    ClickDayRollup,
     Comment,
+    CommentDayRollup,
     Conversion,
     EmvRate,
     FollowerSnapshot,
     KpiSnapshot,
     PlatformConnection,
+    PostDayRollup,
     PostMetrics,
+    PostRollupState,
     Refund,
+    RollupRebuild,
     Visit,
     WebhookDelivery,
 )
@@ -80,6 +85,11 @@ MATRIX: dict[type[Model], tuple[str | None, str | None, str | None, str | None]]
     EmvRate: (V, A, A, A),
     Click: (V, NOBODY, NOBODY, M),
     KpiSnapshot: (V, NOBODY, NOBODY, M),
+    RollupRebuild: (V, NOBODY, NOBODY, M),
+    PostRollupState: (V, NOBODY, NOBODY, M),
+    PostDayRollup: (V, NOBODY, NOBODY, M),
+    CommentDayRollup: (V, NOBODY, NOBODY, M),
+    ClickDayRollup: (V, NOBODY, NOBODY, M),
     WebhookDelivery: (V, NOBODY, NOBODY, M),
     PlatformConnection: (V, NOBODY, A, A),
 }

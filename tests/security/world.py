@@ -8,7 +8,16 @@ from typing import Any
 from django.db.models import Model
 
 from accounts.models import Organization
-from metrics.models import EventKind, KpiScope, PlatformConnection
+from metrics.models import (
+    ClickDayRollup,
+    CommentDayRollup,
+    EventKind,
+    KpiScope,
+    PlatformConnection,
+    PostDayRollup,
+    PostRollupState,
+    RollupRebuild,
+)
 from tests import factories as f
 
 
@@ -64,4 +73,8 @@ def build_world(organization: Organization, marker: str) -> World:
         audit, delivery, kpis, connection, membership,
     ):
         world.objects[type(obj)] = obj
+    # The KPI rollups the snapshot, comment and click above were counted in.
+    for model in (ClickDayRollup, CommentDayRollup, PostDayRollup, PostRollupState,
+                  RollupRebuild):
+        world.objects[model] = model.objects.get(campaign=campaign)
     return world

@@ -88,7 +88,8 @@ def prepare(scale_factor: float) -> dict[str, Any]:
     Cost.objects.create(campaign=campaign, category="ad_spend", amount=Decimal("25000"),
                         incurred_on=start)
     first_p, first_a, first_l = partnerships[0].pk, accounts[0].pk, links[0].pk
-    start_ts = dt.datetime.combine(start, dt.time(12), tzinfo=dt.UTC)
+    # The last day's snapshots a day ago: the data is history, as ingestion keeps it.
+    start_ts = timezone.now().replace(microsecond=0) - dt.timedelta(days=n_days)
     span = n_days * 86_400
     sql = [
         # Posts: partnership i % P, that creator's account and platform.

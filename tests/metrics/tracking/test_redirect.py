@@ -228,7 +228,7 @@ def test_the_link_lookup_is_cached(link, django_assert_max_num_queries) -> None:
     client = Client()
     follow(client, "/r/mia-fall")
     link_cache.clear_local_cache()  # the shared cache still answers
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         # no link query for the redirect: the cache read, the uniqueness check and the insert
         # (+ savepoints), then the day's click rollup (the link's partnership, the upsert)
         response = follow(client, "/r/mia-fall")

@@ -24,6 +24,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.db import transaction
+
 from metrics.kpis import COUNTERS, POST_VECTOR
 from metrics.models import PostDayRollup, PostMetrics, PostRollupState
 from metrics.post_deltas import (
@@ -95,6 +97,7 @@ def _states_save(rows: list[tuple[Any, ...]]) -> None:
     rows_upsert(PostRollupState, ["post"], STATE_FIELDS, rows)
 
 
+@transaction.atomic
 def post_rollups_rederive(
     post_ids: Iterable[int],
     *,

@@ -34,6 +34,7 @@ from metrics.selectors.post_aggregates import (
     sentiment_counts,
 )
 from metrics.selectors.post_facts import post_facts
+from metrics.services.post_rollups import STATE_FIELDS
 from metrics.services.rollup_store import rows_upsert
 
 # Every row ever stored counts: the rollups hold the whole history, a recompute picks days.
@@ -80,8 +81,7 @@ def _posts(campaign: Campaign, frame: Frame) -> None:
         captured_at, *carry = carried.get(post_id, (None, *(None,) * len(COUNTERS)))
         states.append((post_id, fact.campaign_id, fact.partnership_id, fact.platform,
                        fact.followers, captured_at, *carry))
-    rows_upsert(PostRollupState, ["post"], ["campaign", "partnership_id", "platform",
-                                            "followers", "captured_at", *COUNTERS], states)
+    rows_upsert(PostRollupState, ["post"], STATE_FIELDS, states)
 
 
 def _comments(campaign: Campaign, frame: Frame) -> None:

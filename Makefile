@@ -50,6 +50,7 @@ check: lint typecheck
 # installs Debian's wrk when it is missing.
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) -m bench
 
 clean:

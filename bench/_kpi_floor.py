@@ -126,9 +126,8 @@ def floor_queries(campaign_id: int) -> float:
 
 
 def rollup_floor(campaign_id: int) -> float:
-    """The cheapest bare SQL for the total document's sums once posts, comments and clicks are
-    rolled up: one SUM over each rollup table, plus the funnel sums still read from raw rows
-    (conversions net of refunds, visits), timed."""
+    """The cheapest bare SQL for the total document's sums from the rollups: one SUM over each
+    rollup table, timed."""
     from django.db import connection
 
     from metrics.kpis import POST_VECTOR
@@ -140,14 +139,11 @@ def rollup_floor(campaign_id: int) -> float:
         "GROUP BY sentiment",
         "SELECT sum(clicks), sum(unique_clicks) FROM metrics_clickdayrollup "
         "WHERE campaign_id = %(c)s",
-        """SELECT co.attribution, co.kind, co.currency, count(*), sum(co.amount)
-             FROM metrics_conversion co JOIN campaigns_partnership pa ON pa.id = co.partnership_id
-            WHERE pa.campaign_id = %(c)s AND NOT co.is_cancelled
-              AND NOT EXISTS (SELECT 1 FROM metrics_refund r WHERE r.conversion_id = co.id)
-            GROUP BY 1, 2, 3""",
-        """SELECT count(*), count(DISTINCT v.visitor_id) FROM metrics_visit v
-             JOIN campaigns_partnership pa ON pa.id = v.partnership_id
-            WHERE pa.campaign_id = %(c)s""",
+        "SELECT source, kind, currency, rate_day, sum(conversions), sum(amount) "
+        "FROM metrics_conversiondayrollup WHERE campaign_id = %(c)s GROUP BY 1, 2, 3, 4",
+        "SELECT sum(visits) FROM metrics_visitdayrollup WHERE campaign_id = %(c)s",
+        "SELECT sum(visitors) FROM metrics_newvisitordayrollup "
+        "WHERE campaign_id = %(c)s AND partnership_id IS NULL",
     ]
     started = time.monotonic()
     with connection.cursor() as cursor:

@@ -4,12 +4,12 @@ visits, all × `FUNNELBOARD_BENCH_SCALE` (default 1.0), generated with `generate
 separate database (`fb_bench_kpi`).
 
 Measured: the full rebuild of the daily rollups from raw rows (``kpi_rollups_rebuild``); a
-recompute, which reads the rollups for posts, comments and clicks; two floors in the same run —
-the cheapest bare SQL producing the total's sums from raw rows (the carry-forward/delta window
-query) and from the rollups (one SUM per rollup table plus the funnel sums still read raw);
-one more day of data written the way production writes it (every post's next snapshot through
-the ingestion service, 20,000 clicks through the drain's batch write, both keeping the
-rollups) and the recompute after it; the page's read; the peak RSS of a process that rebuilds
+recompute, which reads only rollups; two floors in the same run — the cheapest bare SQL
+producing the total's sums from raw rows (the carry-forward/delta window query) and from the
+rollups (one SUM per rollup table); one more day of data written the way production writes it
+(every post's next snapshot through the ingestion service, 20,000 clicks through the drain's
+batch write, 2,000 orders and 2,000 visits through theirs, all keeping the rollups) and the
+recompute after it (which re-derives the day the orders and visits touched); the page's read; the peak RSS of a process that rebuilds
 and recomputes (Django and its imports included).
 
 The data generator is ``bench/_kpi_data.py``, the floors ``bench/_kpi_floor.py``."""
@@ -77,6 +77,8 @@ def run() -> list[dict[str, Any]]:
          "met": measured["ingest_per_10k_s"] <= TARGETS["ingest_s"]},
         {"measure": "drain write of 10k clicks with rollup upkeep (s)",
          "value": round(measured["clicks_per_10k_s"], 3), "target": None, "met": None},
+        {"measure": "write of 10k orders and visits through their services (s)",
+         "value": round(measured["funnel_per_10k_s"], 3), "target": None, "met": None},
         {"measure": "recompute after one more day (ms)",
          "value": round(measured["incremental_s"] * 1000, 1),
          "target": f"≤ {TARGETS['incremental_ms']:.0f}",
@@ -102,7 +104,7 @@ def _setup() -> None:
     django.setup()
 
 
-def measure(campaign_id: int) -> dict[str, Any]:
+def measure(campaign_id: int, rounds: int = 2) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -113,7 +115,7 @@ def measure(campaign_id: int) -> dict[str, Any]:
     from metrics.services.rollup_rebuild import kpi_rollups_rebuild
 
     rebuild, recompute, floor_raw, floor_rollups = [], [], [], []
-    for _ in range(2):
+    for _ in range(rounds):
         started = time.monotonic()
         kpi_rollups_rebuild(campaign_id=campaign_id)
         rebuild.append(time.monotonic() - started)
@@ -126,7 +128,7 @@ def measure(campaign_id: int) -> dict[str, Any]:
         kpis_recompute(campaign_id=campaign_id)
     recompute_queries = len(ctx.captured_queries)
 
-    ingest_s, clicks_s = _one_more_day(campaign_id)
+    ingest_s, clicks_s, funnel_s = _one_more_day(campaign_id)
     started = time.monotonic()
     kpis_recompute(campaign_id=campaign_id)
     incremental = time.monotonic() - started
@@ -143,26 +145,31 @@ def measure(campaign_id: int) -> dict[str, Any]:
         "incremental_s": incremental,
         "ingest_per_10k_s": ingest_s,
         "clicks_per_10k_s": clicks_s,
+        "funnel_per_10k_s": funnel_s,
         "read_queries": len(ctx.captured_queries),
         "recompute_queries": recompute_queries,
         "snapshots": KpiSnapshot.objects.filter(campaign_id=campaign_id).count(),
     }
 
 
-def _one_more_day(campaign_id: int) -> tuple[float, float]:
+def _one_more_day(campaign_id: int) -> tuple[float, float, float]:
     """A new snapshot of every post through the ingestion service (10,000 a batch, as the API
-    takes them) and a day of clicks through the drain's batch write (1,000 a batch), both
-    keeping the rollups; returns seconds per 10,000 snapshots and per 10,000 clicks."""
+    takes them), a day of clicks through the drain's batch write (1,000 a batch), a day of
+    orders and visits through theirs, all keeping the rollups; returns seconds per 10,000
+    snapshots, per 10,000 clicks and per 10,000 orders and visits."""
     import datetime as dt
+    from decimal import Decimal
     from unittest import mock
 
     from django.db import transaction
 
     from accounts.models import Organization
-    from campaigns.models import Post, TrackingLink
+    from campaigns.models import Brand, Partnership, Post, TrackingLink
     from metrics.kpis import COUNTERS
     from metrics.models import PostRollupState
+    from metrics.services.conversions import conversions_ingest
     from metrics.services.ingestion import post_metrics_ingest
+    from metrics.services.visits import visits_ingest
     from metrics.tracking.click_rows import insert_clicks
     from metrics.tracking.clicks import ClickRecord
 
@@ -197,7 +204,27 @@ def _one_more_day(campaign_id: int) -> tuple[float, float]:
         with transaction.atomic():
             insert_clicks(records[start:start + 1000])
     clicks_s = (time.monotonic() - started) / n_clicks * 10_000
-    return ingest_s, clicks_s
+
+    # A day of orders (credited by hand) and visits (by their UTM) through the services, 1,000
+    # a batch as the API takes them: each notes the days it touched.
+    brand = Brand.objects.get(campaigns=campaign_id)
+    partnerships = list(Partnership.objects.filter(campaign_id=campaign_id))
+    utms = list(TrackingLink.objects.filter(partnership__campaign_id=campaign_id)
+                .values_list("utm_campaign", "utm_content"))
+    n_funnel = 2_000
+    orders = [{"external_id": f"day-o{i}", "occurred_at": now, "amount": Decimal(10 + i % 90),
+               "partnership": partnerships[i % len(partnerships)]} for i in range(n_funnel)]
+    visits = [{"external_id": f"day-v{i}", "occurred_at": now, "visitor_id": f"day{i % 700}",
+               "utm_campaign": utms[i % len(utms)][0], "utm_content": utms[i % len(utms)][1]}
+              for i in range(n_funnel)]
+    started = time.monotonic()
+    with mock.patch("metrics.services.conversions.schedule_kpi_recompute"), \
+            mock.patch("metrics.services.visits.schedule_kpi_recompute"):
+        for start in range(0, n_funnel, 1000):
+            conversions_ingest(items=orders[start:start + 1000], source="api", brand=brand)
+            visits_ingest(items=visits[start:start + 1000], source="api", brand=brand)
+    funnel_s = (time.monotonic() - started) / (2 * n_funnel) * 10_000
+    return ingest_s, clicks_s, funnel_s
 
 
 def recompute(campaign_id: int) -> dict[str, Any]:
@@ -219,7 +246,7 @@ if __name__ == "__main__":
     if command == "prepare":
         output = prepare(float(argument))
     elif command == "measure":
-        output = measure(int(argument))
+        output = measure(int(argument), *(int(a) for a in sys.argv[3:4]))
     elif command == "recompute":
         output = recompute(int(argument))
     else:

@@ -9,9 +9,14 @@ from accounts.admin_bases import ReadOnlyModelAdmin
 from metrics.models import (
     ClickDayRollup,
     CommentDayRollup,
+    ConversionDayRollup,
+    FunnelChange,
+    NewVisitorDayRollup,
     PostDayRollup,
     PostRollupState,
     RollupRebuild,
+    VisitDayRollup,
+    VisitorFirstSeen,
 )
 
 
@@ -57,3 +62,45 @@ class ClickDayRollupAdmin(RollupAdmin):
     list_filter = ("campaign",)
     list_select_related = ("campaign", "partnership__influencer")
     date_hierarchy = "day"
+
+
+@admin.register(ConversionDayRollup)
+class ConversionDayRollupAdmin(RollupAdmin):
+    list_display = ("campaign", "partnership", "day", "source", "kind", "currency", "rate_day",
+                    "conversions", "amount")
+    list_filter = ("source", "kind", "campaign")
+    list_select_related = ("campaign", "partnership__influencer")
+    date_hierarchy = "day"
+
+
+@admin.register(VisitDayRollup)
+class VisitDayRollupAdmin(RollupAdmin):
+    list_display = ("campaign", "partnership", "day", "visits")
+    list_filter = ("campaign",)
+    list_select_related = ("campaign", "partnership__influencer")
+    date_hierarchy = "day"
+
+
+@admin.register(VisitorFirstSeen)
+class VisitorFirstSeenAdmin(RollupAdmin):
+    list_display = ("campaign", "partnership", "visitor_id", "day")
+    list_filter = ("campaign",)
+    list_select_related = ("campaign", "partnership__influencer")
+    search_fields = ("visitor_id",)
+    date_hierarchy = "day"
+
+
+@admin.register(NewVisitorDayRollup)
+class NewVisitorDayRollupAdmin(RollupAdmin):
+    list_display = ("campaign", "partnership", "day", "visitors")
+    list_filter = ("campaign",)
+    list_select_related = ("campaign", "partnership__influencer")
+    date_hierarchy = "day"
+
+
+@admin.register(FunnelChange)
+class FunnelChangeAdmin(RollupAdmin):
+    """Days waiting to be re-derived by the next recompute."""
+
+    list_display = ("partnership", "occurred_at")
+    list_select_related = ("partnership__influencer", "partnership__campaign")

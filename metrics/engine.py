@@ -14,13 +14,13 @@ The document shape (docs/kpis.md): top level ``campaign``, ``stage``,
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
@@ -30,12 +30,12 @@ from metrics.fx import rate_table
 from metrics.kpi_builder import Builder, CampaignData, Event
 from metrics.models import CONVERSION_KINDS, KpiSnapshot, RollupRebuild
 from metrics.scheduling import schedule_kpi_recompute
-from metrics.selectors.frame import Frame, frame_for
+from metrics.selectors.frame import frame_for
 from metrics.selectors.funnel_aggregates import (
+    ConversionRow,
     click_counts,
-    conversion_sums,
+    conversion_rows,
     first_visit_days,
-    refunded_conversions,
     unique_visitors_by_partnership,
     visit_counts,
 )
@@ -52,20 +52,34 @@ from metrics.selectors.inputs import (
 from metrics.selectors.post_aggregates import post_counts, post_metric_deltas, sentiment_counts
 from metrics.selectors.rollups import (
     rollup_click_counts,
+    rollup_conversion_rows,
+    rollup_first_visit_days,
     rollup_post_deltas,
     rollup_sentiment_counts,
+    rollup_unique_visitors,
+    rollup_visit_counts,
 )
 from metrics.sentiment import comments_label_pending
-from metrics.services.rollup_rebuild import kpi_rollups_rebuild
+from metrics.services.funnel_rollups import funnel_rollups_refresh
+from metrics.services.rollup_rebuild import kpi_rollups_rebuild, rollup_frame
 
 logger = logging.getLogger(__name__)
+
+
+# What a recompute reads, from raw rows (as of any instant) or from the daily rollups (as of
+# now): posts, comments, clicks, visits, first-seen visitors, conversions.
+RAW_READS = (post_metric_deltas, sentiment_counts, click_counts, visit_counts,
+             first_visit_days, unique_visitors_by_partnership, conversion_rows)
+ROLLUP_READS = (rollup_post_deltas, rollup_sentiment_counts, rollup_click_counts,
+                rollup_visit_counts, rollup_first_visit_days, rollup_unique_visitors,
+                rollup_conversion_rows)
 
 
 def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
            ) -> CampaignData:
     """All the SQL of a recompute: a fixed number of queries whatever the campaign's size.
-    ``from_rollups``: posts, comments and clicks come from the daily rollups (a recompute as
-    of now) instead of raw rows (a recompute as of a past instant, and the tests' oracle)."""
+    ``from_rollups``: the day-bucketed sums come from the daily rollups (a recompute as of
+    now) instead of raw rows (a recompute as of a past instant, and the tests' oracle)."""
     organization = campaign.brand.organization
     comments_label_pending(queryset=unlabelled_comments(campaign))
     emv_rates_ensure(organization=organization)
@@ -73,23 +87,25 @@ def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
     for platform, metric, value, source in emv_rates(organization):
         card.rates.setdefault(platform, {})[metric] = (value, source)
     frame = frame_for(campaign, as_of)
-    post_rows, sentiment_rows, clicks = (
-        (rollup_post_deltas, rollup_sentiment_counts, rollup_click_counts) if from_rollups
-        else (post_metric_deltas, sentiment_counts, click_counts)
+    posts, sentiments, clicks, visits, first_visits, visitors, conversions = (
+        ROLLUP_READS if from_rollups else RAW_READS
     )
-    events = _funnel_events(campaign, frame, clicks(campaign, frame))
+    events = _funnel_events(campaign, clicks(campaign, frame), visits(campaign, frame),
+                            conversions(campaign, frame))
     return CampaignData(
         campaign=campaign,
         frame=frame,
         card=card,
         partnerships=partnerships_of(campaign),
-        # A row of zeros (a post moved away, a snapshot repeating the last) changes no sum.
-        post_rows=[row for row in post_rows(campaign, frame) if any(row[3:])],
+        # A row of zeros (a post moved away, a snapshot repeating the last) changes no sum;
+        # an empty sum is zero.
+        post_rows=[row if None not in row else (*row[:3], *(v or 0 for v in row[3:]))
+                   for row in posts(campaign, frame) if any(row[3:])],
         post_count_rows=post_counts(campaign, frame),
-        sentiment_rows=sentiment_rows(campaign, frame),
+        sentiment_rows=sentiments(campaign, frame),
         events=events,
-        first_visits=first_visit_days(campaign, frame),
-        unique_visitors=unique_visitors_by_partnership(campaign, frame),
+        first_visits=first_visits(campaign, frame),
+        unique_visitors=visitors(campaign, frame),
         costs=costs_of(campaign),
         followers=brand_followers(campaign, frame),
         targets=targets_of(campaign),
@@ -97,61 +113,31 @@ def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
     )
 
 
-def _funnel_events(campaign: Campaign, frame: Frame,
-                   click_rows: Iterable[tuple[dt.date, int, int, int]]) -> list[Event]:
+def _funnel_events(campaign: Campaign,
+                   click_rows: Iterable[tuple[dt.date, int, int, int]],
+                   visit_rows: Iterable[tuple[dt.date, int, int]],
+                   conversion_rows: list[ConversionRow]) -> list[Event]:
     events: list[Event] = []
     for day, partnership, clicks, unique in click_rows:
         events.append(Event(day, partnership, kpis.FunnelSums(clicks=clicks,
                                                               unique_clicks=unique)))
-    for day, partnership, visits in visit_counts(campaign, frame):
+    for day, partnership, visits in visit_rows:
         events.append(Event(day, partnership, kpis.FunnelSums(visits=visits)))
 
-    sums = conversion_sums(campaign, frame)
-    refunds = refunded_conversions(campaign, frame)
-    currencies = {r[4] for r in sums} | {r["conversion__currency"] for r in refunds}
-    currencies.add(campaign.currency)
-    days = {r[0] for r in sums} | {r["conversion_day"] for r in refunds}
-    rates = rate_table(currencies, days)
-
-    def event(day: dt.date, partnership: int, source: str, kind: str, currency: str,
-              count: int, amount: Decimal, rate_day: dt.date) -> Event:
+    currencies = {row[4] for row in conversion_rows} | {campaign.currency}
+    rates = rate_table(currencies, {row[5] for row in conversion_rows})
+    for day, partnership, source, kind, currency, rate_day, count, amount in conversion_rows:
         funnel = kpis.FunnelSums()
         if kind in CONVERSION_KINDS:
             funnel.by_source[source] += count
-            converted = rates.convert(amount, currency, campaign.currency, rate_day)
+            converted = rates.convert(Decimal(amount), currency, campaign.currency, rate_day)
             if converted is None:
                 funnel.excluded_other_currency += count
             else:
                 funnel.revenue += converted
         else:
             funnel.leads += count
-        return Event(day, partnership, funnel)
-
-    for day, partnership, source, kind, currency, count, amount in sums:
-        events.append(event(day, partnership, source, kind, currency, count, amount, day))
-
-    # A refund lowers revenue on its day; once refunds reach the amount, the conversion leaves
-    # the count (and what was left of its revenue goes with it).
-    by_conversion: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in refunds:
-        by_conversion[row["conversion_id"]].append(row)
-    for rows in by_conversion.values():
-        first = rows[0]
-        amount = Decimal(first["conversion__amount"])
-        conversion_day = first["conversion_day"]
-        args = (
-            first["conversion__partnership_id"], first["conversion__attribution"],
-            first["conversion__kind"], first["conversion__currency"],
-        )
-        refunded = Decimal("0")
-        events.append(event(conversion_day, *args, 1, amount, conversion_day))
-        for row in rows:
-            before = refunded
-            refunded += Decimal(row["amount"])
-            if refunded >= amount:
-                events.append(event(row["day"], *args, -1, -(amount - before), conversion_day))
-                break
-            events.append(event(row["day"], *args, 0, -Decimal(row["amount"]), conversion_day))
+        events.append(Event(day, partnership, funnel))
     return events
 
 
@@ -161,8 +147,10 @@ def kpi_documents(campaign: Campaign, as_of: dt.datetime | None = None,
     """Every KPI document of the campaign as of ``as_of`` (default now: from the rollups,
     rebuilt first if the campaign was never rolled up), without storing."""
     now = computed_at or timezone.now()
-    if as_of is None and not RollupRebuild.objects.filter(campaign=campaign).exists():
-        kpi_rollups_rebuild(campaign_id=campaign.pk)
+    if as_of is None:
+        if not RollupRebuild.objects.filter(campaign=campaign).exists():
+            kpi_rollups_rebuild(campaign_id=campaign.pk)
+        funnel_rollups_refresh(campaign, rollup_frame(campaign))
     data = gather(campaign, as_of or now, from_rollups=as_of is None)
     return Builder(data, now).build()
 
@@ -189,8 +177,26 @@ def kpis_recompute(*, campaign_id: int, as_of: dt.datetime | None = None) -> Kpi
         if not list(locked.values_list("pk", flat=True)):
             return None
         KpiSnapshot.objects.filter(campaign=campaign).delete()
-        KpiSnapshot.objects.bulk_create(rows, batch_size=500)
+        _insert(rows)
     return rows[0]
+
+
+def _insert(rows: list[KpiSnapshot]) -> None:
+    """Store the rows. PostgreSQL gets them as one JSON array expanded server-side: handing
+    the driver a few hundred documents as array parameters costs it more than the whole
+    recompute's SQL (it escapes every document in Python)."""
+    if connection.vendor != "postgresql":
+        KpiSnapshot.objects.bulk_create(rows, batch_size=500)
+        return
+    payload = json.dumps([[r.scope, r.key, r.as_of.isoformat(), r.data] for r in rows])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(KpiSnapshot._meta.db_table)} "  # noqa: S608
+            "(campaign_id, scope, key, as_of, computed_at, data) "
+            "SELECT %s, d->>0, d->>1, (d->>2)::timestamptz, %s, d->3 "
+            "FROM jsonb_array_elements(%s::jsonb) d",
+            [rows[0].campaign_id, rows[0].computed_at, payload],
+        )
 
 
 # Every status but archived: the campaigns an organization-wide recompute covers by default.

@@ -35,9 +35,13 @@ def _zero() -> Vector:
     return [0] * len(POST_VECTOR)
 
 
-def _add(into: Vector, values: Iterable[Any]) -> None:
-    for i, value in enumerate(values):
-        into[i] += int(value or 0)
+def _add(into: Vector, values: Iterable[int]) -> None:
+    into[:] = [a + b for a, b in zip(into, values, strict=False)]
+
+
+def _summed(vectors: list[Any]) -> Vector:
+    """The element-wise sum of delta vectors."""
+    return [sum(column) for column in zip(*vectors, strict=True)]
 
 
 def post_sums(vector: Vector, posts: int) -> kpis.PostSums:
@@ -102,33 +106,48 @@ class Totals:
     funnel: dict[int, kpis.FunnelSums] = field(default_factory=lambda: defaultdict(
         kpis.FunnelSums))
     unique_visitors: int = 0
+    # The same sums for the whole campaign, kept as rows are applied (a day's document reads
+    # them instead of adding up every partnership again).
+    campaign_vectors: dict[str, Vector] = field(default_factory=lambda: defaultdict(_zero))
+    campaign_posts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    campaign_sentiment: dict[str, kpis.SentimentSums] = field(
+        default_factory=lambda: defaultdict(kpis.SentimentSums)
+    )
+    campaign_funnel: kpis.FunnelSums = field(default_factory=kpis.FunnelSums)
 
     def posts_by_platform(self, partnership: int | None = None) -> dict[str, kpis.PostSums]:
-        vectors: dict[str, Vector] = defaultdict(_zero)
-        counts: dict[str, int] = defaultdict(int)
-        for (pid, platform), vector in self.vectors.items():
-            if partnership is None or pid == partnership:
-                _add(vectors[platform], vector)
-        for (pid, platform), n in self.posts.items():
-            if partnership is None or pid == partnership:
-                counts[platform] += n
-                vectors[platform]  # noqa: B018 — a platform with posts but no metrics yet
-        return {p: post_sums(vectors[p], counts[p]) for p in vectors}
+        if partnership is None:
+            vectors, counts = self.campaign_vectors, self.campaign_posts
+        else:
+            vectors, counts = defaultdict(_zero), defaultdict(int)
+            for (pid, platform), vector in self.vectors.items():
+                if pid == partnership:
+                    _add(vectors[platform], vector)
+            for (pid, platform), n in self.posts.items():
+                if pid == partnership:
+                    counts[platform] += n
+        # A platform with posts but no metrics yet has sums too.
+        platforms = [*vectors, *(p for p in counts if p not in vectors)]
+        return {p: post_sums(vectors.get(p) or _zero(), counts.get(p, 0)) for p in platforms}
 
     def sentiment_of(self, partnership: int | None = None, platform: str | None = None
                      ) -> kpis.SentimentSums:
         total = kpis.SentimentSums()
+        if partnership is None:
+            for pl, sums in self.campaign_sentiment.items():
+                if platform is None or pl == platform:
+                    total = total + sums
+            return total
         for (pid, pl), sums in self.sentiment.items():
-            if (partnership is None or pid == partnership) and (platform is None or pl == platform):
+            if pid == partnership and (platform is None or pl == platform):
                 total = total + sums
         return total
 
     def funnel_of(self, partnership: int | None = None) -> kpis.FunnelSums:
-        total = kpis.FunnelSums()
-        for pid, sums in self.funnel.items():
-            if partnership is None or pid == partnership:
-                total = total + sums
-        return total
+        if partnership is None:
+            return kpis.FunnelSums() + self.campaign_funnel
+        return kpis.FunnelSums() + self.funnel[partnership] if partnership in self.funnel \
+            else kpis.FunnelSums()
 
 
 def _sum_posts(by_platform: dict[str, kpis.PostSums]) -> kpis.PostSums:
@@ -155,23 +174,23 @@ class Builder:
         return (day - self.days[0]).days
 
     def _apply(self, totals: Totals, kind: str, row: Any) -> None:
-        if kind == "post":
-            _add(totals.vectors[(row[1], row[2])], row[3:])
-        elif kind == "count":
+        if kind == "count":
             totals.posts[(row[1], row[2])] += row[3]
+            totals.campaign_posts[row[2]] += row[3]
         elif kind == "sentiment":
-            sums = totals.sentiment[(row[1], row[2])]
             if row[3] in ("positive", "neutral", "negative"):
-                setattr(sums, row[3], getattr(sums, row[3]) + row[4])
+                for sums in (totals.sentiment[(row[1], row[2])],
+                             totals.campaign_sentiment[row[2]]):
+                    setattr(sums, row[3], getattr(sums, row[3]) + row[4])
         elif kind == "event":
-            totals.funnel[row.partnership] = totals.funnel[row.partnership] + row.funnel
+            totals.funnel[row.partnership] += row.funnel
+            totals.campaign_funnel += row.funnel
         elif kind == "visitor":
             totals.unique_visitors += row[1]
 
     def _stream(self) -> list[tuple[dt.date | None, str, Any]]:
         d = self.data
         items: list[tuple[dt.date | None, str, Any]] = []
-        items += [(r[0], "post", r) for r in d.post_rows]
         items += [(r[0], "count", r) for r in d.post_count_rows]
         items += [(r[0], "sentiment", r) for r in d.sentiment_rows]
         items += [(e.day, "event", e) for e in d.events]
@@ -182,6 +201,13 @@ class Builder:
         """``(scope, key, as_of, document)`` for the total and every breakdown."""
         stream = self._stream()
         totals = Totals()
+        # Post deltas, the bulk of the rows, are summed per key in one pass of C-level sums.
+        by_key: dict[tuple[int, str], list[Any]] = defaultdict(list)
+        for row in self.data.post_rows:
+            by_key[(row[1], row[2])].append(row[3:])
+        for key, deltas in by_key.items():
+            totals.vectors[key] = _summed(deltas)
+            _add(totals.campaign_vectors[key[1]], totals.vectors[key])
         for _, kind, row in stream:
             self._apply(totals, kind, row)
         totals.unique_visitors = sum(n for _, n in self.data.first_visits)
@@ -303,9 +329,16 @@ class Builder:
             if day is not None and day > last:
                 continue  # after the series: only in the totals
             per_day[self._series_index(day)].append((kind, row))
+        # A day's document is campaign-wide: its post deltas only per platform.
+        posts: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for row in self.data.post_rows:
+            if row[0] is None or row[0] <= last:
+                posts[self._series_index(row[0])][row[2]].append(row[3:])
         totals = Totals()
         result = []
         for index, day in enumerate(self.days):
+            for platform, deltas in posts.get(index, {}).items():
+                _add(totals.campaign_vectors[platform], _summed(deltas))
             for kind, row in per_day.get(index, ()):
                 self._apply(totals, kind, row)
             as_of = self.frame.day_end(day)

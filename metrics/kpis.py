@@ -289,6 +289,19 @@ class FunnelSums:
             unique_visitors=self.unique_visitors,
         )
 
+    def __iadd__(self, other: FunnelSums) -> FunnelSums:
+        """``+``, in place (the engine adds thousands of day rows into running sums)."""
+        self.clicks += other.clicks
+        self.unique_clicks += other.unique_clicks
+        for source, n in other.by_source.items():
+            if n:
+                self.by_source[source] += n
+        self.revenue += other.revenue
+        self.excluded_other_currency += other.excluded_other_currency
+        self.leads += other.leads
+        self.visits += other.visits
+        return self
+
 
 @dataclass
 class SentimentSums:

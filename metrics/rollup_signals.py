@@ -6,7 +6,10 @@ Bulk writes (ingestion, the click drain) and deletions (``post_metrics_delete``,
 ``comment_delete``, and ``post_delete`` through its ``post_removing`` signal) keep the rollups
 themselves: no delete signal is connected to posts, snapshots or comments, so a campaign's
 deletion stays a cascade of fast deletes (its rollups go with it).
-Anything written around all of them (raw SQL) is repaired by ``rebuild_kpis``.
+The funnel (conversions, refunds, visits) only notes the days a write touched
+(``funnel_changed``); bulk writers note theirs themselves. A partnership's deletion (its
+orders and visits leave the campaign) and a change of the campaign's windows re-derive
+every day. Anything written around all of them (raw SQL) is repaired by ``rebuild_kpis``.
 """
 
 from __future__ import annotations
@@ -18,15 +21,25 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.models import Organization
-from campaigns.models import Campaign, Post
+from campaigns.models import Campaign, Partnership, Post
 from campaigns.signals import post_removing
 from influencers.models import SocialAccount
 from metrics.kpis import COUNTERS
-from metrics.models import Click, Comment, FollowerSnapshot, PostMetrics, RollupRebuild
+from metrics.models import (
+    Click,
+    Comment,
+    Conversion,
+    FollowerSnapshot,
+    PostMetrics,
+    Refund,
+    RollupRebuild,
+    Visit,
+)
 from metrics.services.event_rollups import (
     click_rollups_add,
     comment_rollups_change,
 )
+from metrics.services.funnel_rollups import campaign_funnel_changed, funnel_changed
 from metrics.services.post_rollups import (
     History,
     post_histories,
@@ -133,14 +146,94 @@ def _click_saved(sender: Any, instance: Click, created: bool, raw: bool = False,
                             instance.is_unique)])
 
 
+# --- The funnel: orders, refunds, visits -----------------------------------------------------
+@receiver(pre_save, sender=Conversion)
+@receiver(pre_save, sender=Visit)
+def _funnel_event_before_save(sender: Any, instance: Conversion | Visit, raw: bool = False,
+                              **kwargs: Any) -> None:
+    instance._funnel_before = (  # type: ignore[union-attr]
+        None if instance.pk is None or raw
+        else sender.objects.filter(pk=instance.pk).values_list(
+            "partnership_id", "occurred_at").first()
+    )
+
+
+@receiver(post_save, sender=Conversion)
+@receiver(post_save, sender=Visit)
+def _funnel_event_saved(sender: Any, instance: Conversion | Visit, raw: bool = False,
+                        **kwargs: Any) -> None:
+    if not raw:
+        before = getattr(instance, "_funnel_before", None)
+        funnel_changed([(instance.partnership_id, instance.occurred_at),
+                        *([before] if before else [])])
+
+
+@receiver(post_delete, sender=Conversion)
+@receiver(post_delete, sender=Visit)
+def _funnel_event_deleted(sender: Any, instance: Conversion | Visit, **kwargs: Any) -> None:
+    funnel_changed([(instance.partnership_id, instance.occurred_at)])
+
+
+@receiver(pre_save, sender=Refund)
+def _refund_before_save(sender: Any, instance: Refund, raw: bool = False,
+                        **kwargs: Any) -> None:
+    instance._funnel_before = (  # type: ignore[attr-defined]
+        None if instance.pk is None or raw
+        else Refund.objects.filter(pk=instance.pk).values_list("conversion_id", flat=True).first()
+    )
+
+
+def _orders_changed(conversion_ids: set[int | None]) -> None:
+    """A refund changes its order's contributions: the order's day is re-derived."""
+    funnel_changed(Conversion.objects.filter(pk__in=conversion_ids - {None})
+                   .values_list("partnership_id", "occurred_at"))
+
+
+@receiver(post_save, sender=Refund)
+def _refund_saved(sender: Any, instance: Refund, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        _orders_changed({instance.conversion_id, getattr(instance, "_funnel_before", None)})
+
+
+@receiver(post_delete, sender=Refund)
+def _refund_deleted(sender: Any, instance: Refund, **kwargs: Any) -> None:
+    _orders_changed({instance.conversion_id})
+
+
+@receiver(post_delete, sender=Partnership)
+def _partnership_deleted(sender: Any, instance: Partnership, **kwargs: Any) -> None:
+    """Its orders and visits left the campaign (and maybe its visitors' first visits): the
+    campaign's next recompute rebuilds."""
+    RollupRebuild.objects.filter(campaign_id=instance.campaign_id).delete()
+
+
 # --- Campaigns and time zones -----------------------------------------------------------
+WINDOW_FIELDS = ("start_date", "end_date", "attribution_window_days")
+
+
+@receiver(pre_save, sender=Campaign)
+def _campaign_before_save(sender: Any, instance: Campaign, raw: bool = False,
+                          **kwargs: Any) -> None:
+    instance._rollup_windows = (  # type: ignore[attr-defined]
+        None if instance.pk is None or raw
+        else Campaign.objects.filter(pk=instance.pk).values_list(*WINDOW_FIELDS).first()
+    )
+
+
 @receiver(post_save, sender=Campaign)
 def _campaign_saved(sender: Any, instance: Campaign, created: bool, raw: bool = False,
                     **kwargs: Any) -> None:
     """A new campaign has no events: its (empty) rollups are complete from the start, kept
-    from then on; only campaigns older than the rollups need a first rebuild."""
-    if created and not raw:
+    from then on; only campaigns older than the rollups need a first rebuild. New dates or a
+    new attribution window change which orders and visits count, on every day."""
+    if raw:
+        return
+    if created:
         RollupRebuild.objects.create(campaign=instance, rebuilt_at=timezone.now(), seconds=0)
+        return
+    before = getattr(instance, "_rollup_windows", None)
+    if before is not None and before != tuple(getattr(instance, f) for f in WINDOW_FIELDS):
+        campaign_funnel_changed(instance.pk)
 
 
 # --- Time zones -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils import timezone
 from campaigns.models import CampaignStatus
 from metrics.engine import campaigns_recompute, kpis_recompute
 from metrics.scheduling import clear_pending, schedule_kpi_recompute
+from metrics.services.funnel_rollups import funnel_changes_forget_orphans
 from metrics.services.rollup_rebuild import kpi_rollups_rebuild
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def recompute_active_campaigns() -> int:
     if not cache.add(f"kpi-nightly-recompute:{night}", 1, timeout=36 * 60 * 60):
         logger.info("nightly recompute of %s already claimed; skipping", night)
         return 0
+    funnel_changes_forget_orphans()
     return campaigns_recompute(statuses=[CampaignStatus.ACTIVE])
 
 

@@ -30,9 +30,14 @@ from metrics.models.rates import EmvRate, ExchangeRate
 from metrics.models.rollups import (
     ClickDayRollup,
     CommentDayRollup,
+    ConversionDayRollup,
+    FunnelChange,
+    NewVisitorDayRollup,
     PostDayRollup,
     PostRollupState,
     RollupRebuild,
+    VisitDayRollup,
+    VisitorFirstSeen,
 )
 from metrics.models.social import Comment, FollowerSnapshot, PostMetrics, counter
 
@@ -44,6 +49,9 @@ __all__ = [
     "Click",
     "ClickDayRollup",
     "CommentDayRollup",
+    "ConversionDayRollup",
+    "FunnelChange",
+    "NewVisitorDayRollup",
     "Comment",
     "ConnectionStatus",
     "Conversion",
@@ -61,6 +69,8 @@ __all__ = [
     "PostRollupState",
     "Refund",
     "RollupRebuild",
+    "VisitDayRollup",
+    "VisitorFirstSeen",
     "Sentiment",
     "Source",
     "Visit",

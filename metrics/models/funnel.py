@@ -83,7 +83,11 @@ class Visit(models.Model):
                 name="visit_unique_source_external",
             )
         ]
-        indexes = [models.Index(fields=["partnership", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["partnership", "occurred_at"]),
+            # The first-seen rollups look visitors up by id.
+            models.Index(fields=["partnership", "visitor_id"], name="visit_partnership_visitor"),
+        ]
 
     def __str__(self) -> str:
         return f"Visit {self.pk} at {self.occurred_at}"

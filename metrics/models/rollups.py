@@ -116,3 +116,103 @@ class RollupRebuild(models.Model):
 
     def __str__(self) -> str:
         return f"Rollups of campaign #{self.pk} rebuilt at {self.rebuilt_at:%Y-%m-%d %H:%M}"
+
+
+# --- The funnel: conversions, refunds, visits and first-seen visitors -------------------------
+# Kept differently from the counters above: whether a conversion or visit counts depends on the
+# campaign's windows and on every refund of the order (the one that reaches the amount takes
+# the conversion out of the count), so a write only notes what it touched (``FunnelChange``)
+# and the next recompute re-derives those days from raw rows (``metrics.services
+# .funnel_rollups``) before reading — exact by construction, and proportional to what changed.
+
+
+class FunnelChange(models.Model):
+    """A funnel event of ``partnership`` written, corrected or deleted: the local day of
+    ``occurred_at`` (a conversion's or visit's own time) is re-derived at the next recompute.
+    No ``occurred_at``: every day (the campaign's windows changed)."""
+
+    organization_path: ClassVar[str] = "partnership__campaign__brand__organization"
+
+    # No database constraint and nothing done on delete: a deletion that cascades through
+    # orders and visits notes them as it goes, whatever order it deletes the partnership in
+    # (notes left behind are dropped nightly, ``funnel_changes_forget_orphans``).
+    partnership = models.ForeignKey(Partnership, on_delete=models.DO_NOTHING,
+                                    db_constraint=False, related_name="+")
+    occurred_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"Funnel change of partnership #{self.partnership_id}"
+
+
+class ConversionDayRollup(_DayRollup):
+    """Counted conversions and leads and their refunds, by the local ``day`` the change lands
+    on (the order's day for the order, a refund's day for the refund) and ``rate_day``, the
+    order's own day, whose exchange rate values every change of that order. All the rows of one
+    ``rate_day`` are the contributions of that day's orders: they are re-derived together."""
+
+    source = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    currency = models.CharField(max_length=3)
+    rate_day = models.DateField()
+    conversions = models.BigIntegerField(default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "rate_day"],
+                                name="conversiondayrollup_campaign")]
+
+
+class VisitDayRollup(_DayRollup):
+    """Counted visits per (partnership, local day)."""
+
+    visits = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "day"], name="visitdayrollup_campaign")]
+
+
+class VisitorFirstSeen(models.Model):
+    """The local day of a visitor's first counted visit, per partnership and (``partnership``
+    empty) for the campaign as a whole: distinct visitors as of a day are the rows on or before
+    it, exact and additive."""
+
+    organization_path: ClassVar[str] = "campaign__brand__organization"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(Partnership, null=True, on_delete=models.CASCADE,
+                                    related_name="+")
+    visitor_id = models.CharField(max_length=100)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "partnership", "visitor_id"],
+                                    condition=models.Q(partnership__isnull=False),
+                                    name="visitorfirstseen_partnership"),
+            models.UniqueConstraint(fields=["campaign", "visitor_id"],
+                                    condition=models.Q(partnership__isnull=True),
+                                    name="visitorfirstseen_campaign"),
+        ]
+        indexes = [models.Index(fields=["campaign", "day"], name="visitorfirstseen_day")]
+
+    def __str__(self) -> str:
+        return f"Visitor {self.visitor_id} first seen on {self.day}"
+
+
+class NewVisitorDayRollup(models.Model):
+    """How many visitors were first seen on a local day, per partnership and (``partnership``
+    empty) for the campaign as a whole."""
+
+    organization_path: ClassVar[str] = "campaign__brand__organization"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(Partnership, null=True, on_delete=models.CASCADE,
+                                    related_name="+")
+    day = models.DateField()
+    visitors = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "day"], name="newvisitordayrollup_campaign")]
+
+    def __str__(self) -> str:
+        return f"New visitors on {self.day}"

@@ -5,14 +5,14 @@ conversion or visit counts only inside its attribution window (``counted_q``).""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     F,
     Min,
     OuterRef,
@@ -89,28 +89,62 @@ def _counted_conversions(campaign: Campaign, frame: Frame) -> QuerySet[Conversio
     )
 
 
-def conversion_sums(campaign: Campaign, frame: Frame
-                    ) -> list[tuple[dt.date, int, str, str, str, int, Decimal]]:
-    """Counted conversions without a refund as of T, grouped by
-    (day, partnership, attribution, kind, currency) → (count, gross amount)."""
-    refunded = Refund.objects.filter(conversion=OuterRef("pk"), occurred_at__lte=frame.as_of)
-    rows = (
+# (day, partnership, attribution, kind, currency, rate day, conversions, amount): the change a
+# day's orders bring to the funnel on ``day`` — the orders on their own day, each refund on its
+# day — all valued at the rate of ``rate day``, the orders' day.
+ConversionRow = tuple[dt.date, int, str, str, str, dt.date, int, Decimal]
+Days = Collection[dt.date] | None
+
+
+def days_q(frame: Frame, days: Days, field: str = "occurred_at") -> Q:
+    """``field`` falls on one of the local ``days`` (None: any day); runs of consecutive days
+    become one range."""
+    if days is None:
+        return Q()
+    ordered = sorted(days)
+    if not ordered:
+        return Q(pk__in=[])
+    q = Q()
+    first = last = ordered[0]
+    for day in [*ordered[1:], None]:
+        if day is not None and day == last + dt.timedelta(days=1):
+            last = day
+            continue
+        q |= Q(**{f"{field}__gte": frame.day_start(first),
+                  f"{field}__lt": frame.day_start(last + dt.timedelta(days=1))})
+        if day is not None:
+            first = last = day
+    return q
+
+
+def conversion_rows(campaign: Campaign, frame: Frame, days: Days = None) -> list[ConversionRow]:
+    """The counted conversions and leads of the orders placed on ``days`` (None: all), as of
+    T, with their refunds: an order adds one and its gross amount on its day; a refund takes its
+    amount off on its day, and the refund that reaches the amount takes the order out of the
+    count (and what was left of its revenue with it)."""
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+
+    def add(key: tuple[Any, ...], count: int, amount: Decimal) -> None:
+        entry = sums.setdefault(key, [0, Decimal("0")])
+        entry[0] += count
+        entry[1] += amount
+
+    orders = (
         _counted_conversions(campaign, frame)
-        .filter(~Exists(refunded))
+        .filter(days_q(frame, days))
         .annotate(day=TruncDate("occurred_at", tzinfo=frame.tz))
         .values("day", "partnership_id", "attribution", "kind", "currency")
         .annotate(n=Count("pk"), amount=Sum("amount"))
         .values_list("day", "partnership_id", "attribution", "kind", "currency", "n", "amount")
     )
-    return [(local_date(r[0]), *r[1:]) for r in rows]  # type: ignore[misc]
+    for day, partnership, source, kind, currency, n, amount in orders:
+        add((local_date(day), partnership, source, kind, currency, local_date(day)),
+            n, Decimal(amount))
 
-
-def refunded_conversions(campaign: Campaign, frame: Frame) -> list[dict[str, Any]]:
-    """One row per refund (as of T) of a counted conversion, with that conversion's fields.
-    Refunds are rare, so these rows are few even on large campaigns."""
-    rows = (
+    refunds = (
         Refund.objects.filter(
             counted_q(frame, "conversion__"),
+            days_q(frame, days, "conversion__occurred_at"),
             conversion__partnership__campaign=campaign,
             conversion__is_cancelled=False,
             conversion__kind__in=COUNTED_KINDS,
@@ -121,27 +155,40 @@ def refunded_conversions(campaign: Campaign, frame: Frame) -> list[dict[str, Any
             conversion_day=TruncDate("conversion__occurred_at", tzinfo=frame.tz),
         )
         .order_by("conversion_id", "occurred_at", "pk")
-        .values(
+        .values_list(
             "conversion_id", "amount", "day", "conversion_day", "conversion__amount",
             "conversion__partnership_id", "conversion__attribution", "conversion__kind",
             "conversion__currency",
         )
     )
-    result = []
-    for row in rows:
-        row["day"] = local_date(row["day"])
-        row["conversion_day"] = local_date(row["conversion_day"])
-        result.append(row)
-    return result
+    refunded, current, done = Decimal("0"), None, False
+    for conversion, amount, day, conversion_day, gross, *fields in refunds:
+        if conversion != current:
+            current, refunded, done = conversion, Decimal("0"), False
+        if done:
+            continue  # refunded in full already: later refunds change nothing
+        before, gross = refunded, Decimal(gross)
+        refunded += Decimal(amount)
+        key = (local_date(day), fields[0], fields[1], fields[2], fields[3],
+               local_date(conversion_day))
+        if refunded >= gross:
+            done = True
+            add(key, -1, -(gross - before))
+        else:
+            add(key, 0, -Decimal(amount))
+    return [(*key, count, amount) for key, (count, amount) in sums.items()]
 
 
-def _counted_visits(campaign: Campaign, frame: Frame) -> QuerySet[Visit]:
+def counted_visits(campaign: Campaign, frame: Frame) -> QuerySet[Visit]:
     return Visit.objects.filter(counted_q(frame), partnership__campaign=campaign)
 
 
-def visit_counts(campaign: Campaign, frame: Frame) -> list[tuple[dt.date, int, int]]:
+def visit_counts(campaign: Campaign, frame: Frame, days: Days = None
+                 ) -> list[tuple[dt.date, int, int]]:
+    """(day, partnership, counted visits) on ``days`` (None: all)."""
     rows = (
-        _counted_visits(campaign, frame)
+        counted_visits(campaign, frame)
+        .filter(days_q(frame, days))
         .annotate(day=TruncDate("occurred_at", tzinfo=frame.tz))
         .values("day", "partnership_id")
         .annotate(n=Count("pk"))
@@ -154,7 +201,7 @@ def first_visit_days(campaign: Campaign, frame: Frame) -> list[tuple[dt.date, in
     """Distinct visitors of the campaign by the local day of their first visit (so a
     cumulative sum over days is the distinct count as of that day)."""
     inner = (
-        _counted_visits(campaign, frame)
+        counted_visits(campaign, frame)
         .exclude(visitor_id="")
         .values("visitor_id")
         .annotate(first_day=Min(TruncDate("occurred_at", tzinfo=frame.tz)))
@@ -168,9 +215,36 @@ def first_visit_days(campaign: Campaign, frame: Frame) -> list[tuple[dt.date, in
         return [(local_date(d), n) for d, n in cursor.fetchall()]  # type: ignore[misc]
 
 
+def visitors_on(campaign: Campaign, frame: Frame, days: Collection[dt.date]) -> set[str]:
+    """The visitors of the campaign's counted visits on ``days``."""
+    return set(
+        counted_visits(campaign, frame).filter(days_q(frame, days)).exclude(visitor_id="")
+        .values_list("visitor_id", flat=True).distinct()
+    )
+
+
+def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | None = None
+               ) -> list[tuple[int | None, str, dt.date]]:
+    """(partnership, visitor, local day of the first counted visit) of ``visitors`` (None:
+    all), per partnership and, with partnership None, for the campaign as a whole."""
+    counted = counted_visits(campaign, frame).exclude(visitor_id="")
+    if visitors is not None:
+        counted = counted.filter(visitor_id__in=list(visitors))
+    first_day = Min(TruncDate("occurred_at", tzinfo=frame.tz))
+    per_partnership = (
+        counted.values("partnership_id", "visitor_id").annotate(day=first_day)
+        .values_list("partnership_id", "visitor_id", "day")
+    )
+    overall = counted.values("visitor_id").annotate(day=first_day).values_list("visitor_id", "day")
+    rows: list[tuple[int | None, str, dt.date]] = [
+        (p, v, cast(dt.date, local_date(d))) for p, v, d in per_partnership
+    ]
+    return rows + [(None, v, cast(dt.date, local_date(d))) for v, d in overall]
+
+
 def unique_visitors_by_partnership(campaign: Campaign, frame: Frame) -> dict[int, int]:
     rows = (
-        _counted_visits(campaign, frame)
+        counted_visits(campaign, frame)
         .exclude(visitor_id="")
         .values("partnership_id")
         .annotate(n=Count("visitor_id", distinct=True))

@@ -21,6 +21,7 @@ from campaigns.models import Brand, Partnership
 from config.validation import BulkItemError
 from metrics.models import AttributionReason, Conversion, EventKind, Refund
 from metrics.scheduling import schedule_kpi_recompute
+from metrics.services.funnel_rollups import funnel_changed
 from metrics.tracking.attribution import MANUAL, UNATTRIBUTED
 from metrics.tracking.attribution_candidates import attribute_many, facts_for
 from metrics.validation import conversion_errors
@@ -135,7 +136,8 @@ def _ingest_brand(
         for row in Conversion.objects.select_for_update()
         .filter(brand=brand, source=source, external_id__in=[i.external_id for i in items])
         .values(
-            "external_id", "attribution", "partnership_id", "is_cancelled", "source_updated_at"
+            "external_id", "attribution", "partnership_id", "is_cancelled", "source_updated_at",
+            "occurred_at",
         )
     }
     items = [i for i in items if _applies(i, existing.get(i.external_id), first_write_wins)]
@@ -189,6 +191,10 @@ def _ingest_brand(
             touched.add(partnership_id)
         if before and before["partnership_id"]:
             touched.add(before["partnership_id"])
+    funnel_changed([
+        *((r.partnership_id, r.occurred_at) for r in rows),
+        *((b["partnership_id"], b["occurred_at"]) for b in existing.values()),
+    ])
     if first_write_wins:
         # A racing duplicate inserted since the SELECT above keeps its first write too.
         Conversion.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
@@ -291,6 +297,7 @@ def conversions_reattribute(*, access: Access, brand: Brand) -> int:
         Conversion.objects.bulk_update(
             changed, ["partnership", "matched_click", "attribution"], batch_size=500
         )
+        funnel_changed((c.partnership_id, c.occurred_at) for c in changed)
         attributed = len(changed)
         schedule_for_partnerships(c.partnership_id for c in changed if c.partnership_id)
         visits_reattribute(brand=brand)
@@ -349,6 +356,7 @@ def conversion_cancel(*, conversion: Conversion) -> Conversion:
             is_cancelled=True
         )
         if updated:
+            funnel_changed([(conversion.partnership_id, conversion.occurred_at)])
             schedule_for_partnerships(
                 [conversion.partnership_id] if conversion.partnership_id else []
             )

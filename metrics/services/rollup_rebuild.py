@@ -34,6 +34,7 @@ from metrics.selectors.post_aggregates import (
     sentiment_counts,
 )
 from metrics.selectors.post_facts import post_facts
+from metrics.services.funnel_rollups import funnel_rollups_refresh
 from metrics.services.post_rollups import STATE_FIELDS
 from metrics.services.rollup_store import rows_upsert
 
@@ -52,19 +53,26 @@ def kpi_rollups_rebuild(*, campaign_id: int) -> RollupRebuild | None:
         )
         if campaign is None:
             return None
-        frame = Frame(tz=campaign.brand.organization.tzinfo, as_of=END_OF_TIME,
-                      start=campaign.start_date, end=campaign.end_date,
-                      window_days=campaign.attribution_window_days)
+        frame = rollup_frame(campaign)
         for model in ROLLUPS:
             model.objects.filter(campaign_id=campaign.pk).delete()
         _posts(campaign, frame)
         _comments(campaign, frame)
         _clicks(campaign, frame)
+        funnel_rollups_refresh(campaign, frame, every_day=True)
         rebuild, _ = RollupRebuild.objects.update_or_create(
             campaign=campaign,
             defaults={"rebuilt_at": timezone.now(), "seconds": time.monotonic() - started},
         )
     return rebuild
+
+
+def rollup_frame(campaign: Campaign) -> Frame:
+    """The frame rollups are derived in: the campaign's days and windows, every row ever
+    stored (a recompute picks the days up to its T)."""
+    return Frame(tz=campaign.brand.organization.tzinfo, as_of=END_OF_TIME,
+                 start=campaign.start_date, end=campaign.end_date,
+                 window_days=campaign.attribution_window_days)
 
 
 def _posts(campaign: Campaign, frame: Frame) -> None:

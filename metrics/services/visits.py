@@ -22,6 +22,7 @@ from metrics.models import AttributionReason, Source, Visit
 from metrics.scheduling import schedule_kpi_recompute
 from metrics.services.conversions import schedule_for_partnerships
 from metrics.services.corrections import refuse_unknown
+from metrics.services.funnel_rollups import funnel_changed
 from metrics.tracking.attribution import UNATTRIBUTED
 from metrics.tracking.attribution_candidates import attribute_many, facts_for
 from metrics.validation import visit_errors
@@ -142,6 +143,7 @@ def _ingest_brand(
     answers = attribute_many(brand, facts, use_codes=False)
     new: list[Visit] = []
     changed: list[Visit] = []
+    before: list[tuple[int | None, dt.datetime | None]] = []
     touched: set[int] = set()
     for (index, item), fact, answer in zip(entries, facts, answers, strict=True):
         row = existing.get(item.external_id) if item.external_id else None
@@ -155,6 +157,7 @@ def _ingest_brand(
             new.append(row)
         else:
             changed.append(row)
+            before.append((row.partnership_id, row.occurred_at))
         row.occurred_at = item.occurred_at
         row.landing_url = item.landing_url
         row.referrer = item.referrer
@@ -176,6 +179,7 @@ def _ingest_brand(
     # ignore_conflicts: a racing duplicate of the same external id keeps the first row.
     Visit.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     Visit.objects.bulk_update(changed, _UPDATE_FIELDS, batch_size=500)
+    funnel_changed([*before, *((v.partnership_id, v.occurred_at) for v in (*new, *changed))])
     return len(new), len(changed), touched
 
 
@@ -203,6 +207,7 @@ def visits_reattribute(*, brand: Brand) -> int:
             visit.attribution = answer.reason
             changed.append(visit)
         Visit.objects.bulk_update(changed, ["partnership", "matched_click", "attribution"])
+        funnel_changed((v.partnership_id, v.occurred_at) for v in changed)
         if changed:
             schedule_kpi_recompute(
                 Partnership.objects.filter(

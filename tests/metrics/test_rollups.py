@@ -1,15 +1,19 @@
 """The KPI rollups kept as data arrives equal a full rebuild from raw rows, and the documents a
 recompute reads from them equal those computed from raw rows — after random interleavings of
 snapshot inserts, replays, late and out-of-order snapshots, deletions, comments re-sent and
-relabelled, clicks (redelivered too), a post moved to another partnership and a creator's
-follower count corrected (hypothesis)."""
+relabelled, clicks (redelivered too), a post moved to another partnership, a creator's
+follower count corrected, orders (manual, by click, re-sent, cancelled, corrected, deleted) and
+their refunds (partial, in full, corrected, deleted), visits (by click, by UTM, moved by hand,
+deleted) and the campaign's dates and attribution window changed (hypothesis)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -21,22 +25,34 @@ from campaigns.models import Post
 from metrics.engine import kpi_documents
 from metrics.kpis import COUNTERS, POST_VECTOR
 from metrics.models import (
+    Click,
     ClickDayRollup,
     Comment,
     CommentDayRollup,
+    Conversion,
+    ConversionDayRollup,
     FollowerSnapshot,
+    NewVisitorDayRollup,
     PostDayRollup,
     PostMetrics,
     PostRollupState,
+    Refund,
     RollupRebuild,
+    Visit,
+    VisitDayRollup,
+    VisitorFirstSeen,
 )
+from metrics.services.conversions import conversion_cancel, conversions_ingest, refund_record
+from metrics.services.corrections import conversion_delete, refund_delete, refund_update
+from metrics.services.funnel_rollups import funnel_rollups_rederive, funnel_rollups_refresh
 from metrics.services.ingestion import (
     comment_delete,
     comments_ingest,
     post_metrics_delete,
     post_metrics_ingest,
 )
-from metrics.services.rollup_rebuild import kpi_rollups_rebuild
+from metrics.services.rollup_rebuild import kpi_rollups_rebuild, rollup_frame
+from metrics.services.visits import visit_delete, visit_update, visits_ingest
 from metrics.tracking.click_rows import insert_clicks
 from metrics.tracking.clicks import ClickRecord
 from tests import factories as f
@@ -62,6 +78,37 @@ operations = st.lists(
                       st.booleans()), min_size=1, max_size=4)),
         st.tuples(st.just("post_moved"), st.integers(0, 2), st.integers(0, 1)),
         st.tuples(st.just("followers"), st.integers(0, 4), st.integers(0, 10**4)),
+    ),
+    max_size=12,
+)
+# The funnel: clicks (for orders and visits to be credited to), then orders and refunds, visits
+# and the campaign's windows.
+funnel_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("clicks"), st.lists(
+            st.tuples(st.integers(0, 1), st.integers(0, 6), minutes, st.booleans(),
+                      st.booleans()), min_size=1, max_size=4)),
+        # Orders: (external id, credited to partnership 0 or 1 by hand or to a stored click,
+        # minute, amount, kind, currency); a refund of order i; corrections.
+        st.tuples(st.just("orders"), st.lists(
+            st.tuples(st.integers(0, 5), st.sampled_from(["p0", "p1", "click", "none"]),
+                      st.integers(0, 6), minutes, st.integers(0, 300),
+                      st.sampled_from(["sale", "sale", "signup"]),
+                      st.sampled_from(["USD", "USD", "EUR"])), min_size=1, max_size=3)),
+        st.tuples(st.just("refund"), st.integers(0, 5), st.integers(0, 2), minutes,
+                  st.integers(0, 200)),
+        st.tuples(st.just("refund_changed"), st.integers(0, 5), minutes, st.integers(0, 100)),
+        st.tuples(st.just("refund_deleted"), st.integers(0, 5)),
+        st.tuples(st.just("order_cancelled"), st.integers(0, 5)),
+        st.tuples(st.just("order_deleted"), st.integers(0, 5)),
+        # Visits: (external id, visitor, minute, by click i / by the UTM of link i / unknown).
+        st.tuples(st.just("visits"), st.lists(
+            st.tuples(st.integers(0, 5), st.integers(0, 3), minutes,
+                      st.sampled_from(["click", "utm", "none"]), st.integers(0, 6)),
+            min_size=1, max_size=3)),
+        st.tuples(st.just("visit_moved"), st.integers(0, 5), st.integers(0, 1)),
+        st.tuples(st.just("visit_deleted"), st.integers(0, 5)),
+        st.tuples(st.just("windows"), st.integers(2, 20), st.integers(0, 3)),
     ),
     max_size=12,
 )
@@ -133,6 +180,64 @@ def _apply(world: dict[str, Any], operation: tuple[Any, ...]) -> None:
             social_account=account, date=dt.date(2026, 2, 27) + dt.timedelta(days=args[0]),
             defaults={"followers": args[1], "organization": world["organization"]},
         )
+    else:
+        _apply_funnel(world, kind, args, at)
+
+
+def _nth(queryset: Any, n: int) -> Any:
+    rows = list(queryset.order_by("pk"))
+    return rows[n % len(rows)] if rows else None
+
+
+def _apply_funnel(world: dict[str, Any], kind: str, args: list[Any], at: Any) -> None:
+    brand, access = world["campaign"].brand, world["access"]
+    if kind == "orders":  # the API's bulk upsert: new orders and re-sent ones
+        items = []
+        for n, credit, click, m, amount, event, currency in args[0]:
+            item: dict[str, Any] = {"external_id": f"o{n}", "occurred_at": at(m),
+                                    "amount": Decimal(amount), "kind": event, "currency": currency}
+            if credit in ("p0", "p1"):
+                item["partnership"] = world["partnerships"][int(credit[1])]
+            elif credit == "click" and (stored := _nth(Click.objects, click)) is not None:
+                item["click_id"] = stored.click_id
+            items.append(item)
+        conversions_ingest(items=items, source="api", brand=brand)
+    elif kind == "refund" and (order := _nth(Conversion.objects, args[0])) is not None:
+        refund_record(conversion=order, external_id=f"r{args[1]}", amount=Decimal(args[3]),
+                      occurred_at=at(args[2]))
+    elif kind == "refund_changed" and (refund := _nth(Refund.objects, args[0])) is not None:
+        try:
+            refund_update(access=access, refund=refund, occurred_at=at(args[1]),
+                          amount=Decimal(args[2]))
+        except ValidationError:
+            pass  # more than is left to refund: refused, nothing written
+    elif kind == "refund_deleted" and (refund := _nth(Refund.objects, args[0])) is not None:
+        refund_delete(access=access, refund=refund)
+    elif kind == "order_cancelled" and (order := _nth(Conversion.objects, args[0])) is not None:
+        conversion_cancel(conversion=order)
+    elif kind == "order_deleted" and (order := _nth(Conversion.objects, args[0])) is not None:
+        conversion_delete(access=access, conversion=order)
+    elif kind == "visits":
+        items = []
+        for n, visitor, m, how, i in args[0]:
+            item = {"external_id": f"v{n}", "visitor_id": f"visitor{visitor}",
+                    "occurred_at": at(m)}
+            if how == "click" and (stored := _nth(Click.objects, i)) is not None:
+                item["click_id"] = stored.click_id
+            elif how == "utm":
+                link = world["links"][i % 2]
+                item.update(utm_campaign=link.utm_campaign, utm_content=link.utm_content)
+            items.append(item)
+        visits_ingest(items=items, source="api", brand=brand)
+    elif kind == "visit_moved" and (visit := _nth(Visit.objects, args[0])) is not None:
+        visit_update(access=access, visit=visit, partnership=world["partnerships"][args[1]])
+    elif kind == "visit_deleted" and (visit := _nth(Visit.objects, args[0])) is not None:
+        visit_delete(access=access, visit=visit)
+    elif kind == "windows":  # new dates or attribution window: what counts changes everywhere
+        campaign = world["campaign"]
+        campaign.end_date = dt.date(2026, 3, args[0])
+        campaign.attribution_window_days = args[1]
+        campaign.save()
 
 
 def _rollups(campaign_id: int) -> dict[str, set[tuple[Any, ...]]]:
@@ -148,6 +253,17 @@ def _rollups(campaign_id: int) -> dict[str, set[tuple[Any, ...]]]:
         "clicks": {row for row in ClickDayRollup.objects.filter(campaign_id=campaign_id)
                    .values_list("partnership_id", "day", "clicks", "unique_clicks",
                                 "bot_clicks") if any(row[2:])},
+        "conversions": {row for row in ConversionDayRollup.objects.filter(
+            campaign_id=campaign_id).values_list(
+                "partnership_id", "day", "source", "kind", "currency", "rate_day",
+                "conversions", "amount") if row[6] or row[7]},
+        "visits": {row for row in VisitDayRollup.objects.filter(campaign_id=campaign_id)
+                   .values_list("partnership_id", "day", "visits") if row[2]},
+        "visitors": set(VisitorFirstSeen.objects.filter(campaign_id=campaign_id)
+                        .values_list("partnership_id", "visitor_id", "day")),
+        "new_visitors": {row for row in NewVisitorDayRollup.objects.filter(
+            campaign_id=campaign_id).values_list("partnership_id", "day", "visitors")
+            if row[2]},
         "states": set(PostRollupState.objects.filter(campaign_id=campaign_id,
                                                      captured_at__isnull=False)
                       .values_list("post_id", "partnership_id", "platform", "followers",
@@ -164,32 +280,65 @@ def _differences(a: Any, b: Any, path: str = "") -> list[str]:
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
-def test_incremental_rollups_equal_a_rebuild_and_read_like_raw_rows(world) -> None:
-    campaign = world["campaign"]
-    assert RollupRebuild.objects.filter(campaign=campaign).exists()  # rolled up from birth
+FUNNEL = ("conversions", "visits", "visitors", "new_visitors")
 
-    @settings(max_examples=25, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(operations)
-    def check(ops: list[tuple[Any, ...]]) -> None:
-        with transaction.atomic():
-            for operation in ops:
-                _apply(world, operation)
-            for post in world["posts"]:
-                post.refresh_from_db()
-            incremental = _rollups(campaign.pk)
-            now = timezone.now()
-            from_rollups = kpi_documents(campaign, computed_at=now)
-            from_raw = kpi_documents(campaign, as_of=now, computed_at=now)
-            for rolled, raw in zip(from_rollups, from_raw, strict=True):
-                assert _differences(rolled, raw) == []
-            kpi_rollups_rebuild(campaign_id=campaign.pk)
-            assert _rollups(campaign.pk) == incremental
-            transaction.set_rollback(True)
+
+def _assert_funnel_equals_a_rebuild(campaign: Any) -> None:
+    kept = _rollups(campaign.pk)
+    savepoint = transaction.savepoint()
+    funnel_rollups_rederive(campaign, rollup_frame(campaign), None)
+    rebuilt = _rollups(campaign.pk)
+    transaction.savepoint_rollback(savepoint)
+    assert {k: kept[k] for k in FUNNEL} == {k: rebuilt[k] for k in FUNNEL}
+
+
+def _check(world: dict[str, Any], ops: list[tuple[Any, ...]]) -> None:
+    campaign = world["campaign"]
+    with transaction.atomic():
+        for operation in ops:
+            _apply(world, operation)
+            # A recompute between writes re-derives the funnel days noted so far; each write
+            # must have noted every day it changed.
+            funnel_rollups_refresh(campaign, rollup_frame(campaign))
+            _assert_funnel_equals_a_rebuild(campaign)
         for post in world["posts"]:
             post.refresh_from_db()
+        now = timezone.now()
+        from_rollups = kpi_documents(campaign, computed_at=now)
+        incremental = _rollups(campaign.pk)
+        from_raw = kpi_documents(campaign, as_of=now, computed_at=now)
+        for rolled, raw in zip(from_rollups, from_raw, strict=True):
+            assert _differences(rolled, raw) == []
+        kpi_rollups_rebuild(campaign_id=campaign.pk)
+        assert _rollups(campaign.pk) == incremental
+        transaction.set_rollback(True)
+    for post in world["posts"]:
+        post.refresh_from_db()
+    campaign.refresh_from_db()
 
-    check()
+
+EXAMPLES = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def test_incremental_rollups_equal_a_rebuild_and_read_like_raw_rows(world) -> None:
+    assert RollupRebuild.objects.filter(campaign=world["campaign"]).exists()  # from birth
+    EXAMPLES(given(operations)(lambda ops: _check(world, ops)))()
+
+
+def test_funnel_rollups_equal_a_rebuild_and_read_like_raw_rows(world) -> None:
+    # A funnel to change: clicks, orders credited every way (one refunded), visits.
+    for operation in [
+        ("clicks", [(0, 1, 30, False, True), (1, 2, 1500, False, True), (1, 3, 3000, True, True)]),
+        ("orders", [(0, "p0", 0, 60, 120, "sale", "USD"), (1, "click", 1, 1600, 80, "sale", "USD"),
+                    (2, "none", 0, 2000, 50, "sale", "EUR"), (3, "p1", 0, 4000, 0, "signup", "USD")]),
+        ("refund", 0, 0, 1700, 20),
+        ("visits", [(0, 0, 40, "click", 0), (1, 1, 1550, "click", 1), (2, 0, 2500, "utm", 1)]),
+    ]:
+        _apply(world, operation)
+    kpi_rollups_rebuild(campaign_id=world["campaign"].pk)
+    assert ConversionDayRollup.objects.filter(campaign=world["campaign"]).count() == 4
+    settings(EXAMPLES, max_examples=40)(given(funnel_operations)(lambda ops: _check(world, ops)))()
 
 
 def test_a_campaign_never_rolled_up_is_rebuilt_by_its_first_recompute(world) -> None:

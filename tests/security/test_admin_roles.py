@@ -39,9 +39,12 @@ from metrics.models import (
     Comment,
     CommentDayRollup,
     Conversion,
+    ConversionDayRollup,
     EmvRate,
     FollowerSnapshot,
+    FunnelChange,
     KpiSnapshot,
+    NewVisitorDayRollup,
     PlatformConnection,
     PostDayRollup,
     PostMetrics,
@@ -49,6 +52,8 @@ from metrics.models import (
     Refund,
     RollupRebuild,
     Visit,
+    VisitDayRollup,
+    VisitorFirstSeen,
     WebhookDelivery,
 )
 from tests import factories as f
@@ -90,6 +95,11 @@ MATRIX: dict[type[Model], tuple[str | None, str | None, str | None, str | None]]
     PostDayRollup: (V, NOBODY, NOBODY, M),
     CommentDayRollup: (V, NOBODY, NOBODY, M),
     ClickDayRollup: (V, NOBODY, NOBODY, M),
+    ConversionDayRollup: (V, NOBODY, NOBODY, M),
+    VisitDayRollup: (V, NOBODY, NOBODY, M),
+    VisitorFirstSeen: (V, NOBODY, NOBODY, M),
+    NewVisitorDayRollup: (V, NOBODY, NOBODY, M),
+    FunnelChange: (V, NOBODY, NOBODY, M),
     WebhookDelivery: (V, NOBODY, NOBODY, M),
     PlatformConnection: (V, NOBODY, A, A),
 }

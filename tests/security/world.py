@@ -11,13 +11,19 @@ from accounts.models import Organization
 from metrics.models import (
     ClickDayRollup,
     CommentDayRollup,
+    ConversionDayRollup,
     EventKind,
+    FunnelChange,
     KpiScope,
+    NewVisitorDayRollup,
     PlatformConnection,
     PostDayRollup,
     PostRollupState,
     RollupRebuild,
+    VisitDayRollup,
+    VisitorFirstSeen,
 )
+from metrics.services.rollup_rebuild import kpi_rollups_rebuild
 from tests import factories as f
 
 
@@ -50,9 +56,11 @@ def build_world(organization: Organization, marker: str) -> World:
     metrics = f.PostMetricsFactory(post=post)
     snapshot = f.FollowerSnapshotFactory(brand_account=brand_account)
     click = f.ClickFactory(link=link)
-    visit = f.VisitFactory(brand=brand, visitor_id=f"{low}-visitor", external_id=f"{low}-visit")
+    visit = f.VisitFactory(brand=brand, visitor_id=f"{low}-visitor", external_id=f"{low}-visit",
+                           partnership=partnership, attribution="manual")
     conversion = f.ConversionFactory(
-        brand=brand, external_id=f"{marker}-order", kind=EventKind.SALE
+        brand=brand, external_id=f"{marker}-order", kind=EventKind.SALE,
+        partnership=partnership, attribution="manual",
     )
     refund = f.RefundFactory(conversion=conversion)
     emv = f.EmvRateFactory(organization=organization)
@@ -73,8 +81,12 @@ def build_world(organization: Organization, marker: str) -> World:
         audit, delivery, kpis, connection, membership,
     ):
         world.objects[type(obj)] = obj
-    # The KPI rollups the snapshot, comment and click above were counted in.
+    # The KPI rollups the snapshot, comment, click, visit and order above were counted in, and
+    # a funnel change waiting for the next recompute.
+    kpi_rollups_rebuild(campaign_id=campaign.pk)
     for model in (ClickDayRollup, CommentDayRollup, PostDayRollup, PostRollupState,
-                  RollupRebuild):
-        world.objects[model] = model.objects.get(campaign=campaign)
+                  RollupRebuild, ConversionDayRollup, VisitDayRollup, VisitorFirstSeen,
+                  NewVisitorDayRollup):
+        world.objects[model] = model.objects.filter(campaign=campaign).first()
+    world.objects[FunnelChange] = FunnelChange.objects.create(partnership=partnership)
     return world

@@ -1,0 +1,163 @@
+"""The funnel's rollups: conversions and refunds, visits and first-seen visitors
+(``metrics.models.rollups``).
+
+A write only notes what it touched (``funnel_changed``: a partnership and the time of the
+order or visit, in the writer's transaction); the next recompute re-derives those local days
+from raw rows (``funnel_rollups_refresh``) before it reads. Whether an order counts depends on
+the campaign's windows and on every refund of the order, and a visitor is new only on the day
+of their first visit: re-deriving the touched days with the same selectors a full rebuild uses
+keeps all of it exact, at the cost of the changed days' rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Iterable
+
+from django.db import transaction
+from django.db.models import Count
+
+from campaigns.models import Campaign, Partnership
+from metrics.models import (
+    ConversionDayRollup,
+    FunnelChange,
+    NewVisitorDayRollup,
+    VisitDayRollup,
+    VisitorFirstSeen,
+)
+from metrics.selectors.frame import Frame
+from metrics.selectors.funnel_aggregates import (
+    conversion_rows,
+    first_seen,
+    visit_counts,
+    visitors_on,
+)
+
+Change = tuple[int | None, dt.datetime | None]
+VISITOR_BATCH = 2000
+
+
+def funnel_changed(changes: Iterable[Change]) -> None:
+    """Note that the funnel events of these (partnership, time) pairs changed; pairs without a
+    partnership are skipped, a time of None means every day of the partnership's campaign."""
+    wanted = {(p, t) for p, t in changes if p}
+    FunnelChange.objects.bulk_create(
+        [FunnelChange(partnership_id=p, occurred_at=t) for p, t in wanted]
+    )
+
+
+def campaign_funnel_changed(campaign_id: int) -> None:
+    """Every day of the campaign changes (its dates or attribution window did)."""
+    funnel_changed(
+        (pk, None) for pk in Partnership.objects.filter(campaign_id=campaign_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def funnel_changes_forget_orphans() -> int:
+    """Drop notes of partnerships deleted since (a brand's or campaign's deletion notes the
+    orders and visits it removes); returns how many. Run nightly."""
+    deleted, _ = FunnelChange.objects.exclude(
+        partnership_id__in=Partnership.objects.values("pk")
+    ).delete()
+    return deleted
+
+
+def funnel_rollups_refresh(campaign: Campaign, frame: Frame, *, every_day: bool = False
+                           ) -> None:
+    """Re-derive the days the campaign's noted changes touched (``every_day``: all of them, a
+    rebuild), then forget the notes read — one noted while this ran stays for the next. Holds
+    the campaign's row lock, so two recomputes do not re-derive the same days at once."""
+    with transaction.atomic():
+        list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk"))
+        notes = list(
+            FunnelChange.objects.filter(
+                partnership_id__in=Partnership.objects.filter(campaign=campaign).values("pk")
+            ).values_list("pk", "occurred_at")
+        )
+        if not notes and not every_day:
+            return
+        days = (
+            None if every_day or any(at is None for _, at in notes)
+            else {at.astimezone(frame.tz).date() for _, at in notes if at is not None}
+        )
+        funnel_rollups_rederive(campaign, frame, days)
+        FunnelChange.objects.filter(pk__in=[pk for pk, _ in notes]).delete()
+
+
+def funnel_rollups_rederive(campaign: Campaign, frame: Frame,
+                            days: Collection[dt.date] | None) -> None:
+    """Replace the funnel rollups of ``days`` (None: all of them) with what the raw rows say."""
+    _conversions(campaign, frame, days)
+    _visits(campaign, frame, days)
+    _visitors(campaign, frame, days)
+
+
+def _conversions(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None) -> None:
+    stale = ConversionDayRollup.objects.filter(campaign=campaign)
+    if days is not None:
+        stale = stale.filter(rate_day__in=list(days))
+    stale.delete()
+    ConversionDayRollup.objects.bulk_create([
+        ConversionDayRollup(
+            campaign=campaign, partnership_id=partnership, day=day, source=source, kind=kind,
+            currency=currency, rate_day=rate_day, conversions=count, amount=amount,
+        )
+        for day, partnership, source, kind, currency, rate_day, count, amount
+        in conversion_rows(campaign, frame, days)
+        if count or amount
+    ], batch_size=1000)
+
+
+def _visits(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None) -> None:
+    stale = VisitDayRollup.objects.filter(campaign=campaign)
+    if days is not None:
+        stale = stale.filter(day__in=list(days))
+    stale.delete()
+    VisitDayRollup.objects.bulk_create([
+        VisitDayRollup(campaign=campaign, partnership_id=partnership, day=day, visits=n)
+        for day, partnership, n in visit_counts(campaign, frame, days)
+    ], batch_size=1000)
+
+
+def _visitors(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None) -> None:
+    """First-seen rows of the visitors the days touch: those who visited on them now, and
+    those first seen on them before (a deleted or moved visit may have been their first)."""
+    stored = VisitorFirstSeen.objects.filter(campaign=campaign)
+    if days is None:
+        stored.delete()
+        rows = first_seen(campaign, frame)
+        touched: set[dt.date] | None = None
+    else:
+        visitors = set(
+            stored.filter(day__in=list(days)).values_list("visitor_id", flat=True)
+        ) | visitors_on(campaign, frame, days)
+        rows, old = [], []
+        ordered = sorted(visitors)
+        for start in range(0, len(ordered), VISITOR_BATCH):
+            batch = ordered[start:start + VISITOR_BATCH]
+            rows += first_seen(campaign, frame, batch)
+            old += list(stored.filter(visitor_id__in=batch)
+                        .values_list("partnership_id", "visitor_id", "day"))
+        if Counter(rows) == Counter(old):
+            return
+        touched = {day for _, _, day in set(rows) ^ set(old)}
+        for start in range(0, len(ordered), VISITOR_BATCH):
+            stored.filter(visitor_id__in=ordered[start:start + VISITOR_BATCH]).delete()
+    VisitorFirstSeen.objects.bulk_create([
+        VisitorFirstSeen(campaign=campaign, partnership_id=p, visitor_id=v, day=d)
+        for p, v, d in rows
+    ], batch_size=1000)
+    counts = NewVisitorDayRollup.objects.filter(campaign=campaign)
+    firsts = VisitorFirstSeen.objects.filter(campaign=campaign)
+    if touched is not None:
+        counts = counts.filter(day__in=list(touched))
+        firsts = firsts.filter(day__in=list(touched))
+    counts.delete()
+    NewVisitorDayRollup.objects.bulk_create([
+        NewVisitorDayRollup(campaign=campaign, partnership_id=p, day=d, visitors=n)
+        for p, d, n in firsts.values("partnership_id", "day").annotate(n=Count("pk"))
+        .values_list("partnership_id", "day", "n")
+    ], batch_size=1000)
+

@@ -97,10 +97,7 @@ def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
         frame=frame,
         card=card,
         partnerships=partnerships_of(campaign),
-        # A row of zeros (a post moved away, a snapshot repeating the last) changes no sum;
-        # an empty sum is zero.
-        post_rows=[row if None not in row else (*row[:3], *(v or 0 for v in row[3:]))
-                   for row in posts(campaign, frame) if any(row[3:])],
+        post_rows=_post_rows(posts(campaign, frame), integers=from_rollups),
         post_count_rows=post_counts(campaign, frame),
         sentiment_rows=sentiments(campaign, frame),
         events=events,
@@ -111,6 +108,16 @@ def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
         targets=targets_of(campaign),
         overlapping=overlapping_campaigns(campaign),
     )
+
+
+def _post_rows(rows: Iterable[tuple[Any, ...]], *, integers: bool) -> list[tuple[Any, ...]]:
+    """Without the rows of zeros (a post moved away, a snapshot repeating the last: they
+    change no sum); raw rows' sums become integers (SQL sums of integers may be NULL or
+    decimals)."""
+    kept = [row for row in rows if any(row[3:])]
+    if integers:
+        return kept
+    return [(*row[:3], *(int(v or 0) for v in row[3:])) for row in kept]
 
 
 def _funnel_events(campaign: Campaign,

@@ -223,10 +223,11 @@ def visitors_on(campaign: Campaign, frame: Frame, days: Collection[dt.date]) -> 
     )
 
 
-def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | None = None
-               ) -> list[tuple[int | None, str, dt.date]]:
-    """(partnership, visitor, local day of the first counted visit) of ``visitors`` (None:
-    all), per partnership and, with partnership None, for the campaign as a whole."""
+def first_seen_queries(campaign: Campaign, frame: Frame,
+                       visitors: Collection[str] | None = None
+                       ) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The local day of the first counted visit of ``visitors`` (None: all): per partnership
+    ``(partnership, visitor, day)``, and for the campaign as a whole ``(visitor, day)``."""
     counted = counted_visits(campaign, frame).exclude(visitor_id="")
     if visitors is not None:
         counted = counted.filter(visitor_id__in=list(visitors))
@@ -236,6 +237,13 @@ def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | Non
         .values_list("partnership_id", "visitor_id", "day")
     )
     overall = counted.values("visitor_id").annotate(day=first_day).values_list("visitor_id", "day")
+    return per_partnership, overall
+
+
+def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | None = None
+               ) -> list[tuple[int | None, str, dt.date]]:
+    """``first_seen_queries`` as rows ``(partnership or None, visitor, day)``."""
+    per_partnership, overall = first_seen_queries(campaign, frame, visitors)
     rows: list[tuple[int | None, str, dt.date]] = [
         (p, v, cast(dt.date, local_date(d))) for p, v, d in per_partnership
     ]

@@ -171,6 +171,21 @@ def post_metric_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]
 def post_carried_states(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]]:
     """Rows ``(post_id, captured_at, *COUNTERS)``: each post's latest snapshot up to T with
     its counters carried forward to it (where a new snapshot's delta starts from)."""
+    if connection.vendor == "postgresql":
+        # One grouping per post, no window: the last non-NULL value of each counter.
+        latest = ", ".join(
+            f"(ARRAY_AGG(pm.{c} ORDER BY pm.captured_at DESC) FILTER (WHERE pm.{c} IS NOT NULL))[1]"
+            for c in COUNTERS
+        )
+        sql = f"""
+        SELECT pm.post_id, MAX(pm.captured_at), {latest}
+          FROM {_table(PostMetrics)} pm
+          JOIN {_table(Post)} p ON p.id = pm.post_id
+          JOIN {_table(Partnership)} pa ON pa.id = p.partnership_id
+         WHERE pa.campaign_id = %s AND pm.captured_at <= %s
+         GROUP BY pm.post_id"""
+        rows = _run(sql, [campaign.pk, frame.as_of])
+        return [(r[0], _aware(r[1]), *r[2:]) for r in rows]
     ctes, params = _carried_ctes(campaign, frame)
     sql = f"""{ctes},
     latest AS (SELECT post_id, MAX(captured_at) AS captured_at FROM numbered GROUP BY post_id)

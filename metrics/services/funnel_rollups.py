@@ -30,9 +30,11 @@ from metrics.selectors.frame import Frame
 from metrics.selectors.funnel_aggregates import (
     conversion_rows,
     first_seen,
+    first_seen_queries,
     visit_counts,
     visitors_on,
 )
+from metrics.services.rollup_store import insert_select
 
 Change = tuple[int | None, dt.datetime | None]
 VISITOR_BATCH = 2000
@@ -127,7 +129,11 @@ def _visitors(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None
     stored = VisitorFirstSeen.objects.filter(campaign=campaign)
     if days is None:
         stored.delete()
-        rows = first_seen(campaign, frame)
+        per_partnership, overall = first_seen_queries(campaign, frame)
+        fields = ["campaign", "partnership", "visitor_id", "day"]
+        insert_select(VisitorFirstSeen, fields, per_partnership, constants=[campaign.pk])
+        insert_select(VisitorFirstSeen, fields, overall, constants=[campaign.pk, None])
+        rows: list[tuple[int | None, str, dt.date]] = []
         touched: set[dt.date] | None = None
     else:
         visitors = set(
@@ -155,9 +161,10 @@ def _visitors(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None
         counts = counts.filter(day__in=list(touched))
         firsts = firsts.filter(day__in=list(touched))
     counts.delete()
-    NewVisitorDayRollup.objects.bulk_create([
-        NewVisitorDayRollup(campaign=campaign, partnership_id=p, day=d, visitors=n)
-        for p, d, n in firsts.values("partnership_id", "day").annotate(n=Count("pk"))
-        .values_list("partnership_id", "day", "n")
-    ], batch_size=1000)
+    insert_select(
+        NewVisitorDayRollup, ["campaign", "partnership", "day", "visitors"],
+        firsts.values("partnership_id", "day").annotate(n=Count("pk")).order_by()
+        .values_list("partnership_id", "day", "n"),
+        constants=[campaign.pk],
+    )
 

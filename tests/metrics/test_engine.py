@@ -290,7 +290,8 @@ def test_a_failed_recompute_leaves_the_previous_snapshot(built, monkeypatch):
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(KpiSnapshot.objects, "bulk_create", explode)
+    # The insert of the new rows dies, after the delete of the old ones.
+    monkeypatch.setattr("metrics.engine._insert", explode)
     with pytest.raises(RuntimeError):
         kpis_recompute(campaign_id=built.campaign.pk)
     after = list(KpiSnapshot.objects.filter(campaign=built.campaign).values_list("pk", "data"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -124,17 +125,20 @@ def _funnel_events(campaign: Campaign,
                    click_rows: Iterable[tuple[dt.date, int, int, int]],
                    visit_rows: Iterable[tuple[dt.date, int, int]],
                    conversion_rows: list[ConversionRow]) -> list[Event]:
-    events: list[Event] = []
+    """One event per (day, partnership): every row of that day and partnership summed into
+    it, so the builder's work is bounded by days × partnerships, whatever the rows' detail."""
+    sums: dict[tuple[dt.date | None, int], kpis.FunnelSums] = defaultdict(kpis.FunnelSums)
     for day, partnership, clicks, unique in click_rows:
-        events.append(Event(day, partnership, kpis.FunnelSums(clicks=clicks,
-                                                              unique_clicks=unique)))
+        funnel = sums[(day, partnership)]
+        funnel.clicks += clicks
+        funnel.unique_clicks += unique
     for day, partnership, visits in visit_rows:
-        events.append(Event(day, partnership, kpis.FunnelSums(visits=visits)))
+        sums[(day, partnership)].visits += visits
 
     currencies = {row[4] for row in conversion_rows} | {campaign.currency}
     rates = rate_table(currencies, {row[5] for row in conversion_rows})
     for day, partnership, source, kind, currency, rate_day, count, amount in conversion_rows:
-        funnel = kpis.FunnelSums()
+        funnel = sums[(day, partnership)]
         if kind in CONVERSION_KINDS:
             funnel.by_source[source] += count
             converted = rates.convert(Decimal(amount), currency, campaign.currency, rate_day)
@@ -144,8 +148,7 @@ def _funnel_events(campaign: Campaign,
                 funnel.revenue += converted
         else:
             funnel.leads += count
-        events.append(Event(day, partnership, funnel))
-    return events
+    return [Event(day, partnership, funnel) for (day, partnership), funnel in sums.items()]
 
 
 def kpi_documents(campaign: Campaign, as_of: dt.datetime | None = None,

@@ -18,7 +18,6 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -141,7 +140,7 @@ def _funnel_events(campaign: Campaign,
         funnel = sums[(day, partnership)]
         if kind in CONVERSION_KINDS:
             funnel.by_source[source] += count
-            converted = rates.convert(Decimal(amount), currency, campaign.currency, rate_day)
+            converted = rates.convert(amount, currency, campaign.currency, rate_day)
             if converted is None:
                 funnel.excluded_other_currency += count
             else:

@@ -144,10 +144,9 @@ class Totals:
         return total
 
     def funnel_of(self, partnership: int | None = None) -> kpis.FunnelSums:
-        if partnership is None:
-            return kpis.FunnelSums() + self.campaign_funnel
-        return kpis.FunnelSums() + self.funnel[partnership] if partnership in self.funnel \
-            else kpis.FunnelSums()
+        sums = (self.campaign_funnel if partnership is None
+                else self.funnel.get(partnership, kpis.FunnelSums()))
+        return kpis.FunnelSums() + sums  # a copy: the caller sets its unique visitors
 
 
 def _sum_posts(by_platform: dict[str, kpis.PostSums]) -> kpis.PostSums:

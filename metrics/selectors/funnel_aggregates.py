@@ -200,18 +200,10 @@ def visit_counts(campaign: Campaign, frame: Frame, days: Days = None
 def first_visit_days(campaign: Campaign, frame: Frame) -> list[tuple[dt.date, int]]:
     """Distinct visitors of the campaign by the local day of their first visit (so a
     cumulative sum over days is the distinct count as of that day)."""
-    inner = (
-        counted_visits(campaign, frame)
-        .exclude(visitor_id="")
-        .values("visitor_id")
-        .annotate(first_day=Min(TruncDate("occurred_at", tzinfo=frame.tz)))
-        .values("visitor_id", "first_day")
-    )
-    sql, params = inner.query.sql_with_params()
+    _, overall = first_seen_queries(campaign, frame)
+    sql, params = overall.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.first_day, COUNT(*) FROM ({sql}) v GROUP BY v.first_day", params
-        )
+        cursor.execute(f"SELECT v.day, COUNT(*) FROM ({sql}) v GROUP BY v.day", params)
         return [(local_date(d), n) for d, n in cursor.fetchall()]  # type: ignore[misc]
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from campaigns.models import Campaign, Partnership
 from metrics.models import (
@@ -96,11 +97,15 @@ def funnel_rollups_rederive(campaign: Campaign, frame: Frame,
     _visitors(campaign, frame, days)
 
 
+def _of_days(queryset: QuerySet[Any], days: Collection[dt.date] | None,
+             field: str = "day") -> QuerySet[Any]:
+    """The rows of ``days`` (None: every row)."""
+    return queryset if days is None else queryset.filter(**{f"{field}__in": list(days)})
+
+
 def _conversions(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None) -> None:
-    stale = ConversionDayRollup.objects.filter(campaign=campaign)
-    if days is not None:
-        stale = stale.filter(rate_day__in=list(days))
-    stale.delete()
+    # A day's orders own every row valued at their day's rate (their refunds' rows too).
+    _of_days(ConversionDayRollup.objects.filter(campaign=campaign), days, "rate_day").delete()
     ConversionDayRollup.objects.bulk_create([
         ConversionDayRollup(
             campaign=campaign, partnership_id=partnership, day=day, source=source, kind=kind,
@@ -113,10 +118,7 @@ def _conversions(campaign: Campaign, frame: Frame, days: Collection[dt.date] | N
 
 
 def _visits(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None) -> None:
-    stale = VisitDayRollup.objects.filter(campaign=campaign)
-    if days is not None:
-        stale = stale.filter(day__in=list(days))
-    stale.delete()
+    _of_days(VisitDayRollup.objects.filter(campaign=campaign), days).delete()
     VisitDayRollup.objects.bulk_create([
         VisitDayRollup(campaign=campaign, partnership_id=partnership, day=day, visits=n)
         for day, partnership, n in visit_counts(campaign, frame, days)
@@ -124,47 +126,54 @@ def _visits(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None) 
 
 
 def _visitors(campaign: Campaign, frame: Frame, days: Collection[dt.date] | None) -> None:
-    """First-seen rows of the visitors the days touch: those who visited on them now, and
-    those first seen on them before (a deleted or moved visit may have been their first)."""
-    stored = VisitorFirstSeen.objects.filter(campaign=campaign)
+    """Every first-seen row derived again (``days`` None), or those of the visitors the days
+    touch; then the new-visitor counts of the days whose first-seen rows changed."""
     if days is None:
-        stored.delete()
+        VisitorFirstSeen.objects.filter(campaign=campaign).delete()
         per_partnership, overall = first_seen_queries(campaign, frame)
         fields = ["campaign", "partnership", "visitor_id", "day"]
         insert_select(VisitorFirstSeen, fields, per_partnership, constants=[campaign.pk])
         insert_select(VisitorFirstSeen, fields, overall, constants=[campaign.pk, None])
-        rows: list[tuple[int | None, str, dt.date]] = []
-        touched: set[dt.date] | None = None
-    else:
-        visitors = set(
-            stored.filter(day__in=list(days)).values_list("visitor_id", flat=True)
-        ) | visitors_on(campaign, frame, days)
-        rows, old = [], []
-        ordered = sorted(visitors)
-        for start in range(0, len(ordered), VISITOR_BATCH):
-            batch = ordered[start:start + VISITOR_BATCH]
-            rows += first_seen(campaign, frame, batch)
-            old += list(stored.filter(visitor_id__in=batch)
-                        .values_list("partnership_id", "visitor_id", "day"))
-        if Counter(rows) == Counter(old):
-            return
-        touched = {day for _, _, day in set(rows) ^ set(old)}
-        for start in range(0, len(ordered), VISITOR_BATCH):
-            stored.filter(visitor_id__in=ordered[start:start + VISITOR_BATCH]).delete()
+        _new_visitor_counts(campaign, None)
+    elif touched := _visitors_of_days(campaign, frame, days):
+        _new_visitor_counts(campaign, touched)
+
+
+def _visitors_of_days(campaign: Campaign, frame: Frame, days: Collection[dt.date]
+                      ) -> set[dt.date]:
+    """Re-derive the first-seen rows of those who visited on ``days`` now and of those first
+    seen on them before (a deleted or moved visit may have been their first); returns the
+    days whose first-seen rows changed."""
+    stored = VisitorFirstSeen.objects.filter(campaign=campaign)
+    visitors = sorted(
+        set(stored.filter(day__in=list(days)).values_list("visitor_id", flat=True))
+        | visitors_on(campaign, frame, days)
+    )
+    batches = [visitors[i:i + VISITOR_BATCH] for i in range(0, len(visitors), VISITOR_BATCH)]
+    rows: list[tuple[int | None, str, dt.date]] = []
+    old: list[tuple[int | None, str, dt.date]] = []
+    for batch in batches:
+        rows += first_seen(campaign, frame, batch)
+        old += stored.filter(visitor_id__in=batch).values_list("partnership_id", "visitor_id",
+                                                                "day")
+    if Counter(rows) == Counter(old):
+        return set()
+    for batch in batches:
+        stored.filter(visitor_id__in=batch).delete()
     VisitorFirstSeen.objects.bulk_create([
         VisitorFirstSeen(campaign=campaign, partnership_id=p, visitor_id=v, day=d)
         for p, v, d in rows
     ], batch_size=1000)
-    counts = NewVisitorDayRollup.objects.filter(campaign=campaign)
-    firsts = VisitorFirstSeen.objects.filter(campaign=campaign)
-    if touched is not None:
-        counts = counts.filter(day__in=list(touched))
-        firsts = firsts.filter(day__in=list(touched))
-    counts.delete()
+    return {day for _, _, day in set(rows) ^ set(old)}
+
+
+def _new_visitor_counts(campaign: Campaign, days: Collection[dt.date] | None) -> None:
+    """Count the first-seen rows of ``days`` (None: all) again."""
+    _of_days(NewVisitorDayRollup.objects.filter(campaign=campaign), days).delete()
     insert_select(
         NewVisitorDayRollup, ["campaign", "partnership", "day", "visitors"],
-        firsts.values("partnership_id", "day").annotate(n=Count("pk")).order_by()
+        _of_days(VisitorFirstSeen.objects.filter(campaign=campaign), days)
+        .values("partnership_id", "day").annotate(n=Count("pk")).order_by()
         .values_list("partnership_id", "day", "n"),
         constants=[campaign.pk],
     )
-

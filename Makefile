@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets migrate demo lint typecheck check bench clean
+.PHONY: run test install assets migrate demo lint typecheck check bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) -m bench
+
+# Debian packages the PDFs need (WeasyPrint's Pango, a font) and the PDF tests' poppler.
+system-deps:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

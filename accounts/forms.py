@@ -11,6 +11,7 @@ from allauth.account.forms import AddEmailForm, LoginForm, ResetPasswordForm, Si
 from django import forms
 from django.utils import timezone
 
+from accounts.branding import MAX_LOGO_BYTES, LogoError, logo_content_type
 from accounts.models import Invitation, Organization, Role
 
 EXPIRY_CHOICES = [
@@ -116,6 +117,39 @@ class OrganizationSettingsForm(forms.ModelForm):
         help_text="Campaign dates and daily reports are read in this time zone.",
     )
 
+    logo = forms.FileField(
+        required=False,
+        help_text="PNG or SVG, at most 256 KB; shown on share pages, PDFs and digest e-mails.",
+    )
+    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+
     class Meta:
         model = Organization
-        fields = ("name", "time_zone", "require_two_factor")
+        fields = ("name", "time_zone", "require_two_factor", "accent_color", "report_footer")
+        widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_accent_color(self) -> str:
+        return self._kept_unless_posted("accent_color")
+
+    def clean_report_footer(self) -> str:
+        return self._kept_unless_posted("report_footer")
+
+    def _kept_unless_posted(self, name: str) -> str:
+        # A client that does not know the branding fields (an older form, a script) leaves
+        # them as they are rather than blanking them.
+        if name not in self.data:
+            return str(getattr(self.instance, name))
+        return str(self.cleaned_data[name])
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > MAX_LOGO_BYTES:
+            raise forms.ValidationError(f"The logo is larger than {MAX_LOGO_BYTES // 1024} KB.")
+        data: bytes = upload.read()
+        try:
+            logo_content_type(data)
+        except LogoError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data

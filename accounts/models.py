@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from accounts.branding import ACCENT_PATTERN, DEFAULT_ACCENT
+
 
 class User(AbstractUser):
     """A person who signs in. Organizations come through memberships."""
@@ -20,6 +22,11 @@ class User(AbstractUser):
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a known time zone.")
+
+
+def validate_accent_color(value: str) -> None:
+    if value and not ACCENT_PATTERN.fullmatch(value):
+        raise ValidationError("Give the colour as #rrggbb, e.g. #4f46e5.")
 
 
 class Organization(models.Model):
@@ -34,6 +41,18 @@ class Organization(models.Model):
         "require two-factor sign-in for owners and admins", default=False,
         help_text="Owners and admins without an authenticator app are sent to set one up "
         "before they can open this organization's pages.",
+    )
+    # Report branding: share pages, PDFs and digest e-mails show these.
+    logo = models.BinaryField(blank=True, null=True, editable=False)
+    logo_content_type = models.CharField(max_length=20, blank=True, editable=False)
+    accent_color = models.CharField(
+        max_length=7, default=DEFAULT_ACCENT, blank=True, validators=[validate_accent_color],
+        help_text="The colour of headings and charts in client reports (#rrggbb; empty: "
+        "Funnelboard's own).",
+    )
+    report_footer = models.CharField(
+        max_length=200, blank=True,
+        help_text="One line at the foot of every client report page and e-mail.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 

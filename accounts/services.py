@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.branding import LogoError, logo_content_type
 from accounts.keys import display_prefix, generate_key, hash_key
 from accounts.models import (
     ROLE_RANK,
@@ -27,6 +28,7 @@ from accounts.models import (
 from accounts.selectors import Access, require_role
 
 INVITATION_LIFETIME = timedelta(days=7)
+ORGANIZATION_SETTINGS = ("name", "time_zone", "require_two_factor", "accent_color", "report_footer")
 
 
 def audit_record(
@@ -60,12 +62,12 @@ def organization_create(*, name: str, slug: str, owner: User, time_zone: str = "
 
 @transaction.atomic
 def organization_update(*, access: Access, **changes: Any) -> Organization:
-    """Rename the organization, change its time zone or whether owners and admins must sign in
-    with two factors (owners only)."""
+    """Rename the organization, change its time zone, whether owners and admins must sign in
+    with two factors, or its report branding (owners only)."""
     require_role(access, Role.OWNER)
     organization = access.organization
     diff: dict[str, list[Any]] = {}
-    for field in ("name", "time_zone", "require_two_factor"):
+    for field in ORGANIZATION_SETTINGS:
         if field in changes and getattr(organization, field) != changes[field]:
             diff[field] = [getattr(organization, field), changes[field]]
             setattr(organization, field, changes[field])
@@ -76,6 +78,30 @@ def organization_update(*, access: Access, **changes: Any) -> Organization:
             access=access, organization=organization, action="organization.updated",
             obj=organization, changes=diff,
         )
+    return organization
+
+
+@transaction.atomic
+def organization_logo_set(*, access: Access, data: bytes | None) -> Organization:
+    """Replace the report logo with ``data`` (a PNG or a drawing-only SVG), or remove it
+    (``None``). Owners only; a refused file raises ``ValidationError`` with the reason."""
+    require_role(access, Role.OWNER)
+    organization = access.organization
+    if data is None:
+        organization.logo, organization.logo_content_type = None, ""
+        action_changes: dict[str, Any] = {"logo": ["set", "removed"]}
+    else:
+        try:
+            content_type = logo_content_type(data)
+        except LogoError as exc:
+            raise ValidationError({"logo": str(exc)}) from exc
+        organization.logo, organization.logo_content_type = data, content_type
+        action_changes = {"logo": ["", f"{content_type}, {len(data):,} bytes"]}
+    organization.save(update_fields=["logo", "logo_content_type"])
+    audit_record(
+        access=access, organization=organization, action="organization.updated",
+        obj=organization, changes=action_changes,
+    )
     return organization
 
 

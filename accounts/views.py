@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.adapters import SESSION_INVITATION_KEY, held_invitation
 from accounts.audit_log import with_sentences
+from accounts.branding import logo_data_uri
 from accounts.forms import (
     ApiKeyForm,
     InvitationForm,
@@ -46,6 +48,7 @@ from accounts.selectors import (
     visible,
 )
 from accounts.services import (
+    ORGANIZATION_SETTINGS,
     api_key_create,
     api_key_revoke,
     email_address_adopt,
@@ -56,6 +59,7 @@ from accounts.services import (
     invitation_signup,
     membership_remove,
     membership_set_role,
+    organization_logo_set,
     organization_update,
 )
 
@@ -372,20 +376,30 @@ def organization_settings(request: HttpRequest, access: Access) -> HttpResponse:
     # The form validates a copy, so the service sees the old values and audits the difference.
     copy = Organization.objects.get(pk=access.organization.pk)
     if request.method == "POST":
-        form = OrganizationSettingsForm(request.POST, instance=copy)
+        form = OrganizationSettingsForm(request.POST, request.FILES, instance=copy)
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                organization_update(
-                    access=access, name=form.cleaned_data["name"],
-                    time_zone=form.cleaned_data["time_zone"],
-                    require_two_factor=form.cleaned_data["require_two_factor"],
-                )
+                with transaction.atomic():
+                    organization_update(
+                        access=access, **{name: data[name] for name in ORGANIZATION_SETTINGS}
+                    )
+                    if data["logo"] or data["remove_logo"]:
+                        organization_logo_set(access=access, data=data["logo"])
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("accounts:settings")
-        return render(request, "accounts/settings.html", {"form": form, "tab": "settings"},
+        return render(request, "accounts/settings.html", _settings_context(form, copy),
                       status=400)
     form = OrganizationSettingsForm(instance=copy)
-    return render(request, "accounts/settings.html", {"form": form, "tab": "settings"})
+    return render(request, "accounts/settings.html", _settings_context(form, copy))
+
+
+def _settings_context(form: OrganizationSettingsForm, organization: Organization
+                      ) -> dict[str, Any]:
+    return {
+        "form": form, "tab": "settings",
+        "logo_uri": logo_data_uri(organization.logo, organization.logo_content_type),
+    }

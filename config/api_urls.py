@@ -13,6 +13,7 @@ from influencers import api as influencers_api
 from metrics.api import conversions as conversions_api
 from metrics.api import emv as emv_api
 from metrics.api import ingestion as ingestion_api
+from reports import api as reports_api
 
 app_name = "api"
 
@@ -23,6 +24,7 @@ influencers_api.register(router)
 emv_api.register(router)
 ingestion_api.register(router)
 conversions_api.register(router)
+reports_api.register(router)
 
 
 

@@ -70,10 +70,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
-    "accounts",
-    "influencers",
-    "campaigns",
-    "metrics",
+    # The project's apps, in the order their data depends on each other.
+    *["accounts", "influencers", "campaigns", "metrics", "reports"],
 ]
 
 MIDDLEWARE = [
@@ -195,6 +193,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-connected-accounts": {
         "task": "metrics.connectors.tasks.refresh_connected_accounts",
         "schedule": 60 * 60,
+    },
+    # Claim and send the campaign digests whose local hour has come: every 5 minutes, as that
+    # hour is :30 or :45 past a UTC hour in some zones. A second beat is harmless.
+    "send-due-digests": {
+        "task": "reports.tasks.send_due_digests",
+        "schedule": 5 * 60,
     },
 }
 

@@ -21,5 +21,6 @@ urlpatterns = [
     path("metrics/", include("metrics.urls")),
     path("data/", include("metrics.entry_urls")),
     path("connections/", include("metrics.connectors.urls")),
+    path("", include("reports.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -4,6 +4,7 @@ partnerships, overlapping campaigns and the clearest comments of each sentiment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,33 @@ def campaign_report(access: Access, pk: Any) -> Report:
     size: the KPI snapshots come in one query. (Extracting only the fields the page reads in
     SQL was slower on PostgreSQL: each extracted path de-TOASTs the whole document again.)"""
     campaign = campaign_for(access, pk)
+    return _report(campaign, lambda data, partnership: kpi_document_for(
+        access, data, partnership=partnership
+    ))
+
+
+def client_report(campaign: Campaign, *, show_costs: bool) -> Report:
+    """The report as a client reads it through a share link, a PDF or a digest: whole with
+    ``show_costs``, otherwise without the ``roi`` group (costs, fees, ROI) or a target on it
+    in any document.
+    The caller has already decided the campaign may be shown (a live share link, a member)."""
+    def shaped(data: dict[str, Any] | None, partnership: bool) -> dict[str, Any] | None:
+        if data is None or show_costs:
+            return data
+        clean = {k: v for k, v in data.items() if k != "roi"}
+        if data.get("targets"):  # a target on ROI or a cost per action says what was spent
+            clean["targets"] = [
+                t for t in data["targets"] if not str(t.get("metric", "")).startswith("roi.")
+            ]
+        return clean
+
+    return _report(campaign, shaped)
+
+
+def _report(
+    campaign: Campaign,
+    shaped: Callable[[dict[str, Any] | None, bool], dict[str, Any] | None],
+) -> Report:
     total = None
     computed_at = None
     days: list[tuple[str, dict[str, Any]]] = []
@@ -44,13 +72,13 @@ def campaign_report(access: Access, pk: Any) -> Report:
     platforms: list[tuple[str, dict[str, Any]]] = []
     for scope, key, data, snapshot_computed_at in snapshots.report_documents(campaign.pk):
         if scope == KpiScope.TOTAL:
-            total, computed_at = kpi_document_for(access, data), snapshot_computed_at
+            total, computed_at = shaped(data, False), snapshot_computed_at
         elif scope == KpiScope.DAY:
-            days.append((key, kpi_document_for(access, data) or {}))
+            days.append((key, shaped(data, False) or {}))
         elif scope == KpiScope.PARTNERSHIP:
-            by_partnership[key] = kpi_document_for(access, data, partnership=True) or {}
+            by_partnership[key] = shaped(data, True) or {}
         elif scope == KpiScope.PLATFORM:
-            platforms.append((key, data))
+            platforms.append((key, shaped(data, False) or {}))
     days.sort()
     platforms.sort()
     partnerships = [

@@ -56,6 +56,14 @@ from metrics.models import (
     VisitorFirstSeen,
     WebhookDelivery,
 )
+from reports.models import (
+    DigestDelivery,
+    DigestRecipient,
+    DigestSchedule,
+    DigestSend,
+    ShareLink,
+    ShareLinkView,
+)
 from tests import factories as f
 from tests.admin_support import admin_url as url
 from tests.security.world import World, build_world
@@ -102,9 +110,15 @@ MATRIX: dict[type[Model], tuple[str | None, str | None, str | None, str | None]]
     FunnelChange: (V, NOBODY, NOBODY, M),
     WebhookDelivery: (V, NOBODY, NOBODY, M),
     PlatformConnection: (V, NOBODY, A, A),
+    ShareLink: (A, NOBODY, NOBODY, A),
+    ShareLinkView: (A, NOBODY, NOBODY, OW),
+    DigestSchedule: (M, A, A, A),
+    DigestRecipient: (M, A, NOBODY, A),
+    DigestSend: (M, NOBODY, NOBODY, A),
+    DigestDelivery: (M, NOBODY, NOBODY, A),
 }
 
-ALL_PERMISSIONS_APPS = ("accounts", "influencers", "campaigns", "metrics")
+ALL_PERMISSIONS_APPS = ("accounts", "influencers", "campaigns", "metrics", "reports")
 
 
 def may(role: str, least: str | None) -> bool:

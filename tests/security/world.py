@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 
 from accounts.models import Organization
 from metrics.models import (
@@ -24,6 +25,15 @@ from metrics.models import (
     VisitorFirstSeen,
 )
 from metrics.services.rollup_rebuild import kpi_rollups_rebuild
+from reports.models import (
+    DigestDelivery,
+    DigestRecipient,
+    DigestSchedule,
+    DigestSend,
+    DigestTrigger,
+    ShareLinkView,
+)
+from reports.services.share_links import share_link_issue
 from tests import factories as f
 
 
@@ -89,4 +99,23 @@ def build_world(organization: Organization, marker: str) -> World:
                   NewVisitorDayRollup):
         world.objects[model] = model.objects.filter(campaign=campaign).first()
     world.objects[FunnelChange] = FunnelChange.objects.create(partnership=partnership)
+    _client_reports(world, campaign, marker)
     return world
+
+
+def _client_reports(world: World, campaign: Any, marker: str) -> None:
+    """A share link (opened once) and a digest with one recipient, sent once."""
+    share_link, _ = share_link_issue(campaign=campaign, label=f"{marker} share link")
+    schedule = DigestSchedule.objects.create(campaign=campaign)
+    recipient = DigestRecipient.objects.create(
+        schedule=schedule, email=f"{marker.lower()}-client@example.com"
+    )
+    send = DigestSend.objects.create(
+        schedule=schedule, trigger=DigestTrigger.MANUAL, slot=timezone.now(),
+        share_link=share_link,
+    )
+    for obj in (
+        share_link, ShareLinkView.objects.create(share_link=share_link), schedule, recipient,
+        send, DigestDelivery.objects.create(send=send, recipient=recipient, email=recipient.email),
+    ):
+        world.objects[type(obj)] = obj

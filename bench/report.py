@@ -76,6 +76,7 @@ def child() -> dict[str, Any]:
     from metrics import scheduling
     from metrics.engine import kpis_recompute
     from metrics.models import Click, Comment, KpiSnapshot, PostMetrics
+    from metrics.services.rollup_rebuild import kpi_rollups_rebuild
     from tests import factories
 
     f: Any = factories
@@ -113,6 +114,8 @@ def child() -> dict[str, Any]:
     PostMetrics.objects.bulk_create(metrics, batch_size=2000)
     Click.objects.bulk_create(clicks, batch_size=2000)
     Comment.objects.bulk_create(comments, batch_size=2000)
+    # bulk_create skips the services that keep the daily rollups, which the engine reads.
+    kpi_rollups_rebuild(campaign_id=campaign.pk)
     kpis_recompute(campaign_id=campaign.pk)
 
     client = Client()

@@ -11,10 +11,12 @@ without Pango.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from html import escape
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +31,7 @@ from metrics.selectors.reports import Report, client_report
 from reports import charts, narrative
 
 TEMPLATE = "reports/pdf/report.html"
+PDF_CACHE_SECONDS = 24 * 60 * 60
 
 
 class UrlRefused(ValueError):
@@ -159,9 +162,22 @@ def campaign_pdf(
 ) -> bytes:
     """The report as PDF bytes. ``show_costs`` False leaves out the ROI card, the cost
     columns, the budget and cost targets (the documents already come without ``roi``)."""
+    html = render_html(report, show_costs=show_costs, branding=branding, today=today)
+    # Laying the HTML out takes seconds, rendering it a fraction of that: the same HTML makes
+    # the same PDF, so a PDF is kept under its HTML's hash. A share link opened again, a
+    # digest to many recipients or a reload cost no second layout, and any change in numbers,
+    # names, branding or the reader's rights changes the HTML, so a stale PDF cannot be read.
+    key = f"report-pdf:{hashlib.sha256(html.encode()).hexdigest()}"
+    content = cache.get(key)
+    if content is None:
+        content = render_pdf(html)
+        cache.set(key, content, PDF_CACHE_SECONDS)
+    return bytes(content)
+
+
+def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    html = render_html(report, show_costs=show_costs, branding=branding, today=today)
     document = HTML(string=html, base_url=None, url_fetcher=data_only_fetcher)
     return bytes(document.write_pdf())
 

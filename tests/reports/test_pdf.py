@@ -224,3 +224,29 @@ def test_the_client_pdf_hides_costs_by_default(campaign):
     body = html.split("<body>")[1]
     assert not COST_WORDS.search(body), COST_WORDS.search(body)
     assert "Spring glow" in body
+
+
+def test_the_same_report_is_laid_out_once_and_a_change_is_never_served_stale(
+    campaign, monkeypatch
+):
+    import weasyprint
+
+    layouts: list[str] = []
+
+    class Spy:
+        def __init__(self, *, string: str, **kwargs: object) -> None:
+            self.string = string
+
+        def write_pdf(self) -> bytes:
+            layouts.append(self.string)
+            return f"%PDF-{len(layouts)}".encode()
+
+    monkeypatch.setattr(weasyprint, "HTML", Spy)
+    first = pdf.campaign_pdf_for_client(campaign)
+    assert pdf.campaign_pdf_for_client(campaign) == first and len(layouts) == 1
+    total = KpiSnapshot.objects.get(campaign=campaign, scope=KpiScope.TOTAL)
+    total.data["awareness"]["impressions"] = 123456789
+    total.save()
+    changed = pdf.campaign_pdf_for_client(campaign)
+    assert changed != first and len(layouts) == 2 and "123,456,789" in layouts[1]
+    assert pdf.campaign_pdf_for_client(campaign, show_costs=True) not in (first, changed)

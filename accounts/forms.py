@@ -10,9 +10,10 @@ from typing import Any
 from allauth.account.forms import AddEmailForm, LoginForm, ResetPasswordForm, SignupForm
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.branding import MAX_LOGO_BYTES, LogoError, logo_content_type
-from accounts.models import Invitation, Organization, Role
+from accounts.models import Invitation, Organization, Role, User
 
 EXPIRY_CHOICES = [
     ("", "Never"),
@@ -125,11 +126,17 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ("name", "time_zone", "require_two_factor", "accent_color", "report_footer")
+        fields = (
+            "name", "time_zone", "default_language", "require_two_factor", "accent_color",
+            "report_footer",
+        )
         widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
 
     def clean_accent_color(self) -> str:
         return self._kept_unless_posted("accent_color")
+
+    def clean_default_language(self) -> str:
+        return self._kept_unless_posted("default_language")
 
     def clean_report_footer(self) -> str:
         return self._kept_unless_posted("report_footer")
@@ -153,3 +160,12 @@ class OrganizationSettingsForm(forms.ModelForm):
         except LogoError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
+
+
+class PreferencesForm(forms.ModelForm):
+    """A person's own language and digits."""
+
+    class Meta:
+        model = User
+        fields = ("language", "digits")
+        labels = {"language": _("Language"), "digits": _("Digits")}

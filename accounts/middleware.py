@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import ResolverMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.l10n import digits_setting
 from accounts.selectors import Access, access_for_user, two_factor_setup_required
 
 SESSION_ORGANIZATION_KEY = "organization_id"
@@ -55,6 +57,10 @@ def _session_access(request: HttpRequest) -> Access | None:
         # Every time the pages show is in the organisation's zone ("19:00 EST"), from here
         # to the end of the request (``CurrentOrganizationMiddleware.__call__`` resets it).
         timezone.activate(access.organization.tzinfo)
+        # A member who chose no language reads the organisation's (``LanguageMiddleware``
+        # started from their own choice or the browser's).
+        if not getattr(user, "language", "") and access.organization.default_language:
+            translation.activate(access.organization.default_language)
     return access
 
 
@@ -92,3 +98,44 @@ class CurrentOrganizationMiddleware:
         if getattr(request, "htmx", False):  # a fragment request: send the whole page on
             return HttpResponseClientRedirect(reverse("mfa_activate_totp"))
         return redirect("mfa_activate_totp")
+
+
+# Public endpoints answer machines in no language: the redirect, the pixel, webhooks, probes.
+NO_LANGUAGE_PREFIXES = ("/r/", "/t/", "/hooks/", "/healthz", "/readyz", "/static/")
+
+
+class LanguageMiddleware:
+    """The language of a request: the member's own choice, else their organisation's (set when
+    ``request.access`` is first read, see ``_session_access``), else the browser's
+    (``Accept-Language``, or the language cookie on pages before signing in). The API follows
+    ``Accept-Language`` only: its field names never change, its error messages do.
+
+    Also holds the member's digits setting for the request (``accounts.l10n``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(NO_LANGUAGE_PREFIXES):
+            return self.get_response(request)
+        language, digits = self._choice(request)
+        translation.activate(language)
+        token = digits_setting.set(digits)
+        try:
+            response = self.get_response(request)
+        finally:
+            digits_setting.reset(token)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        translation.deactivate()
+        return response
+
+    @staticmethod
+    def _choice(request: HttpRequest) -> tuple[str, str]:
+        browser = translation.get_language_from_request(request)
+        if request.path_info.startswith("/api/"):
+            return browser, ""
+        user = request.user
+        if user.is_authenticated:
+            return (getattr(user, "language", "") or browser), getattr(user, "digits", "")
+        return browser, ""

@@ -15,8 +15,27 @@ from django.utils import timezone
 from accounts.branding import ACCENT_PATTERN, DEFAULT_ACCENT
 
 
+class Language(models.TextChoices):
+    """The interface languages. English is the default; Persian reads right to left."""
+
+    ENGLISH = "en", "English"
+    PERSIAN = "fa", "فارسی"
+
+
+class Digits(models.TextChoices):
+    LANGUAGE = "", "As the language writes them"
+    LATIN = "latin", "Latin (0123456789)"
+    PERSIAN = "persian", "Persian (۰۱۲۳۴۵۶۷۸۹)"
+
+
 class User(AbstractUser):
     """A person who signs in. Organizations come through memberships."""
+
+    language = models.CharField(
+        max_length=8, choices=Language.choices, blank=True,
+        help_text="Empty: the organisation's language, else the browser's.",
+    )
+    digits = models.CharField(max_length=8, choices=Digits.choices, blank=True)
 
 
 def validate_time_zone(value: str) -> None:
@@ -41,6 +60,11 @@ class Organization(models.Model):
         "require two-factor sign-in for owners and admins", default=False,
         help_text="Owners and admins without an authenticator app are sent to set one up "
         "before they can open this organization's pages.",
+    )
+    default_language = models.CharField(
+        "language", max_length=8, choices=Language.choices, blank=True,
+        help_text="The language of members who chose none, and of client reports. Empty: "
+        "each reader's browser language.",
     )
     # Report branding: share pages, PDFs and digest e-mails show these.
     logo = models.BinaryField(blank=True, null=True, editable=False)

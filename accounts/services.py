@@ -28,7 +28,9 @@ from accounts.models import (
 from accounts.selectors import Access, require_role
 
 INVITATION_LIFETIME = timedelta(days=7)
-ORGANIZATION_SETTINGS = ("name", "time_zone", "require_two_factor", "accent_color", "report_footer")
+ORGANIZATION_SETTINGS = (
+    "name", "time_zone", "default_language", "require_two_factor", "accent_color", "report_footer",
+)
 
 
 def audit_record(
@@ -103,6 +105,19 @@ def organization_logo_set(*, access: Access, data: bytes | None) -> Organization
         obj=organization, changes=action_changes,
     )
     return organization
+
+
+def user_preferences_set(*, user: User, **changes: str) -> User:
+    """A person's own interface language and digits (``accounts.models.Language``,
+    ``Digits``; "" = the organisation's language, the language's digits)."""
+    unknown = set(changes) - {"language", "digits"}
+    if unknown:
+        raise TypeError(f"Not preferences: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.full_clean(exclude=["password", "username", "email"])
+    user.save(update_fields=list(changes))
+    return user
 
 
 def person_of(access: Access) -> User | None:

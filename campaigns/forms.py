@@ -14,6 +14,7 @@ from django.utils.html import format_html
 
 from accounts.models import Organization
 from accounts.selectors import Access, visible
+from accounts.widgets import LocalDateInput
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -33,7 +34,7 @@ from config.iso import CURRENCY_CHOICES
 from influencers.models import Influencer, Platform
 from metrics import registry
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = LocalDateInput()
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

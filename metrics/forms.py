@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.selectors import Access, visible
+from accounts.widgets import LocalDateInput
 from campaigns.models import BrandAccount, Post
 from config.validation import Errors, Item
 from influencers.models import SocialAccount
@@ -27,7 +28,7 @@ from metrics.validation import (
 )
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = LocalDateInput()
 
 
 def _post_label(post: Post) -> str:

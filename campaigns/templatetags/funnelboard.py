@@ -1,7 +1,8 @@
 """Template filters: the one place pages format numbers, names and times. Each is a one-line
 wrapper around a pure function of ``metrics.display`` / ``metrics.display_report`` /
 ``metrics.registry``, or around Django's own localisation (times in the active time zone —
-the organisation's, activated by ``accounts.middleware`` — and dates in the locale's format).
+the organisation's, activated by ``accounts.middleware`` — and dates in the locale's format),
+then ``accounts.l10n`` for a Persian reader: Jalali dates and, by their setting, Persian digits.
 
     {{ campaign.budget|money:campaign.currency }}   → 25,000.00 USD
     {{ value|count }}                              → 1,234,567
@@ -20,6 +21,7 @@ from typing import Any
 from django import template
 from django.utils import formats, timezone
 
+from accounts.l10n import date_text, datetime_text, digits
 from influencers.models import Platform
 from metrics import display, display_report, registry
 
@@ -31,30 +33,30 @@ PLATFORM_LABELS: dict[str, str] = dict(Platform.choices)
 @register.filter
 def kpi(value: Any, kind: str = display.COUNT) -> str:
     """``{{ value|kpi:"percent" }}`` → "3.20%"; "—" when not reported."""
-    return display.format_value(value, kind)
+    return digits(display.format_value(value, kind))
 
 
 @register.filter
 def money(value: Any, currency: str = "") -> str:
     """``{{ amount|money:"USD" }}`` → "25,000.00 USD": separators and the currency, always."""
-    return display.format_value(value, display.MONEY, currency)
+    return digits(display.format_value(value, display.MONEY, currency))
 
 
 @register.filter
 def count(value: Any) -> str:
-    """``{{ n|count }}`` → "1,234,567"."""
-    return display.format_value(value, display.COUNT)
+    """``{{ n|count }}`` → "1,234,567" (or "۱٬۲۳۴٬۵۶۷" for a reader of Persian digits)."""
+    return digits(display.format_value(value, display.COUNT))
 
 
 @register.filter
 def rate(value: Any, currency: str = "") -> str:
     """An EMV rate at its own precision: ``{{ "0.0125"|rate:"USD" }}`` → "0.0125 USD"."""
-    return display.format_rate(value, currency)
+    return digits(display.format_rate(value, currency))
 
 
 @register.filter
 def compact(value: Any) -> str:
-    return display.compact(value)
+    return digits(display.compact(value))
 
 
 @register.filter
@@ -82,7 +84,8 @@ def local_datetime(value: Any) -> str:
     if not isinstance(value, dt.datetime):
         return "" if value in (None, "") else str(value)
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{formats.date_format(local, 'DATE_FORMAT')} {local_time(local)}"
+    english = f"{formats.date_format(local, 'DATE_FORMAT')} {local_time(local)}"
+    return datetime_text(local, english)
 
 
 @register.filter
@@ -91,7 +94,7 @@ def local_time(value: Any) -> str:
     if not isinstance(value, dt.datetime):
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{local:%H:%M} {local.tzname() or ''}".strip()
+    return digits(f"{local:%H:%M} {local.tzname() or ''}".strip())
 
 
 @register.filter
@@ -101,4 +104,4 @@ def local_date(value: Any) -> str:
         value = timezone.localtime(value)
     if not isinstance(value, dt.date):
         return "" if value in (None, "") else str(value)
-    return formats.date_format(value, "DATE_FORMAT")
+    return date_text(value, formats.date_format(value, "DATE_FORMAT"))

@@ -57,6 +57,8 @@
         return;
       }
       var color = palette[key] || "#4f46e5";
+      // Right to left (Persian): time runs from the right, the value axis stands on the right.
+      var rtl = document.documentElement.getAttribute("dir") === "rtl";
       var chart = new window.Chart(canvas, {
         type: "line",
         data: {
@@ -69,12 +71,12 @@
         },
         options: {
           responsive: true, maintainAspectRatio: false, animation: false,
-          plugins: { legend: { display: false } },
+          plugins: { legend: { display: false }, tooltip: { rtl: rtl } },
           interaction: { mode: "index", intersect: false },
           scales: {
-            x: { ticks: { maxTicksLimit: 6, autoSkip: true }, grid: { display: false } },
+            x: { reverse: rtl, ticks: { maxTicksLimit: 6, autoSkip: true }, grid: { display: false } },
             // Follower counts start far from zero: a zero baseline would flatten their growth.
-            y: { beginAtZero: key !== "followers", ticks: { maxTicksLimit: 5 } }
+            y: { position: rtl ? "right" : "left", beginAtZero: key !== "followers", ticks: { maxTicksLimit: 5 } }
           }
         }
       });

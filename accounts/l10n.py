@@ -1,0 +1,79 @@
+"""How numbers and dates read in the reader's language: Persian digits, the Jalali calendar.
+
+The language is Django's active translation; the digits are the reader's own setting (or the
+language's habit), held for the request in a context variable the language middleware sets.
+Values stay what they are in the database and the API — only their text on a page changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from contextvars import ContextVar
+
+import jdatetime
+from django.utils import translation
+
+PERSIAN = "fa"
+LATIN_TO_PERSIAN = str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")
+PERSIAN_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
+JALALI_MONTHS = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)
+# "" = as the language writes them (Persian digits in Persian), "latin", "persian".
+digits_setting: ContextVar[str] = ContextVar("digits_setting", default="")
+
+
+def is_persian() -> bool:
+    return (translation.get_language() or "").split("-")[0] == PERSIAN
+
+
+def persian_digits() -> bool:
+    setting = digits_setting.get()
+    if setting:
+        return setting == "persian"
+    return is_persian()
+
+
+def digits(text: str) -> str:
+    """``text`` with its digits (and decimal and thousands marks) as the reader writes them."""
+    return text.translate(LATIN_TO_PERSIAN) if persian_digits() else text
+
+
+def latin_digits(text: str) -> str:
+    """Input typed with Persian or Arabic-Indic digits, as Python parses numbers."""
+    return text.translate(PERSIAN_TO_LATIN)
+
+
+def date_text(value: dt.date, english: str) -> str:
+    """A date as the reader reads it: Jalali in Persian ("۱۲ آذر ۱۴۰۵"), else ``english``."""
+    if not is_persian():
+        return digits(english)
+    jalali = jdatetime.date.fromgregorian(date=value)
+    return digits(f"{jalali.day} {JALALI_MONTHS[jalali.month - 1]} {jalali.year}")
+
+
+def datetime_text(value: dt.datetime, english: str) -> str:
+    """A local date and time: Jalali in Persian ("۱۲ آذر ۱۴۰۵، ۱۰:۲۲ EST"), else ``english``."""
+    if not is_persian():
+        return digits(english)
+    day = date_text(value.date(), english)
+    zone = value.tzname() or ""
+    return digits(f"{day}، {value:%H:%M} {zone}".rstrip())
+
+
+JALALI_INPUT = re.compile(r"^\s*(1[2-4]\d\d)[/\-.](\d{1,2})[/\-.](\d{1,2})\s*$")
+
+
+def parse_jalali(text: str) -> dt.date | None:
+    """A date typed in the Jalali calendar (1405/09/12, Persian digits allowed), or None when
+    the text is not one. Years 1200–1499 are Jalali; Gregorian years are left to Django."""
+    match = JALALI_INPUT.match(latin_digits(text))
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return jdatetime.date(year, month, day).togregorian()
+    except ValueError:
+        return None

@@ -1,0 +1,43 @@
+"""Form widgets that follow the reader's language: a date typed and shown in the Jalali
+calendar for a Persian reader (stored as an ordinary date), the browser's date picker for
+everyone else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import jdatetime
+from django import forms
+
+from accounts.l10n import digits, is_persian, latin_digits, parse_jalali
+
+
+class LocalDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if is_persian():
+            widget = context["widget"]
+            widget["type"] = "text"
+            widget["attrs"].update(
+                {"dir": "ltr", "inputmode": "numeric", "placeholder": digits("1405/09/12"),
+                 "autocomplete": "off"}
+            )
+            if isinstance(value, dt.date):
+                jalali = jdatetime.date.fromgregorian(date=value)
+                widget["value"] = digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        """A Jalali date (Persian or Latin digits) arrives as the ISO date the field parses;
+        anything else is handed on as typed, for the field to accept or explain."""
+        raw = super().value_from_datadict(data, files, name)
+        if not isinstance(raw, str):
+            return raw
+        gregorian = parse_jalali(raw)
+        return gregorian.isoformat() if gregorian else latin_digits(raw)

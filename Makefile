@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets migrate demo lint typecheck check bench clean system-deps
+.PHONY: run test install assets migrate demo lint typecheck check bench clean system-deps messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m pip install -q -e '.[dev,bench]'
 	$(PY) -m bench
+
+# The Persian catalogue: collect every translatable string into locale/fa/LC_MESSAGES/django.po
+# (new ones arrive untranslated, and a test fails until they are translated), then compile it.
+# Needs GNU gettext (Debian: gettext).
+messages: install
+	$(PY) manage.py makemessages -l fa --no-location --no-obsolete $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l fa --ignore=.venv --ignore=node_modules
+
+MESSAGE_IGNORES := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests \
+	--ignore=bench --ignore=docs
 
 # Debian packages the PDFs need (WeasyPrint's Pango, a font) and the PDF tests' poppler.
 system-deps:

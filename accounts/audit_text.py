@@ -1,5 +1,5 @@
-"""The audit log in sentences, pure (no Django): "Maya changed Tess's fee from 500.00 to
-650.00 USD".
+"""The audit log in sentences, pure (no models; only Django's gettext): "Maya changed Tess's
+fee from 500.00 to 650.00 USD".
 
 ``describe`` takes what an ``AuditEntry`` holds, with the actor's display name and the money
 currency already resolved by the page (``accounts.views.audit_log``), and writes one sentence
@@ -13,18 +13,48 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 # Fields as a sentence names them; money fields carry the entry's currency, rates a percent.
 FIELD_NAMES = {
-    "fee": "fee",
-    "product_value": "product value",
-    "commission_rate": "commission rate",
-    "time_zone": "time zone",
-    "require_two_factor": "two-factor requirement",
-    "incurred_on": "date",
-    "campaign": "campaign",
+    "fee": gettext_lazy("fee"),
+    "product_value": gettext_lazy("product value"),
+    "commission_rate": gettext_lazy("commission rate"),
+    "time_zone": gettext_lazy("time zone"),
+    "require_two_factor": gettext_lazy("two-factor requirement"),
+    "incurred_on": gettext_lazy("date"),
+    "campaign": gettext_lazy("campaign"),
+    "name": gettext_lazy("name"),
+    "amount": gettext_lazy("amount"),
+    "category": gettext_lazy("category"),
+    "default_language": gettext_lazy("default language"),
+    "accent_color": gettext_lazy("accent color"),
+    "report_footer": gettext_lazy("report footer"),
+    "logo": gettext_lazy("logo"),
 }
 MONEY_FIELDS = frozenset({"fee", "product_value", "amount"})
 PERCENT_FIELDS = frozenset({"commission_rate"})
+# Values a sentence names in words: roles, cost categories and comment labels.
+VALUE_NAMES = {
+    "role": {
+        "owner": gettext_lazy("owner"),
+        "admin": gettext_lazy("admin"),
+        "manager": gettext_lazy("manager"),
+        "viewer": gettext_lazy("viewer"),
+    },
+    "category": {
+        "ad_spend": gettext_lazy("ad spend"),
+        "production": gettext_lazy("production"),
+        "platform_fee": gettext_lazy("platform fee"),
+        "other": gettext_lazy("other"),
+    },
+    "sentiment": {
+        "positive": gettext_lazy("positive"),
+        "neutral": gettext_lazy("neutral"),
+        "negative": gettext_lazy("negative"),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -48,20 +78,23 @@ def describe(entry: Entry) -> str:
 # --- Values ---------------------------------------------------------------------------------
 def _value(name: str, value: Any, currency: str = "") -> str:
     if value is None or value == "":
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return _("on") if value else _("off")
     if name in PERCENT_FIELDS:
         return f"{value}%"
     if name in MONEY_FIELDS and currency:
         return f"{value} {currency}"
+    named = VALUE_NAMES.get(name, {}).get(str(value))
+    if named is not None:
+        return str(named)
     if name in ("category", "role"):
         return str(value).replace("_", " ")
     return str(value)
 
 
 def _field(name: str) -> str:
-    return FIELD_NAMES.get(name, name.replace("_", " "))
+    return str(FIELD_NAMES.get(name, name.replace("_", " ")))
 
 
 def _pair(value: Any) -> tuple[Any, Any]:
@@ -83,19 +116,21 @@ def _change(name: str, value: Any, currency: str) -> str:
     """``fee from 500.00 to 650.00 USD``: the currency once, after the second amount."""
     old, new = _pair(value)
     if old is None:
-        return f"{_field(name)} to {_value(name, new, currency)}"
-    return f"{_field(name)} from {_value(name, old)} to {_value(name, new, currency)}"
+        return _("%(field)s to %(new)s") % {
+            "field": _field(name), "new": _value(name, new, currency),
+        }
+    return _("%(field)s from %(old)s to %(new)s") % {
+        "field": _field(name), "old": _value(name, old), "new": _value(name, new, currency),
+    }
 
 
 def _listed(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _possessive(name: str) -> str:
-    # "Tess's", as the issue writes it (Chicago style: 's after every singular name).
-    return f"{name}'s"
+    text = parts[0]
+    for part in parts[1:-1]:
+        text = _("%(list)s, %(item)s") % {"list": text, "item": part}
+    return _("%(list)s and %(item)s") % {"list": text, "item": parts[-1]}
 
 
 def _who(entry: Entry) -> str:
@@ -108,7 +143,7 @@ def _capitalised(text: str) -> str:
 
 def _creator(entry: Entry) -> str:
     # A partnership reads "Tess × Spring launch": the creator, then the campaign.
-    return entry.object_repr.split(" × ")[0] or "a creator"
+    return entry.object_repr.split(" × ")[0] or _("a creator")
 
 
 def _campaign(entry: Entry) -> str:
@@ -124,108 +159,153 @@ def _changes(entry: Entry) -> str:
     ])
 
 
+def _role(value: Any) -> str:
+    return _value("role", value)
+
+
+def _member(e: Entry) -> str:
+    return str(e.changes.get("user", "") or _("a member"))
+
+
 # --- One writer per action --------------------------------------------------------------------
+# Possessives ("Tess's") are part of each sentence, so a language can put names where it needs.
 def _organization_updated(e: Entry) -> str:
-    return f"{_who(e)} changed the organization's {_changes(e)}"
+    return _("%(who)s changed the organization's %(changes)s") % {
+        "who": _who(e), "changes": _changes(e),
+    }
 
 
 def _role_changed(e: Entry) -> str:
     old, new = _pair(e.changes.get("role"))
-    user = e.changes.get("user", "a member")
-    return f"{_who(e)} changed {_possessive(user)} role from {_value('role', old)} to " \
-        f"{_value('role', new)}"
+    return _("%(who)s changed %(user)s's role from %(old)s to %(new)s") % {
+        "who": _who(e), "user": _member(e), "old": _role(old), "new": _role(new),
+    }
 
 
 def _member_added(e: Entry) -> str:
-    return f"{_who(e)} added {e.changes.get('user', 'a member')} as " \
-        f"{_value('role', _new(e, 'role'))}"
+    return _("%(who)s added %(user)s as %(role)s") % {
+        "who": _who(e), "user": _member(e), "role": _role(_new(e, "role")),
+    }
 
 
 def _member_removed(e: Entry) -> str:
-    text = f"{_who(e)} removed {e.changes.get('user', 'a member')} " \
-        f"({_value('role', _old(e, 'role'))})"
+    values = {"who": _who(e), "user": _member(e), "role": _role(_old(e, "role"))}
     revoked = e.changes.get("api_keys_revoked")
     if revoked:
-        text += f" and revoked their {revoked} API key{'s' if revoked != 1 else ''}"
-    return text
+        return ngettext(
+            "%(who)s removed %(user)s (%(role)s) and revoked their %(count)s API key",
+            "%(who)s removed %(user)s (%(role)s) and revoked their %(count)s API keys",
+            revoked,
+        ) % {**values, "count": revoked}
+    return _("%(who)s removed %(user)s (%(role)s)") % values
 
 
 def _member_invited(e: Entry) -> str:
-    return f"{_who(e)} invited {e.changes.get('email') or 'anyone with the link'} as " \
-        f"{_value('role', e.changes.get('role'))}"
+    values = {"who": _who(e), "email": e.changes.get("email"),
+              "role": _role(e.changes.get("role"))}
+    if values["email"]:
+        return _("%(who)s invited %(email)s as %(role)s") % values
+    return _("%(who)s invited anyone with the link as %(role)s") % values
 
 
 def _invitation_revoked(e: Entry) -> str:
-    return f"{_who(e)} revoked the invitation of {e.changes.get('email') or 'anyone'} as " \
-        f"{_value('role', e.changes.get('role'))}"
+    values = {"who": _who(e), "email": e.changes.get("email"),
+              "role": _role(e.changes.get("role"))}
+    if values["email"]:
+        return _("%(who)s revoked the invitation of %(email)s as %(role)s") % values
+    return _("%(who)s revoked the invitation of anyone as %(role)s") % values
 
 
 def _member_joined(e: Entry) -> str:
-    user = e.changes.get("user") or e.actor or "Someone"
-    return f"{user} joined as {_value('role', _new(e, 'role'))} through an invitation"
+    user = e.changes.get("user") or e.actor or _("Someone")
+    return _("%(user)s joined as %(role)s through an invitation") % {
+        "user": user, "role": _role(_new(e, "role")),
+    }
 
 
 def _api_key_created(e: Entry) -> str:
-    text = f"{_who(e)} created the API key “{e.changes.get('name') or e.object_repr}” " \
-        f"({_value('role', e.changes.get('role'))})"
-    owner = e.changes.get("belongs_to")
-    return f"{text} for {owner}" if owner else text
+    values = {"who": _who(e), "name": e.changes.get("name") or e.object_repr,
+              "role": _role(e.changes.get("role")), "owner": e.changes.get("belongs_to")}
+    if values["owner"]:
+        return _("%(who)s created the API key “%(name)s” (%(role)s) for %(owner)s") % values
+    return _("%(who)s created the API key “%(name)s” (%(role)s)") % values
 
 
 def _api_key_revoked(e: Entry) -> str:
-    return f"{_who(e)} revoked the API key “{e.changes.get('name') or e.object_repr}”"
+    return _("%(who)s revoked the API key “%(name)s”") % {
+        "who": _who(e), "name": e.changes.get("name") or e.object_repr,
+    }
 
 
-def _deleted(kind: str) -> Callable[[Entry], str]:
-    def write(e: Entry) -> str:
-        return f"{_who(e)} deleted the {kind} {e.changes.get('name') or e.object_repr}"
+def _brand_deleted(e: Entry) -> str:
+    return _("%(who)s deleted the brand %(name)s") % {
+        "who": _who(e), "name": e.changes.get("name") or e.object_repr,
+    }
 
-    return write
+
+def _campaign_deleted(e: Entry) -> str:
+    return _("%(who)s deleted the campaign %(name)s") % {
+        "who": _who(e), "name": e.changes.get("name") or e.object_repr,
+    }
 
 
 def _compensation_set(e: Entry) -> str:
-    return f"{_who(e)} set {_possessive(_creator(e))} {_changes(e)}" + _in_campaign(e)
+    values = {"who": _who(e), "creator": _creator(e), "changes": _changes(e),
+              "campaign": _campaign(e)}
+    if values["campaign"]:
+        return _("%(who)s set %(creator)s's %(changes)s in %(campaign)s") % values
+    return _("%(who)s set %(creator)s's %(changes)s") % values
 
 
 def _compensation_changed(e: Entry) -> str:
-    return f"{_who(e)} changed {_possessive(_creator(e))} {_changes(e)}" + _in_campaign(e)
-
-
-def _in_campaign(e: Entry) -> str:
-    campaign = _campaign(e)
-    return f" in {campaign}" if campaign else ""
+    values = {"who": _who(e), "creator": _creator(e), "changes": _changes(e),
+              "campaign": _campaign(e)}
+    if values["campaign"]:
+        return _("%(who)s changed %(creator)s's %(changes)s in %(campaign)s") % values
+    return _("%(who)s changed %(creator)s's %(changes)s") % values
 
 
 def _cost_text(e: Entry, side: int) -> str:
     amount = _pair(e.changes.get("amount"))[side]
     category = _pair(e.changes.get("category"))[side]
-    what = _value("category", category) if category else "cost"
-    return f"{what} of {_value('amount', amount, e.currency)}"
+    what = _value("category", category) if category else _("cost")
+    return _("%(what)s of %(amount)s") % {
+        "what": what, "amount": _value("amount", amount, e.currency),
+    }
 
 
 def _cost_created(e: Entry) -> str:
-    return f"{_who(e)} added a cost: {_cost_text(e, 1)}"
+    return _("%(who)s added a cost: %(cost)s") % {"who": _who(e), "cost": _cost_text(e, 1)}
 
 
 def _cost_changed(e: Entry) -> str:
-    return f"{_who(e)} changed the cost {e.object_repr}: {_changes(e)}"
+    return _("%(who)s changed the cost %(cost)s: %(changes)s") % {
+        "who": _who(e), "cost": e.object_repr, "changes": _changes(e),
+    }
 
 
 def _cost_deleted(e: Entry) -> str:
-    return f"{_who(e)} deleted a cost: {_cost_text(e, 0)}"
+    return _("%(who)s deleted a cost: %(cost)s") % {"who": _who(e), "cost": _cost_text(e, 0)}
 
 
 def _comment_label_corrected(e: Entry) -> str:
     old, new = _pair(e.changes.get("sentiment"))
     creator = e.changes.get("creator")
-    on = f" on {_possessive(creator)} post" if creator else ""
+    values = {"who": _who(e), "creator": creator, "old": _value("sentiment", old),
+              "new": _value("sentiment", new) if new is not None else new}
     if _new(e, "source") == "machine":
-        return f"{_who(e)} gave the label of a comment{on} back to the model ({new})"
-    return f"{_who(e)} relabelled a comment{on} from {_value('sentiment', old)} to {new}"
+        if creator:
+            return _("%(who)s gave the label of a comment on %(creator)s's post back to the "
+                     "model (%(new)s)") % values
+        return _("%(who)s gave the label of a comment back to the model (%(new)s)") % values
+    if creator:
+        return _("%(who)s relabelled a comment on %(creator)s's post from %(old)s to "
+                 "%(new)s") % values
+    return _("%(who)s relabelled a comment from %(old)s to %(new)s") % values
 
 
 def _generic(e: Entry) -> str:
-    noun, _, verb = e.action.partition(".")
+    noun, _dot, verb = e.action.partition(".")
     what = f"{noun.replace('_', ' ')} {e.object_repr}".strip()
     text = f"{_who(e)} {verb.replace('_', ' ') or 'touched'} {what}"
     changes = _changes(e)
@@ -242,8 +322,8 @@ SENTENCES: dict[str, Callable[[Entry], str]] = {
     "member.joined": _member_joined,
     "api_key.created": _api_key_created,
     "api_key.revoked": _api_key_revoked,
-    "brand.deleted": _deleted("brand"),
-    "campaign.deleted": _deleted("campaign"),
+    "brand.deleted": _brand_deleted,
+    "campaign.deleted": _campaign_deleted,
     "compensation.set": _compensation_set,
     "compensation.changed": _compensation_changed,
     "cost.created": _cost_created,

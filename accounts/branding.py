@@ -10,6 +10,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 MAX_LOGO_BYTES = 256 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ACCENT_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -39,9 +41,9 @@ class LogoError(ValueError):
 def logo_content_type(data: bytes) -> str:
     """``image/png`` or ``image/svg+xml`` for an acceptable logo; ``LogoError`` otherwise."""
     if not data:
-        raise LogoError("The file is empty.")
+        raise LogoError(_("The file is empty."))
     if len(data) > MAX_LOGO_BYTES:
-        raise LogoError(f"The logo is larger than {MAX_LOGO_BYTES // 1024} KB.")
+        raise LogoError(_("The logo is larger than %(size)s KB.") % {"size": MAX_LOGO_BYTES // 1024})
     if data.startswith(PNG_MAGIC):
         return "image/png"
     _check_svg(data)
@@ -51,31 +53,40 @@ def logo_content_type(data: bytes) -> str:
 def _check_svg(data: bytes) -> None:
     head = data[:2048].lower()
     if b"<svg" not in data.lower():
-        raise LogoError("Upload a PNG or an SVG image.")
+        raise LogoError(_("Upload a PNG or an SVG image."))
     if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise LogoError("SVG files with a DOCTYPE or entities are refused.")
+        raise LogoError(_("SVG files with a DOCTYPE or entities are refused."))
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
-        raise LogoError(f"The SVG could not be read ({exc}).") from exc
+        raise LogoError(_("The SVG could not be read (%(error)s).") % {"error": exc}) from exc
     if _local(root.tag) != "svg":
-        raise LogoError("The file's root element is not <svg>.")
+        raise LogoError(_("The file's root element is not <svg>."))
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # a comment or processing instruction
         name = _local(element.tag)
         if element.tag.startswith("{") and not element.tag.startswith(_SVG_NS):
-            raise LogoError(f"The SVG element <{name}> is not a drawing element; refused.")
+            raise LogoError(
+                _("The SVG element <%(name)s> is not a drawing element; refused.") % {"name": name}
+            )
         if name not in SVG_ELEMENTS:
-            raise LogoError(f"The SVG element <{name}> is not allowed in a logo.")
+            raise LogoError(
+                _("The SVG element <%(name)s> is not allowed in a logo.") % {"name": name}
+            )
         for attribute, value in element.attrib.items():
             local = _local(attribute)
             if local.lower() not in SVG_ATTRIBUTES:
-                raise LogoError(f"The SVG attribute {local!r} is not allowed in a logo.")
+                raise LogoError(
+                    _("The SVG attribute %(name)s is not allowed in a logo.")
+                    % {"name": repr(local)}
+                )
             if local == "href" and not value.startswith("#"):
-                raise LogoError("An SVG logo may only link to its own parts (href=\"#…\").")
+                raise LogoError(_("An SVG logo may only link to its own parts (href=\"#…\")."))
             if local == "style" and _STYLE_FORBIDDEN.search(value):
-                raise LogoError("The SVG's style attribute loads or runs something; refused.")
+                raise LogoError(
+                    _("The SVG's style attribute loads or runs something; refused.")
+                )
 
 
 def _local(tag: str) -> str:

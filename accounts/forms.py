@@ -16,10 +16,10 @@ from accounts.branding import MAX_LOGO_BYTES, LogoError, logo_content_type
 from accounts.models import Invitation, Organization, Role, User
 
 EXPIRY_CHOICES = [
-    ("", "Never"),
-    ("30", "In 30 days"),
-    ("90", "In 90 days"),
-    ("365", "In a year"),
+    ("", _("Never")),
+    ("30", _("In 30 days")),
+    ("90", _("In 90 days")),
+    ("365", _("In a year")),
 ]
 
 
@@ -32,7 +32,7 @@ class SignInForm(LoginForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or e-mail address"
+        self.fields["login"].label = _("Username or e-mail address")
         self.fields["login"].widget.attrs.update(autocomplete="username", autofocus=True)
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].widget.attrs.pop("placeholder", None)
@@ -45,7 +45,7 @@ class _EmailField:
     fields: dict[str, forms.Field]
 
     def _name_email_field(self) -> None:
-        self.fields["email"].label = "E-mail address"
+        self.fields["email"].label = _("E-mail address")
         self.fields["email"].widget.attrs.pop("placeholder", None)
 
 
@@ -70,17 +70,17 @@ class InvitationSignupForm(SignupForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
-        self.fields["email"].label = "E-mail address"
+        self.fields["email"].label = _("E-mail address")
         if invitation.email:
             self.fields["email"].initial = invitation.email
             self.fields["email"].widget.attrs["readonly"] = True
-            self.fields["email"].help_text = "The invitation was sent to this address."
+            self.fields["email"].help_text = _("The invitation was sent to this address.")
 
     def clean_email(self) -> str:
         email: str = super().clean_email()
         if not self.invitation.is_for(email):
             raise forms.ValidationError(
-                "This invitation is for another e-mail address.", code="email"
+                _("This invitation is for another e-mail address."), code="email"
             )
         return email
 
@@ -88,20 +88,23 @@ class InvitationSignupForm(SignupForm):
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         max_length=254, required=False,
-        help_text="Only the person signed in with this address can use the link. Leave it "
-        "empty for a link anyone signed in can use once.",
+        label=_("Email"),
+        help_text=_("Only the person signed in with this address can use the link. Leave it "
+                    "empty for a link anyone signed in can use once."),
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER, label=_("Role"))
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What uses the key, e.g. “Shopify sync”.")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
-    expires_in = forms.ChoiceField(choices=EXPIRY_CHOICES, required=False, label="Expires")
+    name = forms.CharField(
+        max_length=100, label=_("Name"), help_text=_("What uses the key, e.g. “Shopify sync”.")
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER, label=_("Role"))
+    expires_in = forms.ChoiceField(choices=EXPIRY_CHOICES, required=False, label=_("Expires"))
 
     def expires_at(self) -> datetime | None:
         days = self.cleaned_data.get("expires_in")
@@ -115,14 +118,17 @@ def _time_zone_choices() -> list[tuple[str, str]]:
 class OrganizationSettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=_time_zone_choices,
-        help_text="Campaign dates and daily reports are read in this time zone.",
+        label=_("Time zone"),
+        help_text=_("Campaign dates and daily reports are read in this time zone."),
     )
 
     logo = forms.FileField(
         required=False,
-        help_text="PNG or SVG, at most 256 KB; shown on share pages, PDFs and digest e-mails.",
+        label=_("Logo"),
+        help_text=_("PNG or SVG, at most 256 KB; shown on share pages, PDFs and digest "
+                    "e-mails."),
     )
-    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
 
     class Meta:
         model = Organization
@@ -131,6 +137,11 @@ class OrganizationSettingsForm(forms.ModelForm):
             "report_footer",
         )
         widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
+        labels = {
+            "name": _("Name"),
+            "accent_color": _("Accent color"),
+            "report_footer": _("Report footer"),
+        }
 
     def clean_accent_color(self) -> str:
         return self._kept_unless_posted("accent_color")
@@ -153,7 +164,9 @@ class OrganizationSettingsForm(forms.ModelForm):
         if not upload:
             return None
         if upload.size > MAX_LOGO_BYTES:
-            raise forms.ValidationError(f"The logo is larger than {MAX_LOGO_BYTES // 1024} KB.")
+            raise forms.ValidationError(
+                _("The logo is larger than %(size)s KB.") % {"size": MAX_LOGO_BYTES // 1024}
+            )
         data: bytes = upload.read()
         try:
             logo_content_type(data)

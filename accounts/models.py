@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.branding import ACCENT_PATTERN, DEFAULT_ACCENT
 
@@ -23,9 +25,9 @@ class Language(models.TextChoices):
 
 
 class Digits(models.TextChoices):
-    LANGUAGE = "", "As the language writes them"
-    LATIN = "latin", "Latin (0123456789)"
-    PERSIAN = "persian", "Persian (۰۱۲۳۴۵۶۷۸۹)"
+    LANGUAGE = "", _("As the language writes them")
+    LATIN = "latin", _("Latin (0123456789)")
+    PERSIAN = "persian", _("Persian (۰۱۲۳۴۵۶۷۸۹)")
 
 
 class User(AbstractUser):
@@ -33,19 +35,19 @@ class User(AbstractUser):
 
     language = models.CharField(
         max_length=8, choices=Language.choices, blank=True,
-        help_text="Empty: the organisation's language, else the browser's.",
+        help_text=_("Empty: the organisation's language, else the browser's."),
     )
     digits = models.CharField(max_length=8, choices=Digits.choices, blank=True)
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone.")
+        raise ValidationError(_("%(value)s is not a known time zone.") % {"value": repr(value)})
 
 
 def validate_accent_color(value: str) -> None:
     if value and not ACCENT_PATTERN.fullmatch(value):
-        raise ValidationError("Give the colour as #rrggbb, e.g. #4f46e5.")
+        raise ValidationError(_("Give the colour as #rrggbb, e.g. #4f46e5."))
 
 
 class Organization(models.Model):
@@ -57,26 +59,26 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     require_two_factor = models.BooleanField(
-        "require two-factor sign-in for owners and admins", default=False,
-        help_text="Owners and admins without an authenticator app are sent to set one up "
-        "before they can open this organization's pages.",
+        _("require two-factor sign-in for owners and admins"), default=False,
+        help_text=_("Owners and admins without an authenticator app are sent to set one up "
+                    "before they can open this organization's pages."),
     )
     default_language = models.CharField(
-        "language", max_length=8, choices=Language.choices, blank=True,
-        help_text="The language of members who chose none, and of client reports. Empty: "
-        "each reader's browser language.",
+        _("language"), max_length=8, choices=Language.choices, blank=True,
+        help_text=_("The language of members who chose none, and of client reports. Empty: "
+                    "each reader's browser language."),
     )
     # Report branding: share pages, PDFs and digest e-mails show these.
     logo = models.BinaryField(blank=True, null=True, editable=False)
     logo_content_type = models.CharField(max_length=20, blank=True, editable=False)
     accent_color = models.CharField(
         max_length=7, default=DEFAULT_ACCENT, blank=True, validators=[validate_accent_color],
-        help_text="The colour of headings and charts in client reports (#rrggbb; empty: "
-        "Funnelboard's own).",
+        help_text=_("The colour of headings and charts in client reports (#rrggbb; empty: "
+                    "Funnelboard's own)."),
     )
     report_footer = models.CharField(
         max_length=200, blank=True,
-        help_text="One line at the foot of every client report page and e-mail.",
+        help_text=_("One line at the foot of every client report page and e-mail."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -94,10 +96,19 @@ class Organization(models.Model):
 class Role(models.TextChoices):
     """Ordered from most to least powerful; see ``ROLE_RANK``."""
 
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    MANAGER = "manager", "Manager"
-    VIEWER = "viewer", "Viewer"
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", pgettext_lazy("role", "Admin")  # "Admin" alone is the admin site's link
+    MANAGER = "manager", _("Manager")
+    VIEWER = "viewer", _("Viewer")
+
+
+def role_name(role: str) -> str:
+    """A role as a sentence names it ("manager"): its label, lower-cased, in the active
+    language; an unknown value as it is."""
+    try:
+        return str(Role(role).label).lower()
+    except ValueError:
+        return str(role)
 
 
 ROLE_RANK: dict[str, int] = {Role.VIEWER: 0, Role.MANAGER: 1, Role.ADMIN: 2, Role.OWNER: 3}
@@ -151,12 +162,14 @@ class ApiKey(models.Model):
     )
     name = models.CharField(max_length=100)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
-    prefix = models.CharField(max_length=16, db_index=True, help_text="Shown to identify the key.")
+    prefix = models.CharField(
+        max_length=16, db_index=True, help_text=_("Shown to identify the key.")
+    )
     hashed_key = models.CharField(max_length=64, unique=True)
     # A key without a person would outlive every member; deleting the person deletes the key.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys",
-        verbose_name="belongs to", help_text="The member the key acts for.",
+        verbose_name=_("belongs to"), help_text=_("The member the key acts for."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -177,10 +190,10 @@ class ApiKey(models.Model):
 
 
 class InvitationState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    REVOKED = "revoked", "Revoked"
-    EXPIRED = "expired", "Expired"
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
 
 
 class Invitation(models.Model):
@@ -194,7 +207,8 @@ class Invitation(models.Model):
         Organization, on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(
-        blank=True, help_text="Only the user with this address may accept; empty for anyone."
+        blank=True,
+        help_text=_("Only the user with this address may accept; empty for anyone."),
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     hashed_token = models.CharField(max_length=64, unique=True)

@@ -18,9 +18,19 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.keys import hash_key
-from accounts.models import ROLE_RANK, ApiKey, Invitation, Membership, Organization, Role, User
+from accounts.models import (
+    ROLE_RANK,
+    ApiKey,
+    Invitation,
+    Membership,
+    Organization,
+    Role,
+    User,
+    role_name,
+)
 
 M = TypeVar("M", bound=Model)
 Action = Literal["view", "write", "delete"]
@@ -51,7 +61,7 @@ def required_role(model: type[Model], action: Action) -> str:
 
 def require_role(access: Access, role: str) -> None:
     if not access.has_role(role):
-        raise PermissionDenied(f"This needs the {role} role.")
+        raise PermissionDenied(_("This needs the %(role)s role.") % {"role": role_name(role)})
 
 
 def scoped(organization: Organization, model: type[M]) -> QuerySet[M]:
@@ -83,11 +93,15 @@ def get_object_for(
     try:
         obj = base.filter(**{path: access.organization}).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError, OverflowError):  # type: ignore[attr-defined]
-        raise Http404(f"No {model._meta.verbose_name} with that id.") from None
+        raise Http404(_no_such(model)) from None
     if not access.has_role(required_role(model, "view")):
-        raise Http404(f"No {model._meta.verbose_name} with that id.")
+        raise Http404(_no_such(model))
     require_role(access, required_role(model, action))
     return obj
+
+
+def _no_such(model: type[Model]) -> str:
+    return _("No %(model)s with that id.") % {"model": model._meta.verbose_name}
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

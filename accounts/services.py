@@ -11,6 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.branding import LogoError, logo_content_type
 from accounts.keys import display_prefix, generate_key, hash_key
@@ -24,6 +26,7 @@ from accounts.models import (
     Organization,
     Role,
     User,
+    role_name,
 )
 from accounts.selectors import Access, require_role
 
@@ -134,7 +137,9 @@ def _require_owner_of(access: Access, obj: Membership | Invitation | ApiKey) -> 
     the API reach objects through the checkpoint already; commands and the admin may not)."""
     require_role(access, Role.OWNER)
     if obj.organization_id != access.organization.pk:
-        raise PermissionDenied(f"This {obj._meta.verbose_name} is not in this organization.")
+        raise PermissionDenied(
+            _("This %(model)s is not in this organization.") % {"model": obj._meta.verbose_name}
+        )
 
 
 @transaction.atomic
@@ -178,7 +183,7 @@ def _ensure_another_owner(membership: Membership) -> None:
         organization=membership.organization, role=Role.OWNER
     ).exclude(pk=membership.pk)
     if not others.exists():
-        raise ValidationError("An organization needs at least one owner.")
+        raise ValidationError(_("An organization needs at least one owner."))
 
 
 @transaction.atomic
@@ -224,7 +229,7 @@ def invitation_revoke(*, access: Access, invitation: Invitation) -> Invitation:
         pk=invitation.pk
     )
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation was already accepted.", code="used")
+        raise ValidationError(_("This invitation was already accepted."), code="used")
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -235,10 +240,10 @@ def invitation_revoke(*, access: Access, invitation: Invitation) -> Invitation:
     return invitation
 
 
-INVITATION_REFUSALS: dict[str, str] = {
-    InvitationState.ACCEPTED: "This invitation was already used.",
-    InvitationState.REVOKED: "This invitation was withdrawn.",
-    InvitationState.EXPIRED: "This invitation has expired.",
+INVITATION_REFUSALS: dict[str, Any] = {  # lazily translated texts
+    InvitationState.ACCEPTED: gettext_lazy("This invitation was already used."),
+    InvitationState.REVOKED: gettext_lazy("This invitation was withdrawn."),
+    InvitationState.EXPIRED: gettext_lazy("This invitation has expired."),
 }
 
 
@@ -252,7 +257,7 @@ def invitation_refusal(invitation: Invitation, user: User | None = None) -> Vali
         return ValidationError(INVITATION_REFUSALS[state], code=state)
     if user is not None and not invitation.is_for(user.email):
         return ValidationError(
-            "This invitation was sent to another e-mail address than your account's.",
+            _("This invitation was sent to another e-mail address than your account's."),
             code="email",
         )
     return None
@@ -307,7 +312,7 @@ def email_address_adopt(*, user: User) -> EmailAddress | None:
     unverified address, as allauth keeps them; an account that has a primary one is left as is."""
     if not user.email or EmailAddress.objects.filter(user=user, primary=True).exists():
         return None
-    address, _ = EmailAddress.objects.update_or_create(
+    address, _created = EmailAddress.objects.update_or_create(
         user=user, email__iexact=user.email,
         defaults={"primary": True}, create_defaults={"email": user.email, "primary": True},
     )
@@ -320,11 +325,11 @@ def _key_person(access: Access, created_by: User | None) -> User:
     if access.api_key is not None:
         person = access.api_key.created_by
         if created_by is not None and created_by.pk != person.pk:
-            raise PermissionDenied("An API key can only make keys for its own person.")
+            raise PermissionDenied(_("An API key can only make keys for its own person."))
         return person
     chosen = created_by or person_of(access)
     if chosen is None:
-        raise ValidationError({"created_by": "An API key must belong to a member."})
+        raise ValidationError({"created_by": _("An API key must belong to a member.")})
     return chosen
 
 
@@ -346,7 +351,7 @@ def api_key_create(
     """
     require_role(access, Role.OWNER)
     if organization is not None and organization.pk != access.organization.pk:
-        raise PermissionDenied("That organization is not the one you act in.")
+        raise PermissionDenied(_("That organization is not the one you act in."))
     organization = access.organization
     person = _key_person(access, created_by)
     membership = Membership.objects.filter(
@@ -354,18 +359,22 @@ def api_key_create(
     ).first()
     if membership is None:
         raise ValidationError(
-            {"created_by": f"{person.username} is not an active member of {organization.name}."}
+            {"created_by": _("%(username)s is not an active member of %(organization)s.") % {
+                "username": person.username, "organization": organization.name,
+            }}
         )
     if role in ROLE_RANK and ROLE_RANK[role] > ROLE_RANK[membership.role]:
         raise ValidationError(
-            {"role": f"A key cannot have a higher role than its member ({membership.role})."}
+            {"role": _("A key cannot have a higher role than its member (%(role)s).") % {
+                "role": role_name(membership.role),
+            }}
         )
     maker = access.api_key
     if maker is not None and maker.expires_at is not None and (
         expires_at is None or expires_at > maker.expires_at
     ):
         raise ValidationError(
-            {"expires_at": "A key made by a key cannot expire later than the key making it."}
+            {"expires_at": _("A key made by a key cannot expire later than the key making it.")}
         )
     raw = generate_key()
     api_key = ApiKey(

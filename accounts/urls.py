@@ -7,7 +7,7 @@ from allauth.account.views import LoginView, LogoutView
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from accounts import language_views, views
+from accounts import language_views, organization_views, views
 
 app_name = "accounts"
 
@@ -34,7 +34,7 @@ urlpatterns = [
     path("api-keys/new/", views.api_key_new, name="api_key_new"),
     path("api-keys/<int:pk>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
     path("audit/", views.audit_log, name="audit"),
-    path("settings/", views.organization_settings, name="settings"),
+    path("settings/", organization_views.organization_settings, name="settings"),
     path("language/", language_views.language_switch, name="language"),
     path("preferences/", language_views.preferences, name="preferences"),
 ]

@@ -17,26 +17,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.adapters import SESSION_INVITATION_KEY, held_invitation
 from accounts.audit_log import with_sentences
-from accounts.branding import logo_data_uri
 from accounts.forms import (
     ApiKeyForm,
     InvitationForm,
     InvitationSignupForm,
-    OrganizationSettingsForm,
     RoleForm,
 )
 from accounts.middleware import SESSION_ORGANIZATION_KEY
-from accounts.models import ApiKey, AuditEntry, Invitation, Membership, Organization, Role
+from accounts.models import ApiKey, AuditEntry, Invitation, Membership, Role
 from accounts.selectors import (
     Access,
     email_address_of,
@@ -48,7 +46,6 @@ from accounts.selectors import (
     visible,
 )
 from accounts.services import (
-    ORGANIZATION_SETTINGS,
     api_key_create,
     api_key_revoke,
     email_address_adopt,
@@ -59,8 +56,6 @@ from accounts.services import (
     invitation_signup,
     membership_remove,
     membership_set_role,
-    organization_logo_set,
-    organization_update,
 )
 
 View = Callable[..., HttpResponse]
@@ -144,7 +139,9 @@ def member_invite(request: HttpRequest, access: Access) -> HttpResponse:
     )
     # Rendered, not redirected: the token is shown this once and must not sit in a cookie.
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
-    messages.success(request, f"Invitation for {invitation.email} created.")
+    messages.success(
+        request, _("Invitation for %(email)s created.") % {"email": invitation.email}
+    )
     return _members_page(request, access, invitation_link=link)
 
 
@@ -157,16 +154,17 @@ def member_role(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     )
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the roles.")
+        messages.error(request, _("Choose one of the roles."))
         return redirect("accounts:members")
     try:
         membership_set_role(access=access, membership=membership, role=form.cleaned_data["role"])
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(
-            request, f"{membership.user.username} is now {membership.get_role_display().lower()}."
-        )
+        messages.success(request, _("%(username)s is now %(role)s.") % {
+            "username": membership.user.username,
+            "role": membership.get_role_display().lower(),
+        })
     return redirect("accounts:members")
 
 
@@ -183,7 +181,9 @@ def member_remove(request: HttpRequest, access: Access, pk: int) -> HttpResponse
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"{username} no longer belongs to {access.organization.name}.")
+        messages.success(request, _("%(username)s no longer belongs to %(organization)s.") % {
+            "username": username, "organization": access.organization.name,
+        })
     return redirect("accounts:members")
 
 
@@ -196,7 +196,11 @@ def invitation_revoke_view(request: HttpRequest, access: Access, pk: int) -> Htt
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, f"Invitation for {invitation.email or 'anyone'} withdrawn.")
+        if invitation.email:
+            text = _("Invitation for %(email)s withdrawn.") % {"email": invitation.email}
+        else:
+            text = _("Invitation for anyone withdrawn.")
+        messages.success(request, text)
     return redirect("accounts:members")
 
 
@@ -234,7 +238,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             request.session.pop(SESSION_INVITATION_KEY, None)
             request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
-            messages.success(request, f"Welcome to {found.organization.name}.")
+            messages.success(
+                request, _("Welcome to %(organization)s.") % {
+                    "organization": found.organization.name
+                }
+            )
             return redirect("dashboard")
     if refusal is not None:
         return _refused(request, found, refusal.code or "unknown")
@@ -272,7 +280,11 @@ def _invitation_signup(request: HttpRequest, found: Invitation, token: str) -> H
                 reverse("dashboard"),
             )
             request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
-            messages.success(request, f"Welcome to {found.organization.name}.")
+            messages.success(
+                request, _("Welcome to %(organization)s.") % {
+                    "organization": found.organization.name
+                }
+            )
             return response
     login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
     return render(
@@ -304,7 +316,9 @@ class EmailAddressesView(EmailView):
         if "action_primary" in request.POST:
             chosen = email_address_of(request.user, request.POST.get("email", ""))  # type: ignore[arg-type]
             if chosen is not None and not chosen.verified:
-                messages.error(request, "Verify this address before making it your primary one.")
+                messages.error(
+                    request, _("Verify this address before making it your primary one.")
+                )
                 return redirect("account_email")
         return super().post(request, *args, **kwargs)
 
@@ -344,7 +358,7 @@ def api_key_new(request: HttpRequest, access: Access) -> HttpResponse:
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return _api_keys_page(request, access, form=form, status=400)
-    messages.success(request, f"API key “{api_key.name}” created.")
+    messages.success(request, _("API key “%(name)s” created.") % {"name": api_key.name})
     # Shown in this response only; it is stored as a hash and can never be displayed again.
     return _api_keys_page(request, access, new_key=raw)
 
@@ -354,11 +368,11 @@ def api_key_new(request: HttpRequest, access: Access) -> HttpResponse:
 def api_key_revoke_view(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     api_key = get_object_for(access, ApiKey, pk, action="write")
     api_key_revoke(access=access, api_key=api_key)
-    messages.success(request, f"API key “{api_key.name}” revoked.")
+    messages.success(request, _("API key “%(name)s” revoked.") % {"name": api_key.name})
     return redirect("accounts:api_keys")
 
 
-# --- Audit log and settings -----------------------------------------------------------------
+# --- Audit log ------------------------------------------------------------------------------
 @require_GET
 @owner_page
 def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
@@ -368,38 +382,3 @@ def audit_log(request: HttpRequest, access: Access) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     with_sentences(access.organization, page.object_list)
     return render(request, "accounts/audit_log.html", {"page": page, "tab": "audit"})
-
-
-@require_http_methods(["GET", "POST"])
-@owner_page
-def organization_settings(request: HttpRequest, access: Access) -> HttpResponse:
-    # The form validates a copy, so the service sees the old values and audits the difference.
-    copy = Organization.objects.get(pk=access.organization.pk)
-    if request.method == "POST":
-        form = OrganizationSettingsForm(request.POST, request.FILES, instance=copy)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    organization_update(
-                        access=access, **{name: data[name] for name in ORGANIZATION_SETTINGS}
-                    )
-                    if data["logo"] or data["remove_logo"]:
-                        organization_logo_set(access=access, data=data["logo"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "Settings saved.")
-                return redirect("accounts:settings")
-        return render(request, "accounts/settings.html", _settings_context(form, copy),
-                      status=400)
-    form = OrganizationSettingsForm(instance=copy)
-    return render(request, "accounts/settings.html", _settings_context(form, copy))
-
-
-def _settings_context(form: OrganizationSettingsForm, organization: Organization
-                      ) -> dict[str, Any]:
-    return {
-        "form": form, "tab": "settings",
-        "logo_uri": logo_data_uri(organization.logo, organization.logo_content_type),
-    }

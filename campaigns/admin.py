@@ -17,6 +17,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.admin_bases import ScopedModelAdmin
 from accounts.selectors import Access
@@ -51,10 +53,10 @@ from metrics.scheduling import schedule_kpi_recompute
 class BrandAdminForm(forms.ModelForm):
     shopify_webhook_secret = forms.CharField(
         required=False, widget=forms.PasswordInput(render_value=False),
-        help_text="Write-only. Leave empty to keep the current secret.",
+        help_text=gettext_lazy("Write-only. Leave empty to keep the current secret."),
     )
     clear_shopify_webhook_secret = forms.BooleanField(
-        required=False, label="Remove the Shopify secret"
+        required=False, label=gettext_lazy("Remove the Shopify secret")
     )
 
     class Meta:
@@ -88,10 +90,10 @@ class BrandAdmin(ScopedModelAdmin):
               "shopify_webhook_secret", "clear_shopify_webhook_secret", "created_at")
     inlines = [BrandAccountInline]
 
-    @admin.display(description="Shopify secret")
+    @admin.display(description=gettext_lazy("Shopify secret"))
     def secret_status(self, obj: Brand) -> str:
         # Masked: the secret signs webhooks, so it is never shown back.
-        return "•••••• set" if obj.shopify_webhook_secret else "not set"
+        return _("•••••• set") if obj.shopify_webhook_secret else _("not set")
 
     def service_create(self, access: Access, fields: dict[str, Any]) -> Model:
         return services.brand_create(access=access, **fields)
@@ -139,18 +141,18 @@ class CampaignAdmin(ScopedModelAdmin):
     inlines = [PartnershipInline, KpiTargetInline, CostInline]
     actions = ["recompute_kpis_action"]
 
-    @admin.action(description="Recompute KPIs", permissions=["change"])
+    @admin.action(description=gettext_lazy("Recompute KPIs"), permissions=["change"])
     def recompute_kpis_action(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         """Like the report page's button, it needs write access to each selected campaign (the
         list also shows those of organizations where the user only views): all or nothing."""
         campaigns = list(queryset)
         if not all(self.has_change_permission(request, c) for c in campaigns):
-            raise PermissionDenied("Recomputing needs write access to every selected campaign.")
+            raise PermissionDenied(_("Recomputing needs write access to every selected campaign."))
         ids = schedule_kpi_recompute(c.pk for c in campaigns)
-        self.message_user(request, f"Recomputing the KPIs of {len(ids)} campaign(s).",
-                          messages.SUCCESS)
+        self.message_user(request, _("Recomputing the KPIs of %(count)s campaign(s).")
+                          % {"count": len(ids)}, messages.SUCCESS)
 
-    @admin.display(description="KPIs (as last computed)")
+    @admin.display(description=gettext_lazy("KPIs (as last computed)"))
     def kpi_summary(self, obj: Campaign) -> str:
         return admin_kpis.kpi_summary_html(obj)
 
@@ -265,7 +267,7 @@ class TrackingLinkAdmin(ScopedModelAdmin):
         fields = tuple(super().get_readonly_fields(request, obj))
         return (*fields, "slug") if obj is not None else fields
 
-    @admin.display(description="Short URL")
+    @admin.display(description=gettext_lazy("Short URL"))
     def short_url(self, obj: TrackingLink) -> str:
         return f"{settings.FUNNELBOARD_BASE_URL}/r/{obj.slug}" if obj.pk else ""
 

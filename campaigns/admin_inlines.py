@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import Model
+from django.utils.translation import gettext_lazy
 
 from accounts.admin_bases import ScopedTabularInline
 from accounts.selectors import Access
@@ -57,7 +58,7 @@ class PartnershipInline(ScopedTabularInline):
     autocomplete_fields = ("influencer",)
     field_roles = COMPENSATION_ROLES
 
-    @admin.display(description="Headline KPIs")
+    @admin.display(description=gettext_lazy("Headline KPIs"))
     def headline(self, obj: Partnership) -> str:
         return admin_kpis.partnership_headline_html(obj)
 

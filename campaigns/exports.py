@@ -22,6 +22,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from campaigns.models import CostCategory
 from campaigns.selectors import is_cost_value
 from influencers.models import Platform
@@ -62,9 +65,18 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
 
 
 # --- The KPI export: one row per value, human headers, values rounded by kind ---------------
-KPI_HEADER = ["Group", "Field", "KPI", "Measure", "Value", "Unit"]
-TARGET_HEADER = ["Target", "Unit", "Target value", "Actual", "Progress (%)"]
-RATE_HEADER = ["Platform", "Metric", "Rate", "Currency", "Per", "Source"]
+# Headers in the reader's language: ``texts`` reads them when a file is written.
+KPI_HEADER = (gettext_lazy("Group"), gettext_lazy("Field"), gettext_lazy("KPI"),
+              gettext_lazy("Measure"), gettext_lazy("Value"), gettext_lazy("Unit"))
+TARGET_HEADER = (gettext_lazy("Target"), gettext_lazy("Unit"), gettext_lazy("Target value"),
+                 gettext_lazy("Actual"), gettext_lazy("Progress (%)"))
+RATE_HEADER = (gettext_lazy("Platform"), gettext_lazy("Metric"), gettext_lazy("Rate"),
+               gettext_lazy("Currency"), gettext_lazy("Per"), gettext_lazy("Source"))
+
+
+def texts(items: Iterable[Any]) -> list[str]:
+    """Lazy texts (headers, labels) read in the active language, as a row of plain strings."""
+    return [str(item) for item in items]
 
 
 def rounded(value: Any, kind: str) -> Any:
@@ -100,12 +112,12 @@ def kpi_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
             if f.shape == registry.MAPPING and isinstance(value, Mapping):
                 for key, inner in value.items():
                     yield [
-                        group.name, f"{f.name}.{key}", group.title,
+                        group.name, f"{f.name}.{key}", str(group.title),
                         f"{f.label} · {_key_label(f.name, str(key))}",
                         rounded(inner, f.kind), unit(f.kind, currency),
                     ]
             else:
-                yield [group.name, f.name, group.title, f.label, rounded(value, f.kind),
+                yield [group.name, f.name, str(group.title), str(f.label), rounded(value, f.kind),
                        unit(f.kind, currency)]
 
 
@@ -115,7 +127,7 @@ def target_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
         path = str(target.get("metric") or "")
         kind = registry.kind(path) if is_registry_path(path) else registry.COUNT
         yield [
-            registry.metric_label(path), unit(kind, currency) or "count",
+            str(registry.metric_label(path)), unit(kind, currency) or _("count"),
             rounded(target.get("target"), kind), rounded(target.get("actual"), kind),
             rounded(target.get("progress"), registry.PERCENT),
         ]
@@ -129,8 +141,8 @@ def rate_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
             continue
         metric = str(item.get("metric") or "")
         yield [
-            PLATFORM_LABELS.get(str(item.get("platform")), str(item.get("platform") or "")),
-            registry.metric_label(metric), _plain(str(item.get("value") or "")) or None,
+            str(PLATFORM_LABELS.get(str(item.get("platform")), str(item.get("platform") or ""))),
+            str(registry.metric_label(metric)), _plain(str(item.get("value") or "")) or None,
             currency, "1,000" if metric in PER_MILLE else "1", item.get("source") or "",
         ]
 
@@ -138,42 +150,52 @@ def rate_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
 def report_rows(campaign_name: str, doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
     """The KPI export (CSV): a short heading, every KPI value, the targets and the EMV rates."""
     doc = doc or {}
-    yield ["Campaign", campaign_name]
-    yield ["Currency", doc.get("currency", "")]
-    yield ["Computed at", doc.get("computed_at", "")]
+    yield from heading_rows(campaign_name, doc)
     yield []
-    yield KPI_HEADER
+    yield texts(KPI_HEADER)
     yield from kpi_rows(doc)
     targets = list(target_rows(doc))
     if targets:
         yield []
-        yield TARGET_HEADER
+        yield texts(TARGET_HEADER)
         yield from targets
     rates = list(rate_rows(doc))
     if rates:
         yield []
-        yield RATE_HEADER
+        yield texts(RATE_HEADER)
         yield from rates
 
 
+def heading_rows(campaign_name: str, doc: Mapping[str, Any]) -> list[list[Any]]:
+    """The campaign, its currency and when its numbers were computed."""
+    return [[_("Campaign"), campaign_name], [_("Currency"), doc.get("currency", "")],
+            [_("Computed at"), doc.get("computed_at", "")]]
+
+
 PER_MILLE = frozenset({"impressions", "reach", "views"})
-PLATFORM_LABELS: dict[str, str] = dict(Platform.choices)
-COST_LABELS: dict[str, str] = {
-    "fees": "Fees", "product": "Products", "commission": "Commissions",
-    **{c.value: str(c.label) for c in CostCategory},
-}
-SOURCE_LABELS: dict[str, str] = {
-    "promo_code": "Promo code", "link": "Link", "utm": "UTM", "manual": "Manual",
-}
+PLATFORM_LABELS: dict[str, Any] = dict(Platform.choices)  # "Blog" is a lazy translation
+
+
+def cost_labels() -> dict[str, str]:
+    """The cost breakdown's keys as the reader says them."""
+    return {
+        "fees": _("Fees"), "product": _("Products"), "commission": _("Commissions"),
+        **{c.value: str(c.label) for c in CostCategory},
+    }
+
+
+def source_labels() -> dict[str, str]:
+    """The conversion sources as the reader says them."""
+    return {"promo_code": _("Promo code"), "link": _("Link"), "utm": "UTM", "manual": _("Manual")}
 
 
 def _key_label(field_name: str, key: str) -> str:
     if field_name == "by_platform":
-        return PLATFORM_LABELS.get(key, key)
+        return str(PLATFORM_LABELS.get(key, key))
     if field_name == "cost_breakdown":
-        return COST_LABELS.get(key, key.replace("_", " ").capitalize())
+        return cost_labels().get(key, key.replace("_", " ").capitalize())
     if field_name == "by_source":
-        return SOURCE_LABELS.get(key, key)
+        return source_labels().get(key, key)
     return key.replace("_", " ").capitalize()
 
 

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -46,11 +47,10 @@ def _fit(sheet: Worksheet) -> None:
 
 
 def _kpi_sheet(sheet: Worksheet, campaign_name: str, doc: Mapping[str, Any]) -> None:
-    _append(sheet, ["Campaign", campaign_name], bold=True)
-    _append(sheet, ["Currency", doc.get("currency", "")])
-    _append(sheet, ["Computed at", doc.get("computed_at", "")])
+    for number, heading in enumerate(exports.heading_rows(campaign_name, doc)):
+        _append(sheet, heading, bold=number == 0)
     _append(sheet, [])
-    _append(sheet, exports.KPI_HEADER, bold=True)
+    _append(sheet, exports.texts(exports.KPI_HEADER), bold=True)
     for row in exports.kpi_rows(doc):
         kind = registry.field(f"{row[0]}.{row[1].split('.')[0]}").kind
         _append(sheet, row)
@@ -58,7 +58,7 @@ def _kpi_sheet(sheet: Worksheet, campaign_name: str, doc: Mapping[str, Any]) -> 
     targets = list(exports.target_rows(doc))
     if targets:
         _append(sheet, [])
-        _append(sheet, exports.TARGET_HEADER, bold=True)
+        _append(sheet, exports.texts(exports.TARGET_HEADER), bold=True)
         for target, path in zip(targets, (t.get("metric") for t in doc.get("targets") or []),
                                 strict=False):
             _append(sheet, target)
@@ -72,17 +72,17 @@ def _kpi_sheet(sheet: Worksheet, campaign_name: str, doc: Mapping[str, Any]) -> 
 def _creator_sheet(sheet: Worksheet, rows: Iterable[Mapping[str, Any]], currency: str, *,
                    with_costs: bool) -> None:
     columns = exports.leaderboard_columns(with_costs=with_costs)
-    header = ["Creator", "Handle", "Status"]
-    for _, path in columns:
+    header = [_("Creator"), _("Handle"), _("Status")]
+    for _name, path in columns:
         kind = registry.kind(path)
         suffix = exports.unit(kind, currency)
         header.append(f"{registry.metric_label(path)} ({suffix})" if suffix else
-                      registry.metric_label(path))
+                      str(registry.metric_label(path)))
     _append(sheet, header, bold=True)
     for row in rows:
         doc = row["doc"]
         _append(sheet, [row["name"], row["handle"], row["status"]])
-        for i, (_, path) in enumerate(columns, start=4):
+        for i, (_name, path) in enumerate(columns, start=4):
             kind = registry.kind(path)
             cell = sheet.cell(sheet.max_row, i, exports.rounded(value_at(doc, path), kind))
             cell.number_format = FORMATS[kind]
@@ -90,7 +90,7 @@ def _creator_sheet(sheet: Worksheet, rows: Iterable[Mapping[str, Any]], currency
 
 
 def _rate_sheet(sheet: Worksheet, doc: Mapping[str, Any]) -> None:
-    _append(sheet, exports.RATE_HEADER, bold=True)
+    _append(sheet, exports.texts(exports.RATE_HEADER), bold=True)
     for row in exports.rate_rows(doc):
         _append(sheet, row)
         sheet.cell(sheet.max_row, 3).number_format = "#,##0.00##"
@@ -104,11 +104,11 @@ def kpi_workbook(campaign_name: str, doc: Mapping[str, Any] | None,
     book = Workbook()
     kpi_sheet = book.active
     assert kpi_sheet is not None
-    kpi_sheet.title = "KPIs"
+    kpi_sheet.title = _("KPIs")
     _kpi_sheet(kpi_sheet, campaign_name, doc)
-    _creator_sheet(book.create_sheet("By creator"), creators, str(doc.get("currency") or ""),
+    _creator_sheet(book.create_sheet(_("By creator")), creators, str(doc.get("currency") or ""),
                    with_costs=with_costs)
-    _rate_sheet(book.create_sheet("EMV rates"), doc)
+    _rate_sheet(book.create_sheet(_("EMV rates")), doc)
     for sheet in book.worksheets:
         _fit(sheet)
     out = io.BytesIO()

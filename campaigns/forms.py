@@ -10,7 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.functional import lazy
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from accounts.selectors import Access, visible
@@ -36,6 +40,21 @@ from metrics import registry
 
 DATE = LocalDateInput()
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# The model fields' own names, as the forms showed them, in the reader's language.
+FIELD_LABELS = {
+    "brand": gettext_lazy("Brand"), "name": gettext_lazy("Name"), "stage": gettext_lazy("Stage"),
+    "objective": gettext_lazy("Objective"), "start_date": gettext_lazy("Start date"),
+    "end_date": gettext_lazy("End date"), "budget": gettext_lazy("Budget"),
+    "currency": gettext_lazy("Currency"), "status": gettext_lazy("Status"),
+    "attribution_window_days": gettext_lazy("Attribution window days"),
+    "category": gettext_lazy("Category"), "amount": gettext_lazy("Amount"), "fee": gettext_lazy("Fee"),
+    "incurred_on": gettext_lazy("Incurred on"), "partnership": gettext_lazy("Partnership"),
+    "note": gettext_lazy("Note"), "product_value": gettext_lazy("Product value"),
+    "commission_rate": gettext_lazy("Commission rate"), "notes": gettext_lazy("Notes"),
+    "kind": gettext_lazy("Kind"), "code": gettext_lazy("Code"), "handle": gettext_lazy("Handle"),
+    "active_from": gettext_lazy("Active from"), "active_until": gettext_lazy("Active until"),
+    "platform": gettext_lazy("Platform"),
+}
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -62,9 +81,11 @@ class CampaignForm(forms.ModelForm):
             "currency", "status", "attribution_window_days",
         ]
         widgets = {"start_date": DATE, "end_date": DATE, "objective": forms.Textarea(attrs={"rows": 3})}
+        labels = FIELD_LABELS
         help_texts = {
-            "stage": "Picks the headline KPIs: awareness (TOFU), leads (MOFU) or sales (BOFU).",
-            "attribution_window_days": "How long after a click a sale still counts.",
+            "stage": gettext_lazy("Picks the headline KPIs: awareness (TOFU), leads (MOFU) or "
+                                  "sales (BOFU)."),
+            "attribution_window_days": gettext_lazy("How long after a click a sale still counts."),
         }
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
@@ -72,14 +93,14 @@ class CampaignForm(forms.ModelForm):
         self.fields["brand"].queryset = visible(access, Brand).order_by("name")  # type: ignore[attr-defined]
         currency = self.fields["currency"]
         currency.required = False
-        currency.choices = [("", "The brand's currency"), *CURRENCY_CHOICES]  # type: ignore[attr-defined]
-        currency.help_text = "ISO 4217. Unset: the brand's currency."
+        currency.choices = [("", _("The brand's currency")), *CURRENCY_CHOICES]  # type: ignore[attr-defined]
+        currency.help_text = _("ISO 4217. Unset: the brand's currency.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end date must be on or after the start date.")
+            self.add_error("end_date", _("The end date must be on or after the start date."))
         return data
 
     def _post_clean(self) -> None:
@@ -92,11 +113,12 @@ class KpiTargetForm(forms.Form):
     """A target in its KPI's own unit, which the metric's label names: ROI (%) 150 is 150%,
     ROAS (×) 1.5 is 1.5×, money in the campaign currency, counts as plain numbers."""
 
-    metric = forms.ChoiceField(choices=KpiTarget.Metric.choices, label="KPI (unit)")
+    metric = forms.ChoiceField(choices=KpiTarget.Metric.choices, label=gettext_lazy("KPI (unit)"))
     value = forms.DecimalField(
-        max_digits=18, decimal_places=4, min_value=0,
-        help_text="In the unit after the KPI's name: "
-        + "; ".join(f"{unit} — {help}" for unit, help in registry.TARGET_UNIT_HELP) + ".",
+        max_digits=18, decimal_places=4, min_value=0, label=gettext_lazy("Value"),
+        help_text=lazy(lambda: _("In the unit after the KPI's name: %(units)s.") % {
+            "units": "; ".join(f"{unit} — {help}" for unit, help in registry.TARGET_UNIT_HELP)
+        }, str)(),
     )
 
 
@@ -105,6 +127,7 @@ class CostForm(forms.ModelForm):
         model = Cost
         fields = ["category", "amount", "incurred_on", "partnership", "note"]
         widgets = {"incurred_on": DATE}
+        labels = FIELD_LABELS
 
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,9 +143,9 @@ class CostForm(forms.ModelForm):
 
 
 COMPENSATION_HELP = {
-    "fee": "Fixed fee in the campaign currency.",
-    "product_value": "Value of products sent.",
-    "commission_rate": "Percent of attributed net revenue.",
+    "fee": gettext_lazy("Fixed fee in the campaign currency."),
+    "product_value": gettext_lazy("Value of products sent."),
+    "commission_rate": gettext_lazy("Percent of attributed net revenue."),
 }
 
 
@@ -134,7 +157,7 @@ class PartnershipForm(forms.ModelForm):
         fields = ["influencer", "status", "fee", "product_value", "commission_rate", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = COMPENSATION_HELP
-        labels = {"influencer": "Creator"}
+        labels = {**FIELD_LABELS, "influencer": gettext_lazy("Creator")}
 
     def __init__(
         self, *args: Any, access: Access, campaign: Campaign, creating: bool = True, **kwargs: Any
@@ -156,7 +179,7 @@ class PartnershipForm(forms.ModelForm):
 
 class LinkForm(forms.ModelForm):
     destination_url = forms.URLField(
-        max_length=2000, assume_scheme="https", label="Destination URL",
+        max_length=2000, assume_scheme="https", label=gettext_lazy("Destination URL"),
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
 
@@ -167,12 +190,13 @@ class LinkForm(forms.ModelForm):
             "utm_content", "utm_term",
         ]
         labels = {
-            "destination_url": "Destination URL",
-            "utm_source": "Source (utm_source)",
-            "utm_medium": "Medium (utm_medium)",
-            "utm_campaign": "Campaign (utm_campaign)",
-            "utm_content": "Content (utm_content)",
-            "utm_term": "Term (utm_term)",
+            **FIELD_LABELS,
+            "destination_url": gettext_lazy("Destination URL"),
+            "utm_source": gettext_lazy("Source (utm_source)"),
+            "utm_medium": gettext_lazy("Medium (utm_medium)"),
+            "utm_campaign": gettext_lazy("Campaign (utm_campaign)"),
+            "utm_content": gettext_lazy("Content (utm_content)"),
+            "utm_term": gettext_lazy("Term (utm_term)"),
         }
 
     def clean_destination_url(self) -> str:
@@ -212,23 +236,28 @@ class PromoCodeForm(forms.ModelForm):
         model = PromoCode
         fields = ["code", "active_from", "active_until"]
         widgets = {"active_from": DATETIME, "active_until": DATETIME}
-        help_texts = {"active_from": "Optional.", "active_until": "Optional."}
+        labels = FIELD_LABELS
+        help_texts = {"active_from": gettext_lazy("Optional."), "active_until": gettext_lazy("Optional.")}
 
     def _post_clean(self) -> None:
         pass
 
 
 class BrandForm(forms.ModelForm):
-    website = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    website = forms.URLField(required=False, max_length=500, assume_scheme="https",
+                             label=gettext_lazy("Website"))
 
     class Meta:
         model = Brand
         fields = ["name", "website", "currency", "shopify_webhook_secret"]
-        labels = {"shopify_webhook_secret": "Shopify webhook signing secret"}
+        labels = {**FIELD_LABELS,
+                  "shopify_webhook_secret": gettext_lazy("Shopify webhook signing secret")}
         widgets = {"shopify_webhook_secret": forms.PasswordInput(render_value=False)}
         help_texts = {
-            "shopify_webhook_secret": "From Shopify → Settings → Notifications → Webhooks. "
-            "Stored, never shown again; leave empty to keep the current one.",
+            "shopify_webhook_secret": gettext_lazy(
+                "From Shopify → Settings → Notifications → Webhooks. "
+                "Stored, never shown again; leave empty to keep the current one."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -243,6 +272,7 @@ class BrandAccountForm(forms.ModelForm):
     class Meta:
         model = BrandAccount
         fields = ["platform", "handle"]
+        labels = FIELD_LABELS
 
     def _post_clean(self) -> None:
         pass
@@ -254,7 +284,7 @@ class StatusMoveForm(forms.Form):
 
 # --- Posts ----------------------------------------------------------------------------------
 MAX_BULK_POSTS = 100
-PASTE_OR_PICK = "Paste the post's URL, or choose the platform and give the post's id."
+PASTE_OR_PICK = gettext_lazy("Paste the post's URL, or choose the platform and give the post's id.")
 
 
 def zone_label(organization: Organization) -> str:
@@ -265,37 +295,39 @@ def zone_label(organization: Organization) -> str:
     return f"{organization.time_zone}, {abbreviation}"
 
 
-def existing_post_error(post: Post) -> str:
+def existing_post_error(post: Post) -> SafeString:
     metrics = reverse("metrics_entry:post_metrics") + f"?post={post.pk}"
-    return format_html(
-        'This post is already in the partnership (#{}): <a href="{}">enter its metrics</a>.',
-        post.pk, metrics,
-    )
+    text = _('This post is already in the partnership (#%(number)s): <a href="%(url)s">enter its '
+             'metrics</a>.')
+    return mark_safe(text % {"number": conditional_escape(str(post.pk)), "url": conditional_escape(metrics)})
 
 
 class PostForm(forms.Form):
     """A post by its URL (the platform and id read from it) or by platform and id. With
     ``partnerships`` (a creator's page) it also asks which of her partnerships."""
 
-    partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), label="Campaign")
+    partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), label=gettext_lazy("Campaign"))
     url = forms.CharField(
-        max_length=500, required=False, label="Post URL",
+        max_length=500, required=False, label=gettext_lazy("Post URL"),
         widget=forms.TextInput(attrs={"placeholder": "https://www.instagram.com/p/…", "inputmode": "url"}),
-        help_text="Instagram, TikTok and YouTube links fill in the platform and the id.",
+        help_text=gettext_lazy("Instagram, TikTok and YouTube links fill in the platform and the id."),
     )
     platform = forms.ChoiceField(
-        required=False, choices=[("", "From the URL"), *Platform.choices],
-        help_text="Only when the URL is not an Instagram, TikTok or YouTube post.",
+        required=False, label=gettext_lazy("Platform"),
+        choices=[("", gettext_lazy("From the URL")), *Platform.choices],
+        help_text=gettext_lazy("Only when the URL is not an Instagram, TikTok or YouTube post."),
     )
     external_id = forms.CharField(
-        max_length=100, required=False, label="Post id on the platform",
-        help_text="Only when the URL does not say it.",
+        max_length=100, required=False, label=gettext_lazy("Post id on the platform"),
+        help_text=gettext_lazy("Only when the URL does not say it."),
     )
     post_type = forms.ChoiceField(
-        required=False, label="Post type", choices=[("", "From the URL (else Post)"), *PostType.choices]
+        required=False, label=gettext_lazy("Post type"),
+        choices=[("", gettext_lazy("From the URL (else Post)")), *PostType.choices],
     )
-    published_at = forms.DateTimeField(required=False, widget=DATETIME, label="Posted at")
-    caption = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    published_at = forms.DateTimeField(required=False, widget=DATETIME, label=gettext_lazy("Posted at"))
+    caption = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              label=gettext_lazy("Caption"))
 
     def __init__(
         self, *args: Any, organization: Organization, partnership: Partnership | None = None,
@@ -308,11 +340,11 @@ class PostForm(forms.Form):
         else:
             field = self.fields["partnership"]
             field.queryset = partnerships  # type: ignore[attr-defined]
-            field.empty_label = "Choose a campaign"  # type: ignore[attr-defined]
+            field.empty_label = _("Choose a campaign")  # type: ignore[attr-defined]
             if not self.is_bound and len(partnerships) == 1:
                 self.initial["partnership"] = partnerships[0].pk
             field.label_from_instance = lambda p: f"{p.campaign.name} ({p.campaign.brand.name})"  # type: ignore[attr-defined]
-        self.fields["published_at"].help_text = f"In {zone_label(organization)}."
+        self.fields["published_at"].help_text = _("In %(zone)s.") % {"zone": zone_label(organization)}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -336,9 +368,11 @@ class PostForm(forms.Form):
 
     def _check_against(self, ref: PostRef, data: dict[str, Any]) -> None:
         if data.get("platform") and data["platform"] != ref.platform:
-            self.add_error("platform", f"The URL is a post on {Platform(ref.platform).label}.")
+            self.add_error("platform", _("The URL is a post on %(platform)s.")
+                           % {"platform": Platform(ref.platform).label})
         if data.get("external_id") and data["external_id"] != ref.external_id:
-            self.add_error("external_id", f"The URL says the post's id is {ref.external_id}.")
+            self.add_error("external_id", _("The URL says the post's id is %(id)s.")
+                           % {"id": ref.external_id})
 
     def _require_platform_and_id(self, url: str, data: dict[str, Any]) -> None:
         problem = post_url_problem(url) if url else ""
@@ -356,10 +390,11 @@ class PostForm(forms.Form):
             return
         if not data.get("platform"):
             # Why the URL did not do it, said once, by the first field to fill in.
-            why = f": {problem[0].lower()}{problem[1:]}" if problem and problem != NOT_WEB else "."
-            self.add_error("platform", f"Choose the platform{why}")
+            why = f"{problem[0].lower()}{problem[1:]}" if problem and problem != NOT_WEB else ""
+            message = _("Choose the platform: %(why)s") % {"why": why} if why else _("Choose the platform.")
+            self.add_error("platform", message)
         if not data.get("external_id"):
-            self.add_error("external_id", "Give the post's id on the platform.")
+            self.add_error("external_id", _("Give the post's id on the platform."))
 
     def post_fields(self) -> dict[str, Any]:
         """What ``services.post_add`` takes."""
@@ -369,14 +404,16 @@ class PostForm(forms.Form):
 
 class BulkPostsForm(forms.Form):
     urls = forms.CharField(
-        label="Post URLs", widget=forms.Textarea(attrs={"rows": 8, "placeholder": "One URL a line"}),
-        help_text=f"One a line, up to {MAX_BULK_POSTS}: Instagram, TikTok or YouTube posts.",
+        label=gettext_lazy("Post URLs"),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": gettext_lazy("One URL a line")}),
+        help_text=lazy(lambda: _("One a line, up to %(count)s: Instagram, TikTok or YouTube posts.")
+                       % {"count": MAX_BULK_POSTS}, str)(),
     )
 
     def clean_urls(self) -> list[str]:
         lines = self.cleaned_data["urls"].splitlines()
         if not any(line.strip() for line in lines):
-            raise ValidationError("Paste at least one URL.")
+            raise ValidationError(_("Paste at least one URL."))
         if len([line for line in lines if line.strip()]) > MAX_BULK_POSTS:
-            raise ValidationError(f"Paste at most {MAX_BULK_POSTS} URLs at a time.")
+            raise ValidationError(_("Paste at most %(count)s URLs at a time.") % {"count": MAX_BULK_POSTS})
         return lines

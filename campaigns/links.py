@@ -1,4 +1,5 @@
-"""Tracking URLs, pure (no Django): the `/r/` destination, landing-URL parsing, URL safety.
+"""Tracking URLs, pure (no ORM; refusals in the active language): the `/r/` destination,
+landing-URL parsing, URL safety.
 
 The destination of a tracking link is always the *stored* URL plus the link's own UTM
 parameters and a click id. Nothing here takes anything from an incoming request.
@@ -17,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, quote, unquote_plus, urlsplit, urlunsplit
+
+from django.utils.translation import gettext as _
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
 CLICK_PARAM = "fb_click"
@@ -61,31 +64,31 @@ def destination_error(url: str) -> str | None:
     whitespace, control characters or backslashes.
     """
     if not isinstance(url, str) or not url:
-        return "Enter a URL."
+        return _("Enter a URL.")
     if len(url) > MAX_URL_LENGTH:
-        return f"Use at most {MAX_URL_LENGTH} characters."
+        return _("Use at most %(count)s characters.") % {"count": MAX_URL_LENGTH}
     if _UNSAFE_CHARS.search(url):
-        return "The URL contains spaces, control characters or backslashes."
+        return _("The URL contains spaces, control characters or backslashes.")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return "That is not a valid URL."
+        return _("That is not a valid URL.")
     if parts.scheme.lower() not in _SAFE_SCHEMES:
-        return "Use an http:// or https:// URL."
+        return _("Use an http:// or https:// URL.")
     if not parts.netloc or not parts.hostname:
-        return "The URL needs a host name."
+        return _("The URL needs a host name.")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        return "The URL may not contain a user name or password."
+        return _("The URL may not contain a user name or password.")
     host = parts.hostname
     try:
         ascii_host = host.encode("idna").decode("ascii")  # internationalised names too
     except UnicodeError:
         ascii_host = ""
     if not (_HOST.match(ascii_host) or _is_ip_literal(host)):
-        return "The host name is not valid."
+        return _("The host name is not valid.")
     if port is not None and not 0 < port < 65536:
-        return "The port is not valid."
+        return _("The port is not valid.")
     return None
 
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organization, Role
 from config.iso import CURRENCY_CHOICES
@@ -20,7 +22,7 @@ from metrics import registry
 
 # The shape of a currency code, for records that may carry a withdrawn one (exchange rates,
 # orders); what a brand or a campaign is priced in is one of ``config.iso.CURRENCIES``.
-currency_code = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. USD.")
+currency_code = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, e.g. USD."))
 
 
 def currency_field() -> models.CharField:
@@ -52,7 +54,7 @@ class Brand(models.Model):
     currency = currency_field()
     key = models.CharField(
         max_length=32, unique=True, default=new_brand_key, editable=False,
-        help_text="Public id used by the Shopify webhook and the site pixel.",
+        help_text=_("Public id used by the Shopify webhook and the site pixel."),
     )
     shopify_webhook_secret = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -89,16 +91,16 @@ class BrandAccount(models.Model):
 
 
 class FunnelStage(models.TextChoices):
-    TOFU = "TOFU", "Top of funnel — awareness"
-    MOFU = "MOFU", "Middle of funnel — leads"
-    BOFU = "BOFU", "Bottom of funnel — sales"
+    TOFU = "TOFU", _("Top of funnel — awareness")
+    MOFU = "MOFU", _("Middle of funnel — leads")
+    BOFU = "BOFU", _("Bottom of funnel — sales")
 
 
 class CampaignStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    ARCHIVED = "archived", _("Archived")
 
 
 class Campaign(models.Model):
@@ -179,13 +181,13 @@ class KpiTarget(models.Model):
 
 
 class PartnershipStatus(models.TextChoices):
-    PROSPECT = "prospect", "Prospect"
-    INVITED = "invited", "Invited"
-    CONTRACTED = "contracted", "Contracted"
-    CONTENT_SUBMITTED = "content_submitted", "Content submitted"
-    LIVE = "live", "Live"
-    PAID = "paid", "Paid"
-    DECLINED = "declined", "Declined"
+    PROSPECT = "prospect", _("Prospect")
+    INVITED = "invited", _("Invited")
+    CONTRACTED = "contracted", _("Contracted")
+    CONTENT_SUBMITTED = "content_submitted", _("Content submitted")
+    LIVE = "live", pgettext_lazy("partnership status", "Live")
+    PAID = "paid", _("Paid")
+    DECLINED = "declined", _("Declined")
 
 
 # Partnerships in these states owe their fee and product, so ROI counts them as cost.
@@ -212,7 +214,7 @@ class Partnership(models.Model):
     commission_rate = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Percent of attributed net revenue.",
+        help_text=_("Percent of attributed net revenue."),
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -231,12 +233,12 @@ class Partnership(models.Model):
 
 
 class PostType(models.TextChoices):
-    POST = "post", "Post"
-    REEL = "reel", "Reel"
-    STORY = "story", "Story"
-    VIDEO = "video", "Video"
-    SHORT = "short", "Short"
-    LIVE = "live", "Live"
+    POST = "post", _("Post")
+    REEL = "reel", _("Reel")
+    STORY = "story", _("Story")
+    VIDEO = "video", _("Video")
+    SHORT = "short", _("Short")
+    LIVE = "live", pgettext_lazy("post type", "Live")
 
 
 class Post(models.Model):
@@ -300,8 +302,8 @@ class PromoCode(models.Model):
 
 
 class LinkKind(models.TextChoices):
-    AFFILIATE = "affiliate", "Affiliate link"
-    UTM = "utm", "UTM link"
+    AFFILIATE = "affiliate", _("Affiliate link")
+    UTM = "utm", _("UTM link")
 
 
 def new_link_slug() -> str:
@@ -334,10 +336,10 @@ class TrackingLink(models.Model):
 
 
 class CostCategory(models.TextChoices):
-    AD_SPEND = "ad_spend", "Ad spend"
-    PRODUCTION = "production", "Production"
-    PLATFORM_FEE = "platform_fee", "Platform fee"
-    OTHER = "other", "Other"
+    AD_SPEND = "ad_spend", _("Ad spend")
+    PRODUCTION = "production", _("Production")
+    PLATFORM_FEE = "platform_fee", _("Platform fee")
+    OTHER = "other", _("Other")
 
 
 class Cost(models.Model):

@@ -1,4 +1,5 @@
-"""Reading a post's platform and id from its address, pure (no Django).
+"""Reading a post's platform and id from its address, pure (no ORM; the refusals are lazy
+translations, read in the active language).
 
 ``read_post_url`` knows the addresses a creator or a browser hands out for one post:
 
@@ -19,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
+
+from django.utils.translation import gettext_lazy
 
 MAX_URL_LENGTH = 2000
 
@@ -41,9 +44,15 @@ SCHEME_AND_SLASHES = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # or video).
 INSTAGRAM_KINDS = {"p": None, "reel": "reel", "reels": "reel", "tv": "video"}
 
-NOT_WEB = "Not a web address: give an http(s) link."
-NOT_KNOWN = "Only Instagram, TikTok and YouTube links are read; {host} is none of them."
-NOT_A_POST = "This {platform} link is not a link to one post (a profile or a short link?)."
+# Compared by the forms (``problem == NOT_WEB``): a lazy text equals its reading in the active
+# language, which is what ``post_url_problem`` returns.
+NOT_WEB = gettext_lazy("Not a web address: give an http(s) link.")
+NOT_KNOWN = gettext_lazy(
+    "Only Instagram, TikTok and YouTube links are read; %(host)s is none of them."
+)
+NOT_A_POST = gettext_lazy(
+    "This %(platform)s link is not a link to one post (a profile or a short link?)."
+)
 
 
 @dataclass(frozen=True)
@@ -72,31 +81,31 @@ def post_url_problem(url: str) -> str:
 def _read(url: str) -> PostRef | str:
     text = url.strip() if isinstance(url, str) else ""
     if not text or len(text) > MAX_URL_LENGTH or any(c.isspace() or ord(c) < 32 for c in text):
-        return NOT_WEB
+        return str(NOT_WEB)
     if text.startswith("//"):
         text = "https:" + text
     elif SCHEME_AND_SLASHES.match(text):
         pass  # its scheme is checked below
     elif (scheme := SCHEME.match(text)) and not text[scheme.end():][:1].isdigit():
-        return NOT_WEB  # mailto:, javascript:, data: … (but "host:443/…" is a host and a port)
+        return str(NOT_WEB)  # mailto:, javascript:, data: … (but "host:443/…" is a host and a port)
     else:
         text = "https://" + text
     try:
         parts = urlsplit(text)
         host = (parts.hostname or "").rstrip(".")
     except ValueError:
-        return NOT_WEB
+        return str(NOT_WEB)
     if parts.scheme.lower() not in ("http", "https") or not host:
-        return NOT_WEB
+        return str(NOT_WEB)
     segments = [s for s in parts.path.split("/") if s]
     query = parts.query
     if host in INSTAGRAM_HOSTS:
-        return _instagram(segments) or NOT_A_POST.format(platform="Instagram")
+        return _instagram(segments) or NOT_A_POST % {"platform": "Instagram"}
     if host in TIKTOK_HOSTS:
-        return _tiktok(segments) or NOT_A_POST.format(platform="TikTok")
+        return _tiktok(segments) or NOT_A_POST % {"platform": "TikTok"}
     if host in YOUTUBE_HOSTS or host in YOUTU_BE_HOSTS:
-        return _youtube(host, segments, query) or NOT_A_POST.format(platform="YouTube")
-    return NOT_KNOWN.format(host=host)
+        return _youtube(host, segments, query) or NOT_A_POST % {"platform": "YouTube"}
+    return NOT_KNOWN % {"host": host}
 
 
 def _instagram(segments: list[str]) -> PostRef | None:

@@ -149,7 +149,7 @@ def board_columns(campaign: Campaign) -> list[tuple[str, str, list[Partnership]]
     )
     for partnership in partnerships:
         columns[partnership.status].append(partnership)
-    return [(value, label, columns[value]) for value, label in PartnershipStatus.choices]
+    return [(value, str(label), columns[value]) for value, label in PartnershipStatus.choices]
 
 
 def partnership_for(access: Access, pk: Any, *, action: str = "view") -> Partnership:

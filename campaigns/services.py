@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.selectors import Access
 from accounts.services import audit_record
@@ -202,7 +203,7 @@ def partnership_delete(*, access: Access, partnership: Partnership) -> None:
 def _check_post_account(post_fields: dict[str, Any], partnership: Partnership) -> None:
     account = post_fields.get("social_account")
     if account is not None and account.influencer_id != partnership.influencer_id:
-        raise ValidationError({"social_account": "This account belongs to another creator."})
+        raise ValidationError({"social_account": _("This account belongs to another creator.")})
 
 
 @transaction.atomic
@@ -288,9 +289,8 @@ def _ensure_code_free(code: PromoCode) -> None:
     ).exclude(pk=code.pk)
     for rival in rivals:
         if _periods_overlap(code.active_from, code.active_until, rival.active_from, rival.active_until):
-            raise ValidationError(
-                {"code": f"{rival.code} is already used by this brand in an overlapping period."}
-            )
+            taken = _("%(code)s is already used by this brand in an overlapping period.")
+            raise ValidationError({"code": taken % {"code": rival.code}})
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from config.validation import NEGATIVE, Errors, Item
 
 
@@ -19,5 +21,5 @@ def cost_errors(item: Item) -> Errors:
     campaign, partnership = item.get("campaign"), item.get("partnership")
     if campaign is not None and partnership is not None:
         if partnership.campaign_id != campaign.pk:
-            errors["partnership"] = ["This partnership is in another campaign."]
+            errors["partnership"] = [_("This partnership is in another campaign.")]
     return errors

@@ -29,7 +29,9 @@ CURRENCIES: dict[str, str] = {
     "GNF": "Guinean franc", "GTQ": "Guatemalan quetzal", "GYD": "Guyana dollar",
     "HKD": "Hong Kong dollar", "HNL": "Honduran lempira", "HTG": "Haitian gourde",
     "HUF": "Hungarian forint", "IDR": "Indonesian rupiah", "ILS": "Israeli new shekel",
-    "INR": "Indian rupee", "IQD": "Iraqi dinar", "IRR": "Iranian rial", "ISK": "Icelandic króna",
+    "INR": "Indian rupee", "IQD": "Iraqi dinar", "IRR": "Iranian rial",
+    # Not an ISO 4217 code: the toman (ten rials), in which Iran prices everyday things.
+    "IRT": "Iranian toman", "ISK": "Icelandic króna",
     "JMD": "Jamaican dollar", "JOD": "Jordanian dinar", "JPY": "Japanese yen",
     "KES": "Kenyan shilling", "KGS": "Kyrgyzstani som", "KHR": "Cambodian riel",
     "KMF": "Comorian franc", "KPW": "North Korean won", "KRW": "South Korean won",

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from accounts.admin_bases import ScopedModelAdmin, ScopedTabularInline
 from accounts.selectors import Access
@@ -44,7 +45,7 @@ class InfluencerAdmin(ScopedModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).annotate(_accounts=Count("social_accounts"))
 
-    @admin.display(description="Accounts", ordering="_accounts")
+    @admin.display(description=gettext_lazy("Accounts"), ordering="_accounts")
     def account_count(self, obj: Influencer) -> int:
         return getattr(obj, "_accounts", 0)
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from config.iso import COUNTRY_CHOICES
@@ -22,7 +23,7 @@ class Platform(models.TextChoices):
     PINTEREST = "pinterest", "Pinterest"
     TWITCH = "twitch", "Twitch"
     SNAPCHAT = "snapchat", "Snapchat"
-    BLOG = "blog", "Blog"
+    BLOG = "blog", _("Blog")  # the one platform named by a word, not a brand
 
 
 class Influencer(models.Model):
@@ -34,7 +35,7 @@ class Influencer(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     country = models.CharField(
-        max_length=2, blank=True, choices=COUNTRY_CHOICES, help_text="ISO 3166-1 alpha-2 code."
+        max_length=2, blank=True, choices=COUNTRY_CHOICES, help_text=_("ISO 3166-1 alpha-2 code.")
     )
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)

@@ -1,4 +1,5 @@
-"""Audience-quality signals and the engagement-rate calculator (pure: no Django, no ORM).
+"""Audience-quality signals and the engagement-rate calculator (pure: no ORM; the flags' words
+in the active language).
 
 Each flag carries its reason in plain words, with the numbers that raised it, so a marketer can
 judge it rather than trust a score. The thresholds are rules of thumb, not proof of fraud:
@@ -20,6 +21,10 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 JUMP_DAILY_RATE = 0.10
 JUMP_MIN_GAIN = 1_000
@@ -30,12 +35,13 @@ RATIO_OUTLIER_FACTOR = 4.0
 MIN_POSTS_FOR_RATIO = 3
 
 # (name, lower bound of followers, typical engagement rate by followers in percent)
-SIZE_BANDS: tuple[tuple[str, int, float], ...] = (
-    ("nano (under 10k followers)", 0, 4.0),
-    ("micro (10k–100k followers)", 10_000, 2.5),
-    ("mid-tier (100k–500k followers)", 100_000, 1.8),
-    ("macro (500k–1M followers)", 500_000, 1.5),
-    ("mega (over 1M followers)", 1_000_000, 1.2),
+# The names are lazy: ``size_band`` reads them in the active language.
+SIZE_BANDS: tuple[tuple[Any, int, float], ...] = (
+    (gettext_lazy("nano (under 10k followers)"), 0, 4.0),
+    (gettext_lazy("micro (10k–100k followers)"), 10_000, 2.5),
+    (gettext_lazy("mid-tier (100k–500k followers)"), 100_000, 1.8),
+    (gettext_lazy("macro (500k–1M followers)"), 500_000, 1.5),
+    (gettext_lazy("mega (over 1M followers)"), 1_000_000, 1.2),
 )
 
 
@@ -97,14 +103,13 @@ def size_band(followers: int) -> tuple[str, float]:
     for band_name, lower, band_typical in SIZE_BANDS:
         if followers >= lower:
             name, typical = band_name, band_typical
-    return name, typical
+    return str(name), typical
 
 
 def follower_jumps(history: Sequence[tuple[date, int]], handle: str = "") -> list[Flag]:
     """Flags for each step of the follower history that grows faster than organic growth."""
     flags = []
     points = sorted(history)
-    who = f"@{handle} " if handle else ""
     for (day_a, count_a), (day_b, count_b) in zip(points, points[1:], strict=False):
         days = (day_b - day_a).days
         gain = count_b - count_a
@@ -112,18 +117,28 @@ def follower_jumps(history: Sequence[tuple[date, int]], handle: str = "") -> lis
             continue
         daily = (gain / count_a) / days
         if daily > JUMP_DAILY_RATE:
+            numbers = {
+                "handle": handle, "before": f"{count_a:,}", "after": f"{count_b:,}",
+                "gain": f"{gain:,}", "share": f"{gain / count_a * 100:.0f}",
+                "start": f"{day_a:%Y-%m-%d}", "end": f"{day_b:%Y-%m-%d}",
+                "daily": f"{daily * 100:.0f}", "limit": f"{JUMP_DAILY_RATE * 100:.0f}",
+            }
+            reason = _(
+                "@%(handle)s went from %(before)s to %(after)s followers (+%(gain)s, "
+                "+%(share)s%%) between %(start)s and %(end)s — %(daily)s%% a day, where organic "
+                "growth rarely passes %(limit)s%% a day. Bought followers often arrive in such "
+                "bursts."
+            ) if handle else _(
+                "went from %(before)s to %(after)s followers (+%(gain)s, +%(share)s%%) between "
+                "%(start)s and %(end)s — %(daily)s%% a day, where organic growth rarely passes "
+                "%(limit)s%% a day. Bought followers often arrive in such bursts."
+            )
             flags.append(
                 Flag(
                     kind="follower_jump",
                     severity="high" if daily > 3 * JUMP_DAILY_RATE else "medium",
-                    title="Sudden follower jump",
-                    reason=(
-                        f"{who}went from {count_a:,} to {count_b:,} followers "
-                        f"(+{gain:,}, +{gain / count_a * 100:.0f}%) between {day_a:%Y-%m-%d} "
-                        f"and {day_b:%Y-%m-%d} — {daily * 100:.0f}% a day, where organic growth "
-                        f"rarely passes {JUMP_DAILY_RATE * 100:.0f}% a day. Bought followers "
-                        "often arrive in such bursts."
-                    ),
+                    title=_("Sudden follower jump"),
+                    reason=reason % numbers,
                 )
             )
     return flags
@@ -137,17 +152,25 @@ def low_engagement(followers: int | None, rate: float | None, handle: str = "") 
     floor = typical * BELOW_BAND_SHARE
     if rate >= floor:
         return []
-    who = f"@{handle}" if handle else "This account"
+    numbers = {
+        "handle": handle, "rate": f"{rate:.2f}", "followers": f"{followers:,}", "band": band,
+        "typical": f"{typical:.1f}", "floor": f"{floor:.2f}",
+    }
+    reason = _(
+        "@%(handle)s engages %(rate)s%% of its %(followers)s followers per post; %(band)s "
+        "accounts typically get about %(typical)s%%, and under %(floor)s%% suggests many "
+        "inactive or fake followers."
+    ) if handle else _(
+        "This account engages %(rate)s%% of its %(followers)s followers per post; %(band)s "
+        "accounts typically get about %(typical)s%%, and under %(floor)s%% suggests many "
+        "inactive or fake followers."
+    )
     return [
         Flag(
             kind="low_engagement",
             severity="high" if rate < floor / 2 else "medium",
-            title="Engagement far below accounts of this size",
-            reason=(
-                f"{who} engages {rate:.2f}% of its {followers:,} followers per post; "
-                f"{band} accounts typically get about {typical:.1f}%, and under "
-                f"{floor:.2f}% suggests many inactive or fake followers."
-            ),
+            title=_("Engagement far below accounts of this size"),
+            reason=reason % numbers,
         )
     ]
 
@@ -161,39 +184,42 @@ def comment_ratio_outliers(posts: Sequence[PostStats], handle: str = "") -> list
     ]
     if len(ratios) < MIN_POSTS_FOR_RATIO:
         return []
-    median = statistics.median(r for _, r in ratios)
-    who = f"@{handle}'s " if handle else ""
+    median = statistics.median(ratio for _post, ratio in ratios)
     flags = []
     for post, ratio in ratios:
-        label = post.label or "A post"
+        numbers = {
+            "post": post.label or _("A post"), "comments": f"{post.comments:,}",
+            "likes": f"{post.likes:,}", "factor": f"{RATIO_OUTLIER_FACTOR:.0f}",
+            "handle": handle, "median": f"{median * 100:.1f}",
+        }
         if median > 0 and ratio > median * RATIO_OUTLIER_FACTOR and ratio > RATIO_HIGH:
-            flags.append(
-                Flag(
-                    kind="comment_ratio",
-                    severity="medium",
-                    title="Unusually many comments for its likes",
-                    reason=(
-                        f"{label}: {post.comments:,} comments on {post.likes:,} likes "
-                        f"({ratio * 100:.1f}%), over {RATIO_OUTLIER_FACTOR:.0f}× {who}usual "
-                        f"{median * 100:.1f}% and above {RATIO_HIGH * 100:.0f}% — typical of "
-                        "comment pods, giveaways or bought comments."
-                    ),
-                )
+            numbers.update(ratio=f"{ratio * 100:.1f}", limit=f"{RATIO_HIGH * 100:.0f}")
+            reason = _(
+                "%(post)s: %(comments)s comments on %(likes)s likes (%(ratio)s%%), over "
+                "%(factor)s× @%(handle)s's usual %(median)s%% and above %(limit)s%% — typical "
+                "of comment pods, giveaways or bought comments."
+            ) if handle else _(
+                "%(post)s: %(comments)s comments on %(likes)s likes (%(ratio)s%%), over "
+                "%(factor)s× usual %(median)s%% and above %(limit)s%% — typical of comment "
+                "pods, giveaways or bought comments."
             )
+            title = _("Unusually many comments for its likes")
         elif ratio < median / RATIO_OUTLIER_FACTOR and ratio < RATIO_LOW:
-            flags.append(
-                Flag(
-                    kind="comment_ratio",
-                    severity="medium",
-                    title="Likes without conversation",
-                    reason=(
-                        f"{label}: {post.comments:,} comments on {post.likes:,} likes "
-                        f"({ratio * 100:.2f}%), under a {RATIO_OUTLIER_FACTOR:.0f}th of "
-                        f"{who}usual {median * 100:.1f}% and below {RATIO_LOW * 100:.1f}% — "
-                        "typical of bought likes."
-                    ),
-                )
+            numbers.update(ratio=f"{ratio * 100:.2f}", limit=f"{RATIO_LOW * 100:.1f}")
+            reason = _(
+                "%(post)s: %(comments)s comments on %(likes)s likes (%(ratio)s%%), under a "
+                "%(factor)sth of @%(handle)s's usual %(median)s%% and below %(limit)s%% — "
+                "typical of bought likes."
+            ) if handle else _(
+                "%(post)s: %(comments)s comments on %(likes)s likes (%(ratio)s%%), under a "
+                "%(factor)sth of usual %(median)s%% and below %(limit)s%% — typical of bought "
+                "likes."
             )
+            title = _("Likes without conversation")
+        else:
+            continue
+        flags.append(Flag(kind="comment_ratio", severity="medium", title=title,
+                          reason=reason % numbers))
     return flags
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.selectors import Access
 from accounts.writes import apply_changes, create_instance, ensure_in_organization, require_write
@@ -47,7 +48,7 @@ def influencer_delete(*, access: Access, influencer: Influencer) -> None:
 
     require_write(access, Influencer, "delete")
     if influencer.partnerships.exists():
-        raise ValidationError("This creator has partnerships; remove those first.")
+        raise ValidationError(_("This creator has partnerships; remove those first."))
     influencer.delete()
 
 

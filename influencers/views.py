@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role
@@ -59,8 +60,9 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     profile = influencer_profile(access, pk)
     charts = {
         f"history-{view.account.pk}": {
-            "labels": [day.isoformat() for day, _ in view.history],
-            "series": [{"key": "followers", "label": "Followers", "data": [n for _, n in view.history]}],
+            "labels": [day.isoformat() for day, _count in view.history],
+            "series": [{"key": "followers", "label": _("Followers"),
+                        "data": [n for _day, n in view.history]}],
         }
         for view in profile.accounts
         if view.history
@@ -101,7 +103,7 @@ def influencer_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"{influencer.name} added to the directory.")
+            messages.success(request, _("%(name)s added to the directory.") % {"name": influencer.name})
             return redirect("influencers:detail", pk=influencer.pk)
     return render(request, "influencers/form.html", {"form": form, "influencer": None})
 
@@ -117,7 +119,7 @@ def influencer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Creator saved.")
+            messages.success(request, _("Creator saved."))
             return redirect("influencers:detail", pk=influencer.pk)
     return render(request, "influencers/form.html", {"form": form, "influencer": influencer})
 
@@ -135,7 +137,7 @@ def social_account_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Account added.")
+            messages.success(request, _("Account added."))
             return redirect("influencers:detail", pk=influencer.pk)
     return render(
         request, "influencers/form.html",

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -38,7 +39,9 @@ def comment_label(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     if not request.htmx:  # type: ignore[attr-defined]
         if status == 200:
-            messages.success(request, "Label corrected; the numbers refresh in a few seconds.")
+            messages.success(
+                request, _("Label corrected; the numbers refresh in a few seconds.")
+            )
         return redirect("campaign_detail", pk=campaign.pk)
     found = samples(campaign)
     return render(

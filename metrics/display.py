@@ -1,21 +1,27 @@
-"""KPI documents → what a page shows (pure: no Django, no ORM).
+"""KPI documents → what a page shows (no ORM: of Django only ``django.utils.translation``).
 
 The KPI engine stores one document per scope (campaign total, partnership, platform, day) with
 the registry's group and field names (``metrics.registry``). These functions turn documents
 into the nine KPI cards (headline groups first), the change over the last days and target
 progress; ``metrics.display_report`` adds the funnel, charts, leaderboard and insight lines.
-Values a platform did not report stay ``None`` and are shown as "—".
+Values a platform did not report stay ``None`` and are shown as "—"; texts in the active language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, override
+
+# Number formatting lives in its own module; pages and reports reach it through here too.
+from accounts.l10n import digits
 from metrics import registry
 from metrics.kpis import revenue_tracked
+from metrics.number_text import compact, format_rate, format_value, number  # noqa: F401
 from metrics.registry import value_at
 
 Doc = Mapping[str, Any]
@@ -39,72 +45,17 @@ class KpiSpec:
     coverage_field: str | None = None
 
 
-def _spec(group: registry.Group) -> KpiSpec:
+def _spec(group: registry.Group, t: Callable[[str], str] = str) -> KpiSpec:
     main = group.field(group.main)
     return KpiSpec(
-        group.name, group.title, main.name, main.kind, group.formula,
-        tuple((n, group.field(n).label, group.field(n).kind) for n in group.details),
+        group.name, t(group.title), main.name, main.kind, t(group.formula),
+        tuple((n, t(group.field(n).label), group.field(n).kind) for n in group.details),
         group.coverage_field,
     )
 
 
 KPIS: tuple[KpiSpec, ...] = tuple(_spec(g) for g in registry.KPI_GROUPS)
 KPI_BY_GROUP = {spec.group: spec for spec in KPIS}
-
-
-# --- Reading values ---------------------------------------------------------------------------
-def number(value: Any) -> float | None:
-    """A document value as a float (money arrives as a decimal string); None stays None."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-# --- Formatting -------------------------------------------------------------------------------
-def format_value(value: Any, kind: str, currency: str = "") -> str:
-    """How a KPI value reads on the page; "—" when it is not known."""
-    num = number(value)
-    if num is None:
-        return "—"
-    if kind == MONEY:
-        text = f"{num:,.2f}"
-        return f"{text} {currency}".strip()
-    if kind == PERCENT:
-        return f"{num:,.2f}%"
-    if kind in _RATIO_KINDS:
-        return f"{num:,.2f}×"
-    if abs(num - round(num)) < 1e-9:
-        return f"{round(num):,}"
-    return f"{num:,.2f}"
-
-
-def format_rate(value: Any, currency: str = "") -> str:
-    """An EMV rate: money with separators and the currency, keeping the card's precision
-    (0.0125 stays 0.0125, 12.5 reads 12.50); "—" when unknown."""
-    if value is None or isinstance(value, bool):
-        return "—"
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return "—"
-    places = max(2, -int(amount.normalize().as_tuple().exponent))
-    return f"{amount:,.{min(places, 6)}f} {currency}".strip()
-
-
-def compact(value: Any) -> str:
-    """Short form for tight spots: 1.2M, 34.5k."""
-    num = number(value)
-    if num is None:
-        return "—"
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(num) >= size:
-            return f"{num / size:.1f}{suffix}"
-    return f"{num:,.0f}" if abs(num - round(num)) < 1e-9 else f"{num:,.2f}"
 
 
 # --- Change over time -------------------------------------------------------------------------
@@ -127,16 +78,16 @@ class Change:
     def text(self) -> str:
         sign = "+" if self.delta > 0 else ("−" if self.delta < 0 else "±")
         size = abs(self.delta)
+        body = f"{size:,.2f}" if self.kind == MONEY else f"{size:,.0f}"
+        relative = "" if self.relative is None else f" ({sign}{abs(self.relative):,.1f}%)"
+        amount = f"{sign}{body}{relative}"
         if self.kind == PERCENT:
             # Small rates move in hundredths: show two significant digits rather than "0.00".
             body = f"{size:.2g}" if 0 < size < 0.01 else f"{size:,.2f}"
-            return f"{sign}{body} pts in {self.days} days"
-        if self.kind in _RATIO_KINDS:
-            return f"{sign}{size:,.2f}× in {self.days} days"
-        body = f"{size:,.2f}" if self.kind == MONEY else f"{size:,.0f}"
-        if self.relative is not None:
-            return f"{sign}{body} ({sign}{abs(self.relative):,.1f}%) in {self.days} days"
-        return f"{sign}{body} in {self.days} days"
+            amount = _("%(sign)s%(size)s pts") % {"sign": sign, "size": body}
+        elif self.kind in _RATIO_KINDS:
+            amount = f"{sign}{size:,.2f}×"
+        return digits(_("%(change)s in %(days)s days") % {"change": amount, "days": self.days})
 
 
 def change_over(days_docs: Sequence[Doc], path: str, kind: str, days: int = 7) -> Change | None:
@@ -189,7 +140,7 @@ class TargetProgress:
         target = format_value(self.target, self.kind, self.currency)
         pct = self.percent
         share = "" if pct is None else f" ({pct:,.0f}%)"
-        return f"{actual} of {target}{share}"
+        return digits(_("%(actual)s of %(target)s") % {"actual": actual, "target": target} + share)
 
 
 def metric_kind(metric: str) -> str:
@@ -216,7 +167,7 @@ def targets_of(doc: Doc | None, labels: Mapping[str, str] | None = None) -> list
         found.append(
             TargetProgress(
                 metric=metric,
-                label=(labels or {}).get(metric) or registry.metric_label(metric),
+                label=str((labels or {}).get(metric) or registry.metric_label(metric)),
                 target=target,
                 actual=actual,
                 kind=metric_kind(metric),
@@ -257,13 +208,16 @@ def coverage_text(doc: Doc | None, spec: KpiSpec) -> str:
     if spec.coverage_field is None or posts is None:
         return ""
     reporting = coverage.get(spec.coverage_field)
+    values = {"reporting": reporting, "posts": posts,
+              "counter": registry.metric_label(spec.coverage_field).lower()}
     if reporting is None:
-        return f"{posts} post{'s' if posts != 1 else ''}"
-    text = f"{reporting} of {posts} post{'s' if posts != 1 else ''} report {spec.coverage_field}"
+        return digits(ngettext("%(posts)s post", "%(posts)s posts", posts) % values)
+    text = ngettext("%(reporting)s of %(posts)s post report %(counter)s",
+                    "%(reporting)s of %(posts)s posts report %(counter)s", posts) % values
     from_views = coverage.get("impressions_from_views")
     if spec.group == "awareness" and from_views:
-        text += f"; {from_views} counted by views"
-    return text
+        text += _("; %(count)s counted by views") % {"count": from_views}
+    return digits(text)
 
 
 def kpi_cards(
@@ -272,37 +226,36 @@ def kpi_cards(
     labels: Mapping[str, str] | None = None,
     days: int = 7,
 ) -> list[Card]:
-    """The nine KPI cards, the stage's headline groups first (in the stage's order)."""
+    """The nine KPI cards in the active language, the stage's headline groups first (in order)."""
     currency = str((doc or {}).get("currency") or "")
     headline = list((doc or {}).get("headline") or [])
     targets = targets_of(doc, labels)
     cards = []
-    for spec in KPIS:
+    for spec in (_spec(g, registry.translated) for g in registry.KPI_GROUPS):
         path = f"{spec.group}.{spec.field}"
         value = value_at(doc, path)
         cards.append(
             Card(
-                spec=spec,
-                value=value,
-                display=format_value(value, spec.kind, currency),
-                headline=spec.group in headline,
+                spec=spec, value=value, display=format_value(value, spec.kind, currency),
+                headline=spec.group in headline, coverage=coverage_text(doc, spec),
                 details=[
                     (label, format_value(value_at(doc, f"{spec.group}.{name}"), kind, currency))
                     for name, label, kind in spec.details
                 ],
                 targets=[t for t in targets if t.metric.split(".")[0] == spec.group],
                 change=change_over(days_docs, path, spec.kind, days),
-                coverage=coverage_text(doc, spec),
             )
         )
     for card in cards:
         _face_value(card, doc, currency)
+        if card.group == "sentiment":
+            card.notes.extend(unread_notes(doc))
     order = {group: i for i, group in enumerate(headline)}
     cards.sort(key=lambda c: (0, order[c.group]) if c.group in order else (1, 0))
     return cards
 
 
-NO_REVENUE = "No revenue tracked"
+NO_REVENUE = gettext_noop("No revenue tracked")  # shown translated: ``_(NO_REVENUE)``
 
 
 def no_revenue_tracked(doc: Doc | None) -> bool:
@@ -316,6 +269,18 @@ def no_revenue_tracked(doc: Doc | None) -> bool:
     return bool(cost) and not revenue_tracked(None if amount is None else Decimal(str(amount)))
 
 
+def unread_notes(doc: Doc | None) -> list[str]:
+    """How many comments the sentiment model could not read (another language than English)."""
+    unread = int(number(value_at(doc, "sentiment.unread")) or 0)
+    if not unread:
+        return []
+    text = ngettext(
+        "%(count)s comment was not read: the sentiment model reads English only.",
+        "%(count)s comments were not read: the sentiment model reads English only.", unread,
+    )
+    return [text % {"count": format_value(unread, COUNT)}]
+
+
 def over_100_notes(doc: Doc | None, group: str, names: Sequence[str]) -> list[str]:
     """A reason line for each share of ``group`` shown above 100% (``Field.over_100``)."""
     notes = []
@@ -323,7 +288,8 @@ def over_100_notes(doc: Doc | None, group: str, names: Sequence[str]) -> list[st
         f = registry.group(group).field(name)
         value = number(value_at(doc, f"{group}.{name}"))
         if f.over_100 and value is not None and value > 100:
-            notes.append(f"{f.label} above 100%: {f.over_100}")
+            notes.append(_("%(label)s above 100%%: %(reason)s") % {
+                "label": registry.translated(f.label), "reason": registry.translated(f.over_100)})
     return notes
 
 
@@ -334,23 +300,20 @@ def _face_value(card: Card, doc: Doc | None, currency: str) -> None:
     if spec.group == "roi" and no_revenue_tracked(doc):
         cost = format_value(value_at(doc, "roi.total_cost"), MONEY, currency)
         cpl = value_at(doc, "roi.cpl")
-        pointer = (
-            f" Cost per lead: {format_value(cpl, MONEY, currency)}." if number(cpl) is not None
-            else ""
-        )
-        card.display = NO_REVENUE
-        card.muted = True
-        card.change = None
-        card.details = [(label, value) for label, value in card.details
-                        if label != registry.label("roi.roas")]
-        card.notes.append(
-            f"{cost} spent and no conversion carries revenue (sign-ups and leads carry none), "
-            f"so ROI is not a loss to read here.{pointer}"
-        )
+        pointer = "" if number(cpl) is None else " " + _("Cost per lead: %(cost)s.") % {
+            "cost": format_value(cpl, MONEY, currency)}
+        card.display = _(NO_REVENUE)
+        card.muted, card.change = True, None
+        card.details = [d for d, s in zip(card.details, spec.details, strict=True)
+                        if s[0] != "roas"]
+        card.notes.append(_(
+            "%(cost)s spent and no conversion carries revenue (sign-ups and leads carry none), "
+            "so ROI is not a loss to read here.") % {"cost": cost} + pointer)
 
 
 # --- Methodology (the /help/kpis/ page and docs/kpis.md) --------------------------------------
-KIND_NAMES = {COUNT: "count", PERCENT: "percent", RATIO: "ratio (×)", MONEY: "money"}
+KIND_NAMES = {COUNT: gettext_lazy("count"), PERCENT: gettext_lazy("percent"),
+              RATIO: gettext_lazy("ratio (×)"), MONEY: gettext_lazy("money")}
 
 
 def headline_text(group: registry.Group) -> str:
@@ -362,8 +325,9 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|") or "—"
 
 
+@override("en")
 def methodology_markdown() -> str:
-    """``docs/kpis.md``, generated from the registry by ``manage.py kpi_docs``."""
+    """``docs/kpis.md``, generated from the registry by ``manage.py kpi_docs`` (in English)."""
     lines = [
         "# KPIs: definitions and formulas",
         "",
@@ -384,8 +348,8 @@ def methodology_markdown() -> str:
         "- **Export**: its column in the creators' CSV export.",
         "",
     ]
-    for number, group in enumerate(registry.GROUPS, start=1):
-        heading = f"{number}. {group.title}" if group.kpi else group.title
+    for position, group in enumerate(registry.GROUPS, start=1):
+        heading = f"{position}. {group.title}" if group.kpi else group.title
         lines += [
             f"## {heading} (`{group.name}`)",
             "",

@@ -1,19 +1,24 @@
 """KPI documents → the report's funnel, chart series, leaderboard, insight lines and EMV rates
-(pure: no Django, no ORM). The paths and labels come from ``metrics.registry``."""
+(no ORM: of Django only ``django.utils.translation``). The paths and labels come from
+``metrics.registry``; the module's tuples keep its English, the functions hand out ``str``s in
+the active language."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from metrics import registry
 from metrics.display import COUNT, Doc, format_value, no_revenue_tracked, number
 from metrics.registry import value_at
 
 # --- Funnel -----------------------------------------------------------------------------------
-FUNNEL_STEPS = tuple((registry.label(path), path) for path in registry.FUNNEL)
+# (English label, path); ``funnel()`` shows the label translated.
+FUNNEL_STEPS = tuple((registry.field(path).label, path) for path in registry.FUNNEL)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def beside_funnel(doc: Doc | None) -> list[BesideFunnel]:
     for key, label, why in registry.FUNNEL_BESIDE:
         value = number(value_at(doc, f"conversion.by_source.{key}"))
         if value:
-            found.append(BesideFunnel(label, value, format_value(value, COUNT), why))
+            found.append(BesideFunnel(str(label), value, format_value(value, COUNT), str(why)))
     return found
 
 
@@ -65,7 +70,8 @@ def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list
     unknown while a later step is not — leads in a sales campaign — is left out). Widths follow
     a log scale so a 1M → 40 funnel still shows every step, never wider than the step above;
     the step-to-step rate is printed so the scale does not mislead."""
-    values = [(label, path, _step_value(doc, path)) for label, path in FUNNEL_STEPS]
+    values = [(registry.translated(label), path, _step_value(doc, path))
+              for label, path in FUNNEL_STEPS]
     kept = [
         (label, path, value)
         for i, (label, path, value) in enumerate(values)
@@ -83,7 +89,7 @@ def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list
         return max(min_share, math.log10(v + 1) / math.log10(top + 1))
 
     shares: list[float] = []
-    for _, _, value in kept:
+    for _label, _path, value in kept:
         shares.append(min(share(value), shares[-1]) if shares else share(value))
     steps = []
     for i, (label, path, value) in enumerate(kept):
@@ -99,10 +105,13 @@ def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list
         rate, reason = "", ""
         if previous is not None and value is not None and previous[2]:
             step_share = value / previous[2] * 100
-            rate = f"{step_share:,.2f}% of {previous[0].lower()}"
+            rate = _("%(share)s%% of %(step)s") % {
+                "share": f"{step_share:,.2f}", "step": previous[0].lower()}
             if step_share > 100:
-                why = registry.FUNNEL_OVER_100.get(path, "it is counted apart from the step above")
-                reason = f"More {label.lower()} than {previous[0].lower()}: {why}."
+                why = registry.FUNNEL_OVER_100.get(path) or _(
+                    "it is counted apart from the step above")
+                reason = _("More %(step)s than %(previous)s: %(why)s.") % {
+                    "step": label.lower(), "previous": previous[0].lower(), "why": why}
         steps.append(
             FunnelStep(
                 label=label, value=value, display=format_value(value, COUNT),
@@ -113,7 +122,8 @@ def funnel(doc: Doc | None, width: float = 600, step_height: float = 56) -> list
 
 
 # --- Charts -----------------------------------------------------------------------------------
-CHART_SERIES = tuple((key, registry.label(path), path) for key, path in registry.CHART)
+# (key, English label, path); ``chart_data()`` gives the label translated.
+CHART_SERIES = tuple((key, registry.field(path).label, path) for key, path in registry.CHART)
 
 
 def chart_data(days: Sequence[tuple[str, Doc]]) -> dict[str, Any]:
@@ -121,17 +131,32 @@ def chart_data(days: Sequence[tuple[str, Doc]]) -> dict[str, Any]:
     return {
         "labels": [day for day, _ in days],
         "series": [
-            {"key": key, "label": label, "data": [number(value_at(doc, path)) for _, doc in days]}
+            {"key": key, "label": registry.translated(label),
+             "data": [number(value_at(doc, path)) for _day, doc in days]}
             for key, label, path in CHART_SERIES
         ],
     }
 
 
 # --- Leaderboard ------------------------------------------------------------------------------
-# key → (short label, path, kind)
-LEADERBOARD_COLUMNS = {
-    key: (short, path, registry.kind(path)) for key, short, path in registry.LEADERBOARD
-}
+class _Columns(Mapping[str, tuple[str, str, str]]):
+    """key → (short label, path, kind), the label a ``str`` in the language active when read."""
+
+    def __init__(self) -> None:
+        self._columns = {key: (short, path) for key, short, path in registry.LEADERBOARD}
+
+    def __getitem__(self, key: str) -> tuple[str, str, str]:
+        short, path = self._columns[key]
+        return str(short), path, registry.kind(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+LEADERBOARD_COLUMNS = _Columns()
 ASCENDING_BY_DEFAULT = registry.ASCENDING_BY_DEFAULT
 # Read as "no revenue" rather than a −100% loss when the document tracks no revenue.
 REVENUE_RATIOS = frozenset({"roi.roi", "roi.roas"})
@@ -141,7 +166,7 @@ def leaderboard_cell(doc: Doc | None, path: str, kind: str, currency: str) -> st
     """A leaderboard cell as it reads: ROI and ROAS of a creator with costs and no revenue
     say "no revenue" (see ``display.no_revenue_tracked``)."""
     if path in REVENUE_RATIOS and no_revenue_tracked(doc):
-        return "no revenue"
+        return _("no revenue")
     return format_value(value_at(doc, path), kind, currency)
 
 
@@ -181,38 +206,38 @@ def insights(doc: Doc | None, days_docs: Sequence[Doc] = (), days: int = 7) -> l
     if visits and sales:
         (v_now, v_before), (s_now, s_before) = visits, sales
         if v_before > 0 and v_now >= v_before * 1.2 and s_now <= s_before:
-            found.append(
-                f"Traffic is up {(v_now / v_before - 1) * 100:,.0f}% over the last {days} days "
-                "but conversions are flat — optimise the landing page (offer, speed, checkout)."
-            )
+            found.append(_(
+                "Traffic is up %(rise)s%% over the last %(days)s days but conversions are flat — "
+                "optimise the landing page (offer, speed, checkout)."
+            ) % {"rise": f"{(v_now / v_before - 1) * 100:,.0f}", "days": days})
     ctr = number(value_at(doc, "ctr.ctr"))
     er = number(value_at(doc, "engagement.engagement_rate"))
     if ctr is not None and er is not None and er >= 3 and ctr < 0.5:
-        found.append(
-            f"People engage ({er:,.2f}%) but few click ({ctr:,.2f}%) — make the call to action "
+        found.append(_(
+            "People engage (%(engagement)s%%) but few click (%(ctr)s%%) — make the call to action "
             "and the link more prominent (link in bio, stickers, pinned comment)."
-        )
+        ) % {"engagement": f"{er:,.2f}", "ctr": f"{ctr:,.2f}"})
     clicks = number(value_at(doc, "ctr.unique_clicks"))
     visit_count = number(value_at(doc, "traffic.visits"))
     if clicks and clicks >= 50 and visit_count is not None and visit_count < clicks * 0.5:
-        found.append(
-            f"Only {visit_count:,.0f} visits were recorded for {clicks:,.0f} unique clicks — "
+        found.append(_(
+            "Only %(visits)s visits were recorded for %(clicks)s unique clicks — "
             "check that the site pixel is installed on the landing page."
-        )
+        ) % {"visits": f"{visit_count:,.0f}", "clicks": f"{clicks:,.0f}"})
     roi = number(value_at(doc, "roi.roi"))
     conversions = number(value_at(doc, "conversion.conversions"))
     if roi is not None and roi < 0 and conversions and not no_revenue_tracked(doc):
-        found.append(
-            f"Spend outpaces revenue (ROI {roi:,.1f}%) — shift budget to the creators with the "
+        found.append(_(
+            "Spend outpaces revenue (ROI %(roi)s%%) — shift budget to the creators with the "
             "best ROI in the leaderboard."
-        )
+        ) % {"roi": f"{roi:,.1f}"})
     net = number(value_at(doc, "sentiment.net_sentiment"))
     total = number(value_at(doc, "sentiment.total")) or 0
     if net is not None and total >= 20 and net < 0:
-        found.append(
-            f"Comments lean negative (net {net:,.0f}) — read the negative samples below "
+        found.append(_(
+            "Comments lean negative (net %(net)s) — read the negative samples below "
             "before scaling the campaign."
-        )
+        ) % {"net": f"{net:,.0f}"})
     return found
 
 

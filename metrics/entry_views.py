@@ -21,6 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -89,11 +90,14 @@ def post_metrics_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, "Post metrics saved; the KPIs will refresh shortly.")
+                messages.success(
+                    request, _("Post metrics saved; the KPIs will refresh shortly.")
+                )
                 return redirect("metrics_entry:post_metrics")
         return _form_page(
-            request, form, "Enter post metrics",
-            "Totals of a post as the platform shows them at one moment. Empty means not reported.",
+            request, form, _("Enter post metrics"),
+            _("Totals of a post as the platform shows them at one moment. Empty means not "
+              "reported."),
         )
 
 
@@ -110,11 +114,11 @@ def followers_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Follower count saved.")
+            messages.success(request, _("Follower count saved."))
             return redirect("metrics_entry:followers")
     return _form_page(
-        request, form, "Enter a follower count",
-        "The followers of a brand account (audience growth) or a creator account on a day.",
+        request, form, _("Enter a follower count"),
+        _("The followers of a brand account (audience growth) or a creator account on a day."),
     )
 
 
@@ -135,10 +139,10 @@ def comment_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Comment saved and labelled for sentiment.")
+            messages.success(request, _("Comment saved and labelled for sentiment."))
             return redirect("metrics_entry:comment")
     return _form_page(
-        request, form, "Enter a comment", "A comment on one of the campaign posts.",
+        request, form, _("Enter a comment"), _("A comment on one of the campaign posts."),
     )
 
 
@@ -147,7 +151,7 @@ def _kind(kind: str) -> imports.ImportKind:
     try:
         return imports.KINDS[kind]
     except KeyError:
-        raise Http404("No such import.") from None
+        raise Http404(_("No such import.")) from None
 
 
 def _remove_stale_uploads() -> None:
@@ -209,14 +213,14 @@ def import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
         or entry["kind"] != import_kind.key
         or entry["organization"] != access.organization.pk
     ):
-        messages.error(request, "That upload has expired; please upload the file again.")
+        messages.error(request, _("That upload has expired; please upload the file again."))
         return redirect("metrics_entry:import", kind=import_kind.key)
     path = upload_dir() / f"{token}.csv"
     try:
         with path.open("rb") as binary:
             report = imports.run(import_kind, access.organization, imports.text_stream(binary))
     except FileNotFoundError:
-        messages.error(request, "That upload has expired; please upload the file again.")
+        messages.error(request, _("That upload has expired; please upload the file again."))
         return redirect("metrics_entry:import", kind=import_kind.key)
     except imports.ImportFailed as failed:
         context = {"kind": import_kind, "form": CsvUploadForm(), "report": failed.report}
@@ -225,9 +229,10 @@ def import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
         pending.pop(token, None)
         request.session.modified = True
         path.unlink(missing_ok=True)
-    messages.success(
-        request,
-        f"Imported {report.rows:,} rows of {import_kind.title.lower()} from {entry['name']}: "
-        f"{report.created:,} new, {report.updated:,} updated.",
-    )
+    messages.success(request, _(
+        "Imported %(rows)s rows of %(kind)s from %(name)s: %(created)s new, %(updated)s updated."
+    ) % {
+        "rows": f"{report.rows:,}", "kind": import_kind.title.lower(), "name": entry["name"],
+        "created": f"{report.created:,}", "updated": f"{report.updated:,}",
+    })
     return redirect(reverse("metrics_entry:index"))

@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import Access, visible
 from accounts.widgets import LocalDateInput
@@ -27,12 +29,24 @@ from metrics.validation import (
     post_metrics_errors,
 )
 
+# The counters' labels on the entry form ("Link clicks").
+COUNTER_LABELS = {
+    "impressions": gettext_lazy("Impressions"),
+    "reach": gettext_lazy("Reach"),
+    "views": gettext_lazy("Views"),
+    "likes": gettext_lazy("Likes"),
+    "comments": gettext_lazy("Comments"),
+    "shares": gettext_lazy("Shares"),
+    "saves": gettext_lazy("Saves"),
+    "mentions": gettext_lazy("Mentions"),
+    "link_clicks": gettext_lazy("Link clicks"),
+}
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = LocalDateInput()
 
 
 def _post_label(post: Post) -> str:
-    when = f"{post.published_at:%Y-%m-%d}" if post.published_at else "unpublished"
+    when = f"{post.published_at:%Y-%m-%d}" if post.published_at else _("unpublished")
     return (
         f"{post.partnership.influencer.name} · {post.partnership.campaign.name} · "
         f"{post.get_platform_display()} {post.get_post_type_display()} ({when}) #{post.pk}"
@@ -65,22 +79,25 @@ def add_domain_errors(
 
 
 class PostMetricsForm(forms.Form):
-    post = PostChoiceField(queryset=Post.objects.none())
+    post = PostChoiceField(queryset=Post.objects.none(), label=gettext_lazy("Post"))
     captured_at = forms.DateTimeField(
-        widget=DATETIME, label="Captured at", help_text="When these totals were read."
+        widget=DATETIME, label=gettext_lazy("Captured at"),
+        help_text=gettext_lazy("When these totals were read."),
     )
 
     def __init__(self, *args: Any, access: Access, zone: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["post"].queryset = _posts(access)  # type: ignore[attr-defined]
         if zone:
-            self.fields["captured_at"].help_text = f"When these totals were read, in {zone}."
+            self.fields["captured_at"].help_text = _(
+                "When these totals were read, in %(zone)s."
+            ) % {"zone": zone}
         for name in COUNTERS:
             self.fields[name] = forms.IntegerField(
                 required=False, min_value=0, max_value=MAX_COUNT,
                 error_messages={"max_value": TOO_LARGE},
-                label=name.replace("_", " ").capitalize(),
-                help_text="Leave empty if the platform does not report it.",
+                label=COUNTER_LABELS.get(name, name.replace("_", " ").capitalize()),
+                help_text=_("Leave empty if the platform does not report it."),
             )
 
     def clean(self) -> dict[str, Any]:
@@ -91,14 +108,17 @@ class PostMetricsForm(forms.Form):
 
 class FollowerCountForm(forms.Form):
     brand_account = forms.ModelChoiceField(
-        queryset=BrandAccount.objects.none(), required=False, label="Brand account"
+        queryset=BrandAccount.objects.none(), required=False,
+        label=gettext_lazy("Brand account"),
     )
     social_account = forms.ModelChoiceField(
-        queryset=SocialAccount.objects.none(), required=False, label="Creator account"
+        queryset=SocialAccount.objects.none(), required=False,
+        label=gettext_lazy("Creator account"),
     )
-    date = forms.DateField(widget=DATE)
+    date = forms.DateField(widget=DATE, label=gettext_lazy("Date"))
     followers = forms.IntegerField(
-        min_value=0, max_value=MAX_COUNT, error_messages={"max_value": TOO_LARGE}
+        min_value=0, max_value=MAX_COUNT, error_messages={"max_value": TOO_LARGE},
+        label=gettext_lazy("Followers"),
     )
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
@@ -120,14 +140,17 @@ class FollowerCountForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    post = PostChoiceField(queryset=Post.objects.none())
+    post = PostChoiceField(queryset=Post.objects.none(), label=gettext_lazy("Post"))
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_COMMENT_LENGTH
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_COMMENT_LENGTH,
+        label=gettext_lazy("Text"),
     )
-    posted_at = forms.DateTimeField(widget=DATETIME, label="Posted at")
+    posted_at = forms.DateTimeField(widget=DATETIME, label=gettext_lazy("Posted at"))
     external_id = forms.CharField(
-        required=False, max_length=100, label="Platform comment id",
-        help_text="Optional; re-entering the same id updates the comment instead of adding one.",
+        required=False, max_length=100, label=gettext_lazy("Platform comment id"),
+        help_text=gettext_lazy(
+            "Optional; re-entering the same id updates the comment instead of adding one."
+        ),
     )
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
@@ -144,15 +167,20 @@ class CommentForm(forms.Form):
 
 
 class CsvUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8, comma-separated, header row first.")
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy("UTF-8, comma-separated, header row first."),
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         limit = settings.CSV_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB."
+                _("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+                    "size": f"{upload.size / 1_048_576:.1f}", "limit": f"{limit / 1_048_576:.0f}",
+                }
             )
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise ValidationError("Upload a .csv file.")
+            raise ValidationError(_("Upload a .csv file."))
         return upload

@@ -25,6 +25,13 @@ from metrics.models import ExchangeRate
 EUR = "EUR"
 
 
+# Units of one currency in another, whatever the day: the toman is ten rials (Iran prices in
+# tomans; the ECB publishes no rate for either).
+FIXED_RATES: dict[tuple[str, str], Decimal] = {
+    ("IRT", "IRR"): Decimal(10), ("IRR", "IRT"): Decimal("0.1"),
+}
+
+
 class RateTable:
     """Per currency, the dated ``per_euro`` rates loaded for one recompute."""
 
@@ -51,6 +58,9 @@ class RateTable:
         """``amount`` in ``to_currency``, or None when a rate for that day is missing."""
         if from_currency == to_currency:
             return Decimal(amount)
+        fixed = FIXED_RATES.get((from_currency, to_currency))
+        if fixed is not None:
+            return Decimal(amount) * fixed
         source = self.per_euro(from_currency, on_date)
         target = self.per_euro(to_currency, on_date)
         if source is None or target is None or source == 0:

@@ -24,6 +24,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from accounts.selectors import scoped
@@ -93,19 +95,19 @@ def _int(value: str, column: str, *, required: bool = False) -> int | None:
     text = value.strip()
     if not text:
         if required:
-            raise RowProblem(column, "is required")
+            raise RowProblem(column, _("is required"))
         return None  # not reported stays NULL, never 0
     if not text.isdigit() or not text.isascii():
-        raise RowProblem(column, f"“{text[:40]}” is not a whole number ≥ 0")
+        raise RowProblem(column, _("“%(value)s” is not a whole number ≥ 0") % {"value": text[:40]})
     if len(text) > 19 or int(text) > MAX_COUNT:
-        raise RowProblem(column, f"“{text[:40]}” is too large")
+        raise RowProblem(column, _("“%(value)s” is too large") % {"value": text[:40]})
     return int(text)
 
 
 def _datetime(value: str, column: str, organization: Organization) -> datetime:
     text = value.strip()
     if not text:
-        raise RowProblem(column, "is required")
+        raise RowProblem(column, _("is required"))
     try:
         parsed = parse_datetime(text.replace(" ", "T", 1) if "T" not in text else text)
     except ValueError:
@@ -113,7 +115,9 @@ def _datetime(value: str, column: str, organization: Organization) -> datetime:
     if parsed is None:
         day = _try_date(text)
         if day is None:
-            raise RowProblem(column, f"“{text[:40]}” is not a date-time like 2026-03-01T12:00:00Z")
+            raise RowProblem(column, _(
+                "“%(value)s” is not a date-time like 2026-03-01T12:00:00Z"
+            ) % {"value": text[:40]})
         parsed = datetime(day.year, day.month, day.day, tzinfo=organization.tzinfo)
     if timezone.is_naive(parsed):
         # A time without an offset is read in the organization's time zone.
@@ -131,17 +135,19 @@ def _try_date(text: str) -> date | None:
 def _date(value: str, column: str) -> date:
     text = value.strip()
     if not text:
-        raise RowProblem(column, "is required")
+        raise RowProblem(column, _("is required"))
     parsed = _try_date(text)
     if parsed is None:
-        raise RowProblem(column, f"“{text[:40]}” is not a date like 2026-03-01")
+        raise RowProblem(column, _("“%(value)s” is not a date like 2026-03-01") % {
+            "value": text[:40],
+        })
     return parsed
 
 
 def _text(value: str, column: str) -> str:
     text = value.strip()
     if not text:
-        raise RowProblem(column, "is required")
+        raise RowProblem(column, _("is required"))
     return text
 
 
@@ -152,7 +158,7 @@ Parsed = dict[str, Any]
 @dataclass(frozen=True)
 class ImportKind:
     key: str
-    title: str
+    title: Any  # lazily translated: str() or a template shows it in the active language
     required: tuple[str, ...]
     optional: tuple[str, ...]
     parse: Callable[[dict[str, str], Organization], Parsed]
@@ -202,7 +208,7 @@ def _parse_followers(row: dict[str, str], organization: Organization) -> Parsed:
 def _resolve(
     rows: list[tuple[int, Parsed]], organization: Organization, column: str, model: type
 ) -> list[RowError]:
-    wanted = {item[column] for _, item in rows if item.get(column) is not None}
+    wanted = {item[column] for _number, item in rows if item.get(column) is not None}
     if not wanted:
         return []
     records: Any = scoped(organization, model).filter(pk__in=wanted)
@@ -215,7 +221,9 @@ def _resolve(
         if value in found:
             item[column] = found[value]
         else:
-            errors.append(RowError(number, column, f"no {column.replace('_', ' ')} with id {value}"))
+            errors.append(RowError(number, column, _("no %(column)s with id %(id)s") % {
+                "column": column.replace("_", " "), "id": value,
+            }))
     return errors
 
 
@@ -235,7 +243,7 @@ KINDS: dict[str, ImportKind] = {
     for kind in (
         ImportKind(
             key="post-metrics",
-            title="Post metrics",
+            title=gettext_lazy("Post metrics"),
             required=("post", "captured_at"),
             optional=COUNTERS,
             parse=_parse_post_metrics,
@@ -247,7 +255,7 @@ KINDS: dict[str, ImportKind] = {
         ),
         ImportKind(
             key="comments",
-            title="Comments",
+            title=gettext_lazy("Comments"),
             required=("post", "external_id", "text", "posted_at"),
             optional=(),
             parse=_parse_comment,
@@ -259,7 +267,7 @@ KINDS: dict[str, ImportKind] = {
         ),
         ImportKind(
             key="follower-snapshots",
-            title="Follower counts",
+            title=gettext_lazy("Follower counts"),
             required=("date", "followers"),
             optional=("brand_account", "social_account"),
             parse=_parse_followers,
@@ -288,20 +296,22 @@ def _chunks(
     try:
         header = [name.strip() for name in next(reader, [])]
     except (UnicodeDecodeError, csv.Error) as error:
-        report.add(RowError(1, "", f"the file is not a UTF-8 CSV ({error})"))
+        report.add(RowError(1, "", _("the file is not a UTF-8 CSV (%(error)s)") % {"error": error}))
         return
     report.columns = header
     if not header:
-        report.add(RowError(1, "", "the file is empty"))
+        report.add(RowError(1, "", _("the file is empty")))
         return
     missing = [c for c in kind.required if c not in header]
     unknown = [c for c in header if c not in kind.columns]
     for column in missing:
-        report.add(RowError(1, column, f"the header has no “{column}” column"))
+        report.add(RowError(1, column, _("the header has no “%(column)s” column") % {
+            "column": column,
+        }))
     for column in unknown:
-        report.add(
-            RowError(1, column, f"unknown column “{column}” (expected: {', '.join(kind.columns)})")
-        )
+        report.add(RowError(1, column, _("unknown column “%(column)s” (expected: %(expected)s)") % {
+            "column": column, "expected": ", ".join(kind.columns),
+        }))
     if missing or unknown:
         return
     width = len(header)
@@ -313,11 +323,15 @@ def _chunks(
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > width:
-                report.add(RowError(number, "", f"the row has {len(cells)} cells, the header {width}"))
+                report.add(RowError(number, "", _(
+                    "the row has %(cells)s cells, the header %(width)s"
+                ) % {"cells": len(cells), "width": width}))
                 continue
             report.rows += 1
             if report.rows > max_rows:
-                report.add(RowError(number, "", f"the file has more than {max_rows:,} rows"))
+                report.add(RowError(number, "", _("the file has more than %(max)s rows") % {
+                    "max": f"{max_rows:,}",
+                }))
                 return
             row = dict(zip(header, cells + [""] * (width - len(cells)), strict=True))
             if len(report.preview) < PREVIEW_ROWS:
@@ -336,10 +350,14 @@ def _chunks(
                 yield _resolved(kind, organization, pending, report)
                 pending = []
     except UnicodeDecodeError:
-        report.add(RowError(number + 1, "", "the file is not UTF-8 text (save it as “CSV UTF-8”)"))
+        report.add(RowError(
+            number + 1, "", _("the file is not UTF-8 text (save it as “CSV UTF-8”)")
+        ))
         return
     except csv.Error as error:
-        report.add(RowError(number + 1, "", f"the CSV cannot be read: {error}"))
+        report.add(RowError(number + 1, "", _("the CSV cannot be read: %(error)s") % {
+            "error": error,
+        }))
         return
     if pending:
         yield _resolved(kind, organization, pending, report)
@@ -373,10 +391,10 @@ def _resolved(
 def validate(kind: ImportKind, organization: Organization, stream: IO[str]) -> ImportReport:
     """Check every row; write nothing."""
     report = ImportReport(kind=kind.key)
-    for _ in _chunks(kind, organization, stream, report):
+    for _chunk in _chunks(kind, organization, stream, report):
         pass
     if report.rows == 0 and report.error_count == 0:
-        report.add(RowError(2, "", "the file has a header but no rows"))
+        report.add(RowError(2, "", _("the file has a header but no rows")))
     return report
 
 
@@ -396,7 +414,7 @@ def run(kind: ImportKind, organization: Organization, stream: IO[str]) -> Import
                 report.created += created
                 report.updated += updated
         if report.rows == 0 and not report.error_count:
-            report.add(RowError(2, "", "the file has a header but no rows"))
+            report.add(RowError(2, "", _("the file has a header but no rows")))
         if report.error_count:
             raise ImportFailed(report)
     return report

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+
 from campaigns.models import COMMITTED_STATUSES, Campaign
 from influencers.models import Platform
 from metrics import kpis
@@ -177,7 +179,7 @@ class Builder:
             totals.posts[(row[1], row[2])] += row[3]
             totals.campaign_posts[row[2]] += row[3]
         elif kind == "sentiment":
-            if row[3] in ("positive", "neutral", "negative"):
+            if row[3] in ("positive", "neutral", "negative", "unread"):
                 for sums in (totals.sentiment[(row[1], row[2])],
                              totals.campaign_sentiment[row[2]]):
                     setattr(sums, row[3], getattr(sums, row[3]) + row[4])
@@ -308,7 +310,10 @@ class Builder:
         result = []
         for platform, sums in sorted(totals.posts_by_platform().items()):
             document = self._base(self.frame.as_of)
-            document.update(key=platform, label=PLATFORM_LABELS.get(platform, platform))
+            # Stored documents name platforms in English, as a plain string (pages translate).
+            with translation.override("en"):
+                label = str(PLATFORM_LABELS.get(platform, platform))
+            document.update(key=platform, label=label)
             document.update(
                 post_groups(
                     sums, {platform: sums}, self.data.card,

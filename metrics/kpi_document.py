@@ -162,6 +162,7 @@ def sentiment_group(sums: SentimentSums) -> dict[str, Any]:
         "neutral": sums.neutral,
         "negative": sums.negative,
         "total": sums.total,
+        "unread": sums.unread,
         "net_sentiment": net_sentiment(sums.positive, sums.negative, sums.total),
     }
 

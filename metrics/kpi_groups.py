@@ -281,6 +281,9 @@ GROUPS: tuple[Group, ...] = (
             _f("negative", "Negative", COUNT,
                "Comments labelled negative: VADER compound ≤ −0.05, unless corrected."),
             _f("total", "Comments", COUNT, "All scored comments."),
+            _f("unread", "Not read", COUNT,
+               "Comments in a language the sentiment model does not read (it reads English): "
+               "in no label and not in the net sentiment, until a manager labels them."),
             _f("net_sentiment", "Net sentiment", PERCENT,
                "Positive minus negative share of the comments.",
                "(positive − negative) ÷ all comments × 100", target=True),

@@ -308,6 +308,7 @@ class SentimentSums:
     positive: int = 0
     neutral: int = 0
     negative: int = 0
+    unread: int = 0  # in a language the model does not read: outside the total
 
     @property
     def total(self) -> int:
@@ -318,6 +319,7 @@ class SentimentSums:
             self.positive + other.positive,
             self.neutral + other.neutral,
             self.negative + other.negative,
+            self.unread + other.unread,
         )
 
 

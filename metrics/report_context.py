@@ -13,6 +13,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from metrics import display, display_report, registry
 from metrics.selectors.comment_labels import label_counts
@@ -62,6 +63,7 @@ def leaderboard_rows_html(rows: list[dict[str, Any]], *, link_creators: bool = T
     spends most of the page's time on these few thousand cells. Every value is escaped.
     ``link_creators=False`` (share page, PDF) names creators without linking to their pages."""
     base = reverse("influencers:detail", args=[0]).removesuffix("0/")
+    creator_label, status_label = escape(_("Creator")), escape(_("Status"))
     out = []
     for row in rows:
         cells = "".join(
@@ -73,15 +75,15 @@ def leaderboard_rows_html(rows: list[dict[str, Any]], *, link_creators: bool = T
         if link_creators:
             name = f'<a href="{base}{row["partnership"].influencer_id}/">{name}</a>'
         out.append(
-            f'<tr><td data-label="Creator">{name}{handle}</td>'
-            f'<td data-label="Status">{escape(row["status"])}</td>{cells}</tr>'
+            f'<tr><td data-label="{creator_label}">{name}{handle}</td>'
+            f'<td data-label="{status_label}">{escape(row["status"])}</td>{cells}</tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 — built from escaped values only
 
 
 def sort_links(sort: str, direction: str, *, show_costs: bool = True) -> list[dict[str, Any]]:
     links = []
-    for key, (label, _, _) in leaderboard_columns(show_costs=show_costs).items():
+    for key, (label, _path, _kind) in leaderboard_columns(show_costs=show_costs).items():
         default_desc = key not in display_report.ASCENDING_BY_DEFAULT
         current_desc = (direction == "desc") if direction in ("asc", "desc") else default_desc
         active = key == sort

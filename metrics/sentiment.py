@@ -1,5 +1,10 @@
 """Comment sentiment with VADER (offline; the lexicon ships inside vaderSentiment).
 
+VADER reads English. A comment written in another script (Persian, Arabic, Cyrillic…) is
+labelled ``unread``: counted as such on the report, in no sentiment label and not in the net
+sentiment, rather than scored by an English lexicon that cannot read it (no lexicon for
+Persian ships offline in a maintained package; a manager may label such a comment by hand).
+
 Thresholds are VADER's own convention (Hutto & Gilbert, ICWSM 2014): compound ``>= 0.05``
 positive, ``<= -0.05`` negative, else neutral.
 
@@ -18,8 +23,11 @@ from django.db.models import QuerySet
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from metrics.kpis import sentiment_label
-from metrics.models import Comment, LabelSource
+from metrics.models import Comment, LabelSource, Sentiment
 from metrics.services.event_rollups import comment_rollups_change
+
+# Latin letters, with the Latin-1 and Latin Extended blocks (accents: "très", "łódź").
+LATIN_END = 0x250
 
 
 @lru_cache(maxsize=1)
@@ -32,8 +40,25 @@ def score(text: str) -> float:
     return float(_analyzer().polarity_scores(text or "")["compound"])
 
 
-def label(text: str) -> tuple[str, float]:
-    """``(label, compound)`` for a comment's text, label in positive/neutral/negative."""
+def reads(text: str) -> bool:
+    """Whether VADER can read the text: its letters are mostly Latin (VADER's lexicon is
+    English). Persian, Arabic, Russian, Chinese… are not guessed at; text without letters
+    (emoji, punctuation) is, as VADER's emoji lexicon reads those."""
+    latin = other = 0
+    for char in text or "":
+        if char.isalpha():
+            if ord(char) < LATIN_END:
+                latin += 1
+            else:
+                other += 1
+    return other <= latin
+
+
+def label(text: str) -> tuple[str, float | None]:
+    """``(label, compound)`` for a comment's text: positive/neutral/negative, or ``unread``
+    (no score) for a language the model does not read — never an English guess at it."""
+    if not reads(text):
+        return Sentiment.UNREAD, None
     compound = score(text)
     return sentiment_label(compound), compound
 

@@ -21,6 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.iso import CURRENCY_ERROR, is_currency
 from config.validation import NEGATIVE, Errors, Item
@@ -33,17 +36,23 @@ MAX_AMOUNT = Decimal("999999999999.99")
 MAX_COMMENT_LENGTH = 10_000
 MAX_EXTERNAL_ID_LENGTH = 100
 
-REQUIRED = "This field is required."
-NOT_INTEGER = "A valid integer is required."
-TOO_LARGE = f"Must be at most {MAX_COUNT:,}: no platform reports a larger count."
-NOT_AWARE = "Give a date and time with a UTC offset."
-EMPTY_SNAPSHOT = (
-    f"Enter at least one metric: a snapshot with every counter empty ({', '.join(COUNTERS)}) "
-    "says nothing."
-)
+# Translated when shown (lazy); the rules below return them as plain text.
+REQUIRED = gettext_lazy("This field is required.")
+NOT_INTEGER = gettext_lazy("A valid integer is required.")
+TOO_LARGE = lazy(
+    lambda: _("Must be at most %(max)s: no platform reports a larger count.")
+    % {"max": f"{MAX_COUNT:,}"},
+    str,
+)()
+NOT_AWARE = gettext_lazy("Give a date and time with a UTC offset.")
+EMPTY_SNAPSHOT = lazy(
+    lambda: _("Enter at least one metric: a snapshot with every counter empty (%(counters)s) "
+              "says nothing.") % {"counters": ", ".join(COUNTERS)},
+    str,
+)()
 # A device clock a little ahead of ours is not a snapshot "from the future".
 CLOCK_SKEW = dt.timedelta(minutes=1)
-ONE_ACCOUNT = (
+ONE_ACCOUNT = gettext_lazy(
     "Give exactly one account: either a brand account or a creator account "
     "(brand_account or social_account)."
 )
@@ -52,29 +61,33 @@ ONE_ACCOUNT = (
 # --- Field rules (shared by the kinds below) -------------------------------------------------
 def count_problem(value: Any) -> str | None:
     if type(value) is not int:  # bool is an int subclass and never a count
-        return NOT_INTEGER
+        return str(NOT_INTEGER)
     if value < 0:
-        return NEGATIVE
+        return str(NEGATIVE)
     if value > MAX_COUNT:
-        return TOO_LARGE
+        return str(TOO_LARGE)
     return None
 
 
 def _text_problem(value: Any, max_length: int | None) -> str | None:
     if not isinstance(value, str) or not value.strip():
-        return REQUIRED
+        return str(REQUIRED)
     if "\x00" in value:
-        return "Null characters are not allowed."
+        return _("Null characters are not allowed.")
     if max_length is not None and len(value) > max_length:
-        return f"Ensure this field has no more than {max_length} characters."
+        return _too_long(max_length)
     return None
+
+
+def _too_long(max_length: int) -> str:
+    return _("Ensure this field has no more than %(max)s characters.") % {"max": max_length}
 
 
 def _aware_problem(value: Any) -> str | None:
     if value is None:
-        return REQUIRED
+        return str(REQUIRED)
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-        return NOT_AWARE
+        return str(NOT_AWARE)
     return None
 
 
@@ -87,17 +100,19 @@ def future_problem(value: Any, now: dt.datetime | None = None) -> str | None:
     if value <= now + CLOCK_SKEW:
         return None
     local_now = now.astimezone(value.tzinfo)
-    return (
-        f"{value:%Y-%m-%d %H:%M} {value.tzname()} is in the future (it is now "
-        f"{local_now:%Y-%m-%d %H:%M} {local_now.tzname()}): a snapshot records totals already "
+    return _(
+        "%(when)s is in the future (it is now %(now)s): a snapshot records totals already "
         "seen, so give the time they were read."
-    )
+    ) % {
+        "when": f"{value:%Y-%m-%d %H:%M} {value.tzname()}",
+        "now": f"{local_now:%Y-%m-%d %H:%M} {local_now.tzname()}",
+    }
 
 
 def _require(item: Item, errors: Errors, *names: str) -> None:
     for name in names:
         if item.get(name) is None:
-            errors.setdefault(name, []).append(REQUIRED)
+            errors.setdefault(name, []).append(str(REQUIRED))
 
 
 # --- One function per input kind -------------------------------------------------------------
@@ -119,7 +134,7 @@ def post_metrics_errors(item: Item) -> Errors:
         if value is not None and (problem := count_problem(value)):
             errors[name] = [problem]
     if not has_counters(item):
-        errors[NON_FIELD_ERRORS] = [EMPTY_SNAPSHOT]
+        errors[NON_FIELD_ERRORS] = [str(EMPTY_SNAPSHOT)]
     return errors
 
 
@@ -143,16 +158,16 @@ def follower_snapshot_errors(item: Item) -> Errors:
     errors: Errors = {}
     given = [n for n in ("brand_account", "social_account") if item.get(n) is not None]
     if len(given) != 1:
-        errors["brand_account"] = [ONE_ACCOUNT]
-        errors["social_account"] = [ONE_ACCOUNT]
+        errors["brand_account"] = [str(ONE_ACCOUNT)]
+        errors["social_account"] = [str(ONE_ACCOUNT)]
     day = item.get("date")
     if day is None:
-        errors["date"] = [REQUIRED]
+        errors["date"] = [str(REQUIRED)]
     elif not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-        errors["date"] = ["Enter a date (YYYY-MM-DD)."]
+        errors["date"] = [_("Enter a date (YYYY-MM-DD).")]
     followers = item.get("followers")
     if followers is None:
-        errors["followers"] = [REQUIRED]
+        errors["followers"] = [str(REQUIRED)]
     elif problem := count_problem(followers):
         errors["followers"] = [problem]
     return errors
@@ -171,24 +186,26 @@ def conversion_errors(item: Item) -> Errors:
         errors["occurred_at"] = [problem]
     kind = item.get("kind")
     if kind is not None and kind not in EventKind.values:
-        errors["kind"] = [f'"{kind}" is not a valid choice.']
+        errors["kind"] = [_('"%(value)s" is not a valid choice.') % {"value": kind}]
     amount = item.get("amount")
     if amount is not None:
         if not isinstance(amount, Decimal) or not amount.is_finite():
-            errors["amount"] = ["A valid number is required."]
+            errors["amount"] = [_("A valid number is required.")]
         elif amount < 0:
-            errors["amount"] = [NEGATIVE]
+            errors["amount"] = [str(NEGATIVE)]
         elif amount > MAX_AMOUNT:
-            errors["amount"] = [f"Ensure this value is less than or equal to {MAX_AMOUNT}."]
+            errors["amount"] = [
+                _("Ensure this value is less than or equal to %(max)s.") % {"max": MAX_AMOUNT}
+            ]
         elif amount != amount.quantize(Decimal("0.01")):
-            errors["amount"] = ["Ensure that there are no more than 2 decimal places."]
+            errors["amount"] = [_("Ensure that there are no more than 2 decimal places.")]
     currency = item.get("currency") or ""
     if currency and not is_currency(currency):
-        errors["currency"] = [CURRENCY_ERROR]
+        errors["currency"] = [str(CURRENCY_ERROR)]
     partnership = item.get("partnership")
     if partnership is not None and brand is not None and hasattr(partnership, "campaign"):
         if partnership.campaign.brand_id != getattr(brand, "pk", brand):
-            errors["partnership"] = ["This partnership is not the brand's."]
+            errors["partnership"] = [_("This partnership is not the brand's.")]
     return errors
 
 
@@ -201,7 +218,5 @@ def visit_errors(item: Item) -> Errors:
         errors["occurred_at"] = [problem]
     external_id = item.get("external_id") or ""
     if len(external_id) > MAX_EXTERNAL_ID_LENGTH:
-        errors["external_id"] = [
-            f"Ensure this field has no more than {MAX_EXTERNAL_ID_LENGTH} characters."
-        ]
+        errors["external_id"] = [_too_long(MAX_EXTERNAL_ID_LENGTH)]
     return errors

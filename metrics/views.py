@@ -16,6 +16,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -46,7 +48,7 @@ REQUIRED_COLUMNS = ("external_id", "occurred_at")
 def _access(request: HttpRequest) -> Access:
     access: Access | None = request.access  # type: ignore[attr-defined]
     if not access:
-        raise Http404("No organization.")
+        raise Http404(_("No organization."))
     return access
 
 
@@ -106,16 +108,16 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             queryset=Partnership.objects.select_related("campaign", "influencer"),
         )
     except Http404:
-        messages.error(request, "Choose a partnership to assign the conversion to.")
+        messages.error(request, _("Choose a partnership to assign the conversion to."))
         return redirect(_back(request))
     try:
         conversion_assign(access=access, conversion=conversion, partnership=partnership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request, f"Conversion {conversion.external_id} assigned to {partnership}."
-        )
+        messages.success(request, _("Conversion %(id)s assigned to %(partnership)s.") % {
+            "id": conversion.external_id, "partnership": partnership,
+        })
     return redirect(_back(request))
 
 
@@ -125,23 +127,26 @@ def reattribute(request: HttpRequest, brand_id: int) -> HttpResponse:
     access = _access(request)
     brand = get_object_for(access, Brand, brand_id)
     if not access.has_role(Role.MANAGER):
-        raise PermissionDenied("Only managers can re-run attribution.")
+        raise PermissionDenied(_("Only managers can re-run attribution."))
     found = conversions_reattribute(access=access, brand=brand)
-    messages.success(
-        request,
-        f"Attribution re-run for {brand.name}: {found} conversion{'s' if found != 1 else ''} "
-        "found a partnership.",
-    )
+    messages.success(request, ngettext(
+        "Attribution re-run for %(brand)s: %(count)s conversion found a partnership.",
+        "Attribution re-run for %(brand)s: %(count)s conversions found a partnership.",
+        found,
+    ) % {"brand": brand.name, "count": found})
     return redirect(f"{reverse('metrics:unattributed')}?brand={brand.pk}")
 
 
 FIX_LABELS = {
-    rules.FIX_ADD_CODE: "Add the code to the partnership that handed it out",
-    rules.FIX_CODE_DATES: "Widen the code's active dates",
-    rules.FIX_WINDOW: "Extend the campaign's attribution window",
-    rules.FIX_UTM: "Fix the link's UTM values, or add a link with these",
+    rules.FIX_ADD_CODE: gettext_lazy("Add the code to the partnership that handed it out"),
+    rules.FIX_CODE_DATES: gettext_lazy("Widen the code's active dates"),
+    rules.FIX_WINDOW: gettext_lazy("Extend the campaign's attribution window"),
+    rules.FIX_UTM: gettext_lazy("Fix the link's UTM values, or add a link with these"),
 }
-RULE_NAMES = {rules.PROMO_CODE: "Promo code", rules.LINK: "Click", rules.UTM: "UTM"}
+RULE_NAMES = {
+    rules.PROMO_CODE: gettext_lazy("Promo code"), rules.LINK: gettext_lazy("Click"),
+    rules.UTM: gettext_lazy("UTM"),
+}
 
 
 def _reasons(
@@ -201,33 +206,34 @@ def _back(request: HttpRequest) -> str:
 
 # --- CSV import -----------------------------------------------------------------------------------
 class ConversionImportForm(forms.Form):
-    brand = forms.ModelChoiceField(queryset=Brand.objects.none())
-    file = forms.FileField(
-        help_text="CSV with a header row: " + ", ".join(CSV_COLUMNS)
-        + ". occurred_at is ISO 8601 with an offset; kind defaults to sale.",
-    )
+    brand = forms.ModelChoiceField(queryset=Brand.objects.none(), label=gettext_lazy("Brand"))
+    file = forms.FileField(label=gettext_lazy("File"))
 
     def __init__(self, *args: Any, access: Access, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "CSV with a header row: %(columns)s. occurred_at is ISO 8601 with an offset; kind "
+            "defaults to sale."
+        ) % {"columns": ", ".join(CSV_COLUMNS)}
         self.fields["brand"].queryset = visible(access, Brand).order_by("name")  # type: ignore[attr-defined]
 
 
 def parse_csv(raw: bytes, brand: Brand) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows as API items, or the problems with the file as a whole."""
     if len(raw) > settings.CSV_UPLOAD_MAX_BYTES:
-        return [], ["The file is too large."]
+        return [], [_("The file is too large.")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], ["The file is not UTF-8 text."]
+        return [], [_("The file is not UTF-8 text.")]
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        return [], [f"The header row lacks: {', '.join(missing)}."]
+        return [], [_("The header row lacks: %(columns)s.") % {"columns": ", ".join(missing)}]
     unknown = [h for h in header if h and h not in CSV_COLUMNS and h != "brand"]
     if unknown:
-        return [], [f"Unknown columns: {', '.join(unknown)}."]
+        return [], [_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)}]
     items = []
     for row in reader:
         item: dict[str, Any] = {"brand": brand.pk}
@@ -239,9 +245,11 @@ def parse_csv(raw: bytes, brand: Brand) -> tuple[list[dict[str, Any]], list[str]
                 item[key.strip()] = value
         items.append(item)
         if len(items) > settings.CSV_UPLOAD_MAX_ROWS:
-            return [], [f"At most {settings.CSV_UPLOAD_MAX_ROWS} rows per file."]
+            return [], [
+                _("At most %(count)s rows per file.") % {"count": settings.CSV_UPLOAD_MAX_ROWS}
+            ]
     if not items:
-        return [], ["The file has no rows."]
+        return [], [_("The file has no rows.")]
     return items, []
 
 
@@ -249,7 +257,7 @@ def parse_csv(raw: bytes, brand: Brand) -> tuple[list[dict[str, Any]], list[str]
 def conversions_import(request: HttpRequest) -> HttpResponse:
     access = _access(request)
     if not access.has_role(Role.MANAGER):
-        raise PermissionDenied("Only managers can import conversions.")
+        raise PermissionDenied(_("Only managers can import conversions."))
     errors: list[str] = []
     form = ConversionImportForm(request.POST or None, request.FILES or None, access=access)
     if request.method == "POST" and form.is_valid():
@@ -260,7 +268,11 @@ def conversions_import(request: HttpRequest) -> HttpResponse:
             errors, result = _ingest_rows(access, items)
         if result is not None:
             created, updated = result
-            messages.success(request, f"Imported: {created} new, {updated} updated conversions.")
+            messages.success(
+                request, _("Imported: %(created)s new, %(updated)s updated conversions.") % {
+                    "created": created, "updated": updated,
+                }
+            )
             return redirect(f"{reverse('metrics:unattributed')}?brand={brand.pk}")
     return render(request, "metrics/conversions_import.html", {"form": form, "errors": errors,
                                                               "columns": CSV_COLUMNS})
@@ -277,7 +289,7 @@ def _ingest_rows(
         if problems:
             errors.extend(_describe(index, problems))
         if len(errors) >= 50:
-            errors.append("… and possibly more; fix these first.")
+            errors.append(_("… and possibly more; fix these first."))
             return errors, None
     if errors:
         return errors, None
@@ -304,7 +316,12 @@ def _typed(item: dict[str, Any]) -> dict[str, Any]:
 
 def _describe(index: int, problems: dict[str, list[str]]) -> list[str]:
     row = index + 2  # the header is row 1
-    return [f"Row {row}, {field}: {' '.join(msgs)}" for field, msgs in problems.items()]
+    return [
+        _("Row %(row)s, %(field)s: %(message)s") % {
+            "row": row, "field": field, "message": " ".join(str(m) for m in msgs),
+        }
+        for field, msgs in problems.items()
+    ]
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""The PDF report's charts, drawn as SVG on the server (pure: no Django, no JavaScript).
+"""The PDF report's charts, drawn as SVG on the server (pure: of Django only its gettext and
+date names; no JavaScript).
 
 A PDF has no Chart.js, so each function returns an ``<svg>`` element as a string for the
 template to place inline (the caller marks it safe). Every text that reaches the markup goes
@@ -14,6 +15,9 @@ import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any, Protocol
+
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from metrics.display import compact
 
@@ -104,7 +108,7 @@ def day_label(day: str) -> str:
         parsed = dt.date.fromisoformat(day)
     except ValueError:
         return day
-    return f"{parsed:%b} {parsed.day}"
+    return dateformat.format(parsed, "M j")  # the month's name in the active language
 
 
 def line_chart(
@@ -120,7 +124,9 @@ def line_chart(
     known = [v for v in values if v is not None and math.isfinite(v)]
     body: list[str] = []
     if not known or not days:
-        body.append(_text(width / 2, height / 2, "No daily data yet", anchor="middle", size=10))
+        body.append(
+            _text(width / 2, height / 2, _("No daily data yet"), anchor="middle", size=10)
+        )
         return _svg(width, height, title, body, "chart chart-empty")
     floor = min(0.0, min(known))
     step, steps = axis_step(max(known) - floor)
@@ -194,8 +200,8 @@ def funnel_chart(
     scale = shape_w / 600
     body: list[str] = []
     if not steps:
-        body.append(_text(width / 2, height / 2, "No funnel yet", anchor="middle", size=11))
-        return _svg(width, height, "Funnel", body, "funnel")
+        body.append(_text(width / 2, height / 2, _("No funnel yet"), anchor="middle", size=11))
+        return _svg(width, height, _("Funnel"), body, "funnel")
     body.append(f'<g transform="scale({scale:.4f} 1)">')
     for i, step in enumerate(steps):
         fill = mix(color, WHITE, min(0.6, i * 0.14))
@@ -210,7 +216,7 @@ def funnel_chart(
         rate = f" · {step.from_previous}" if step.from_previous else ""
         body.append(_text(x, step.text_y + 9, f"{step.display}{rate}", size=10, fill=MUTED))
     title = ", ".join(f"{s.label} {s.display}" for s in steps)
-    return _svg(width, height, f"Funnel: {title}", body, "funnel")
+    return _svg(width, height, _("Funnel: %(steps)s") % {"steps": title}, body, "funnel")
 
 
 def sentiment_bar(split: Sequence[Mapping[str, Any]], *, width: float = 600) -> str:
@@ -235,4 +241,6 @@ def sentiment_bar(split: Sequence[Mapping[str, Any]], *, width: float = 600) -> 
         body.append(_text(x + 13, bar_h + 20, text, size=9.5, fill=INK))
         x += 30 + len(text) * 6.2
     title = ", ".join(f"{p.get('label', '')} {p.get('count', 0)}" for p in split)
-    return _svg(width, height, f"Sentiment: {title}", body, "sentiment-bar")
+    return _svg(
+        width, height, _("Sentiment: %(split)s") % {"split": title}, body, "sentiment-bar"
+    )

@@ -19,6 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 UNSUBSCRIBE_SALT = "reports.digest-unsubscribe"
 
@@ -59,8 +61,12 @@ class DigestContent:
 
 
 def subject_for(campaign_name: str, frequency_label: str, day: date) -> str:
-    """"Spring launch: weekly report, 7 Dec 2026" (no platform-dependent ``%-d``)."""
-    return f"{campaign_name}: {frequency_label.lower()} report, {day.day} {day:%b %Y}"
+    """"Spring launch: weekly report, 7 Dec 2026" (no platform-dependent ``%-d``), in the
+    active language (the month's name too)."""
+    return _("%(campaign)s: %(frequency)s report, %(date)s") % {
+        "campaign": campaign_name, "frequency": frequency_label.lower(),
+        "date": dateformat.format(day, "j M Y"),
+    }
 
 
 def digest_message(

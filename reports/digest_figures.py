@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from metrics.display import MONEY, PERCENT, RATIO, format_value, number
 
 TOP_CREATORS = 5
@@ -25,7 +27,7 @@ def figures_from(
     campaign = context["campaign"]
     kpis = [
         {
-            "group": card.group, "title": card.spec.title, "kind": card.spec.kind,
+            "group": card.group, "title": str(card.spec.title), "kind": card.spec.kind,
             "value": number(card.value), "display": card.display,
         }
         for card in context["cards"] if card.headline
@@ -51,10 +53,10 @@ def change_text(now: float | None, before: float | None, kind: str, currency: st
         return ""
     delta = now - before
     if abs(delta) < 1e-9:
-        return "no change"
+        return _("no change")
     sign = "+" if delta > 0 else "−"
     if kind == PERCENT:
-        return f"{sign}{abs(delta):,.2f} pts"
+        return _("%(sign)s%(size)s pts") % {"sign": sign, "size": f"{abs(delta):,.2f}"}
     if kind in _MULTIPLE_KINDS:
         return f"{sign}{abs(delta):,.2f}×"
     amount = format_value(abs(delta), kind, currency if kind == MONEY else "")

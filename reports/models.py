@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from campaigns.models import Campaign
@@ -54,8 +55,8 @@ class ShareLinkView(models.Model):
     """One opening of a share link: when and in which form, never who."""
 
     class Kind(models.TextChoices):
-        PAGE = "page", "Page"
-        PDF = "pdf", "PDF"
+        PAGE = "page", _("Page")
+        PDF = "pdf", _("PDF")
 
     organization_path: ClassVar[str] = "share_link__campaign__brand__organization"
     view_role: ClassVar[str] = Role.ADMIN
@@ -73,8 +74,8 @@ class ShareLinkView(models.Model):
 
 
 class DigestFrequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class DigestSchedule(models.Model):
@@ -145,15 +146,15 @@ class DigestRecipient(models.Model):
 
 
 class DigestTrigger(models.TextChoices):
-    SCHEDULE = "schedule", "Schedule"
-    MANUAL = "manual", "Send now"
+    SCHEDULE = "schedule", _("Schedule")
+    MANUAL = "manual", _("Send now")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RETRYING = "retrying", "Retrying"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    RETRYING = "retrying", _("Retrying")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class DigestSend(models.Model):

@@ -1,5 +1,5 @@
 """"What changed": three plain sentences a client reads first on a share page and in a digest,
-from the daily KPI snapshots (pure: no Django, no ORM).
+from the daily KPI snapshots (no ORM; the sentences in the active language).
 
 Two sentences name the largest movements — the gain of the last seven days against the seven
 before, for the measures a client follows — and the third the target most behind pace (the
@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.l10n import digits
 from metrics.display import COUNT, MONEY, format_value, number, targets_of
 from metrics.registry import value_at
 
@@ -19,15 +23,15 @@ Doc = Mapping[str, Any]
 
 WINDOW_DAYS = 7
 # (path in a document, what a sentence calls it, kind): cumulative measures a client follows.
-MOVEMENTS: tuple[tuple[str, str, str], ...] = (
-    ("awareness.impressions", "Impressions", COUNT),
-    ("awareness.reach", "Reach", COUNT),
-    ("engagement.engagements", "Engagements", COUNT),
-    ("ctr.clicks", "Link clicks", COUNT),
-    ("traffic.visits", "Site visits", COUNT),
-    ("conversion.conversions", "Conversions", COUNT),
-    ("conversion.revenue", "Revenue", MONEY),
-    ("emv.total", "Earned media value", MONEY),
+MOVEMENTS: tuple[tuple[str, Any, str], ...] = (
+    ("awareness.impressions", gettext_lazy("Impressions"), COUNT),
+    ("awareness.reach", gettext_lazy("Reach"), COUNT),
+    ("engagement.engagements", gettext_lazy("Engagements"), COUNT),
+    ("ctr.clicks", gettext_lazy("Link clicks"), COUNT),
+    ("traffic.visits", gettext_lazy("Site visits"), COUNT),
+    ("conversion.conversions", gettext_lazy("Conversions"), COUNT),
+    ("conversion.revenue", gettext_lazy("Revenue"), MONEY),
+    ("emv.total", gettext_lazy("Earned media value"), MONEY),
 )
 
 
@@ -70,50 +74,68 @@ def movements(days: Sequence[Doc], window: int = WINDOW_DAYS) -> list[Movement]:
             before = start - earlier if earlier is not None else None
         if recent == 0 and not before:
             continue
-        found.append(Movement(label, kind, recent, before, span))
+        found.append(Movement(str(label), kind, recent, before, span))
     return sorted(found, key=Movement.weight, reverse=True)
 
 
 def movement_sentence(m: Movement, currency: str) -> str:
-    amount = format_value(abs(m.recent), m.kind, currency)
-    period = f"the last {m.days} day{'s' if m.days != 1 else ''}"
+    values = {
+        "label": m.label, "amount": format_value(abs(m.recent), m.kind, currency),
+        "days": m.days,
+    }
     if m.recent < 0:
-        return f"{m.label} fell by {amount} over {period}."
+        text = ngettext(
+            "%(label)s fell by %(amount)s over the last day.",
+            "%(label)s fell by %(amount)s over the last %(days)s days.", m.days,
+        )
+        return digits(text % values)
     relative = m.relative
     if relative is None:
-        return f"{m.label} grew by {amount} over {period}."
-    if abs(relative) < 1:
-        return f"{m.label} grew by {amount} over {period}, about the same as the {m.days} before."
-    direction = "more" if relative > 0 else "less"
-    return (
-        f"{m.label} grew by {amount} over {period}, {abs(relative):,.0f}% {direction} than "
-        f"in the {m.days} days before."
-    )
+        text = ngettext(
+            "%(label)s grew by %(amount)s over the last day.",
+            "%(label)s grew by %(amount)s over the last %(days)s days.", m.days,
+        )
+    elif abs(relative) < 1:
+        text = _("%(label)s grew by %(amount)s over the last %(days)s days, about the same as "
+                 "the %(days)s before.")
+    elif relative > 0:
+        text = _("%(label)s grew by %(amount)s over the last %(days)s days, %(percent)s%% more "
+                 "than in the %(days)s days before.")
+    else:
+        text = _("%(label)s grew by %(amount)s over the last %(days)s days, %(percent)s%% less "
+                 "than in the %(days)s days before.")
+    percent = f"{abs(relative):,.0f}" if relative is not None else ""
+    return digits(text % {**values, "percent": percent})
 
 
 def pace_sentence(total: Doc | None, start: date, end: date, today: date) -> str:
     """The target furthest behind pace, or why there is none."""
     targets = [t for t in targets_of(total) if t.actual is not None and t.target > 0]
     if not targets:
-        return "No KPI targets are set, so there is no pace to report."
+        return _("No KPI targets are set, so there is no pace to report.")
     length = (end - start).days + 1
     gone = min(max((today - start).days + 1, 0), length) / length if length > 0 else 1.0
     if gone <= 0:
-        return "The campaign has not started yet, so every target is still ahead."
+        return _("The campaign has not started yet, so every target is still ahead.")
 
     def pace(t: Any) -> float:
         return (t.actual / t.target) / gone
 
     worst = min(targets, key=pace)
     reached = (worst.actual or 0.0) / worst.target * 100
-    where = (
-        f"{format_value(worst.actual, worst.kind, worst.currency)} of "
-        f"{format_value(worst.target, worst.kind, worst.currency)} ({reached:,.0f}%) with "
-        f"{gone * 100:,.0f}% of the campaign's days gone"
-    )
+    values = {
+        "label": worst.label,
+        "actual": format_value(worst.actual, worst.kind, worst.currency),
+        "target": format_value(worst.target, worst.kind, worst.currency),
+        "reached": f"{reached:,.0f}", "gone": f"{gone * 100:,.0f}",
+    }
     if pace(worst) >= 1:
-        return f"Every target is on pace; the closest is {worst.label}: {where}."
-    return f"The target furthest behind pace is {worst.label}: {where}."
+        text = _("Every target is on pace; the closest is %(label)s: %(actual)s of %(target)s "
+                 "(%(reached)s%%) with %(gone)s%% of the campaign's days gone.")
+    else:
+        text = _("The target furthest behind pace is %(label)s: %(actual)s of %(target)s "
+                 "(%(reached)s%%) with %(gone)s%% of the campaign's days gone.")
+    return digits(text % values)
 
 
 def sentences(
@@ -123,7 +145,7 @@ def sentences(
     currency = str((total or {}).get("currency") or "")
     moved = [movement_sentence(m, currency) for m in movements(days)[:2]]
     if not moved:
-        moved = ["No daily numbers have moved yet: they appear after the first data arrives."]
+        moved = [_("No daily numbers have moved yet: they appear after the first data arrives.")]
     return [*moved, pace_sentence(total, start, end, today)]
 
 

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.branding import organization_branding
 from campaigns.models import Campaign
@@ -62,7 +63,9 @@ def footer_line(branding: dict[str, Any]) -> str:
     """The foot of every page: the organisation's line, else who prepared the report."""
     organization = branding.get("organization")
     name = organization.name if organization is not None else ""
-    return str(branding.get("footer") or "") or (f"Prepared by {name}" if name else "")
+    if branding.get("footer"):
+        return str(branding["footer"])
+    return _("Prepared by %(organization)s") % {"organization": name} if name else ""
 
 
 def filename(campaign: Campaign) -> str:
@@ -105,7 +108,8 @@ def methodology(cards: list[Any]) -> list[dict[str, str]]:
     """The appendix's entries: each KPI the report shows, with its definition and formula."""
     groups = {g.name: g for g in registry.KPI_GROUPS}
     return [
-        {"title": card.spec.title, "definition": first_sentence(groups[card.group].definition),
+        {"title": card.spec.title,
+         "definition": first_sentence(registry.translated(groups[card.group].definition)),
          "formula": card.spec.formula}
         for card in sorted(cards, key=lambda c: list(groups).index(c.group))
     ]
@@ -113,7 +117,7 @@ def methodology(cards: list[Any]) -> list[dict[str, str]]:
 
 def first_sentence(text: str) -> str:
     """A definition's opening sentence: the rest speaks of the API and stored documents."""
-    head, dot, _ = text.partition(". ")
+    head, dot, _rest = text.partition(". ")
     return f"{head}{dot.strip()}" if dot else text
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.keys import hash_key
 from accounts.selectors import Access, get_object_for, visible
@@ -23,14 +24,14 @@ def live_share_link(token: str) -> ShareLink:
     """The live link a token opens, with its campaign, brand and organisation; 404 when the
     token is unknown, revoked or expired (all look the same from outside)."""
     if not TOKEN_PATTERN.fullmatch(token):
-        raise Http404("No such report.")
+        raise Http404(_("No such report."))
     link = (
         ShareLink.objects.select_related("campaign__brand__organization")
         .filter(token_hash=hash_key(token), revoked_at__isnull=True)
         .first()
     )
     if link is None or not link.is_live(timezone.now()):
-        raise Http404("No such report.")
+        raise Http404(_("No such report."))
     return link
 
 

@@ -20,14 +20,16 @@ from typing import Any
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from accounts.l10n import date_text, datetime_text, digits
+from accounts.models import role_name as accounts_role_name
 from influencers.models import Platform
 from metrics import display, display_report, registry
 
 register = template.Library()
 
-PLATFORM_LABELS: dict[str, str] = dict(Platform.choices)
+PLATFORM_LABELS: dict[str, Any] = dict(Platform.choices)  # "Blog" is a lazy translation
 
 
 @register.filter
@@ -67,8 +69,16 @@ def percent_of(part: Any, whole: Any) -> float:
 
 @register.filter
 def platform(value: Any) -> str:
-    """A platform's name as the platform writes it: "tiktok" → "TikTok"."""
-    return PLATFORM_LABELS.get(str(value), str(value).replace("_", " ").title())
+    """A platform's name as the platform writes it: "tiktok" → "TikTok" (brand names stay as
+    they are in every language; "Blog", a word, is translated)."""
+    label = PLATFORM_LABELS.get(str(value), str(value).replace("_", " ").title())
+    return gettext(str(label))
+
+
+@register.filter
+def role_name(value: Any) -> str:
+    """A member's role in the reader's language: "owner" → "owner" / «مالک»."""
+    return accounts_role_name(str(value))
 
 
 @register.filter
@@ -105,3 +115,16 @@ def local_date(value: Any) -> str:
     if not isinstance(value, dt.date):
         return "" if value in (None, "") else str(value)
     return date_text(value, formats.date_format(value, "DATE_FORMAT"))
+
+
+@register.filter(expects_localtime=True)
+def local_format(value: Any, fmt: str) -> str:
+    """Django's ``|date:fmt`` for an English reader; for a Persian reader the Jalali date (and
+    the time when ``fmt`` shows one), so every date on a page follows one calendar."""
+    if not isinstance(value, dt.date):
+        return "" if value in (None, "") else str(value)
+    english = formats.date_format(value, fmt)
+    if isinstance(value, dt.datetime) and "H" in fmt:
+        return datetime_text(value, english)
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return date_text(day, english)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -34,7 +35,7 @@ def brand_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, f"Brand {brand.name} created.")
+                messages.success(request, _("Brand %(name)s created.") % {"name": brand.name})
                 return redirect("brand_settings", pk=brand.pk)
     elif request.method == "POST":
         require_role(access, Role.ADMIN)
@@ -62,7 +63,7 @@ def brand_settings(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, "Brand saved.")
+                messages.success(request, _("Brand saved."))
                 return redirect("brand_settings", pk=brand.pk)
     elif request.method == "POST":
         require_role(access, Role.ADMIN)
@@ -98,7 +99,7 @@ def brand_account_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(account_form, error)
         else:
-            messages.success(request, "Brand account added.")
+            messages.success(request, _("Brand account added."))
             return redirect(reverse("brand_settings", args=[brand.pk]) + "#accounts")
     context = _brand_context(brand, BrandForm(instance=brand), account_form, True)
     return render(request, "campaigns/brand_settings.html", context, status=400)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -34,7 +35,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, f"Campaign “{campaign.name}” created.")
+            messages.success(request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
             return redirect("campaign_edit", pk=campaign.pk)
     return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
 
@@ -53,7 +54,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Campaign saved.")
+            messages.success(request, _("Campaign saved."))
             return redirect("campaign_edit", pk=campaign.pk)
     return render(request, "campaigns/campaign_form.html", _edit_context(access, campaign, form))
 
@@ -83,7 +84,7 @@ def target_set(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(target_form, error)
         else:
-            messages.success(request, "Target saved.")
+            messages.success(request, _("Target saved."))
             return redirect(reverse("campaign_edit", args=[campaign.pk]) + "#targets")
     form = CampaignForm(instance=campaign, access=access)
     context = _edit_context(access, campaign, form, target_form=target_form)
@@ -98,7 +99,7 @@ def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
     if target.campaign_id != int(pk):
         return render(request, "404.html", status=404)
     targets.kpi_target_delete(access=access, target=target)
-    messages.success(request, "Target removed.")
+    messages.success(request, _("Target removed."))
     return redirect(reverse("campaign_edit", args=[pk]) + "#targets")
 
 
@@ -115,7 +116,7 @@ def cost_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(cost_form, error)
         else:
-            messages.success(request, "Cost added.")
+            messages.success(request, _("Cost added."))
             return redirect(reverse("campaign_edit", args=[campaign.pk]) + "#costs")
     form = CampaignForm(instance=campaign, access=access)
     context = _edit_context(access, campaign, form, cost_form=cost_form)
@@ -130,5 +131,5 @@ def cost_delete(request: HttpRequest, pk: int, cost_pk: int) -> HttpResponse:
     if cost.campaign_id != int(pk):
         return render(request, "404.html", status=404)
     services.cost_delete(access=access, cost=cost)
-    messages.success(request, "Cost removed.")
+    messages.success(request, _("Cost removed."))
     return redirect(reverse("campaign_edit", args=[pk]) + "#costs")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
@@ -84,7 +85,7 @@ def partnership_links(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(link_form, error)
             else:
-                messages.success(request, f"Link created: {short_url(link)}")
+                messages.success(request, _("Link created: %(url)s") % {"url": short_url(link)})
                 return redirect("partnership_links", pk=partnership.pk)
         context = _links_context(access, partnership, link_form=link_form)
         return render(request, "campaigns/links.html", context, status=400)
@@ -104,7 +105,7 @@ def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     link = get_object_for(access, TrackingLink, pk, action="delete")
     services.link_delete(access=access, link=link)
-    messages.success(request, "Link removed (disabled if it already had clicks).")
+    messages.success(request, _("Link removed (disabled if it already had clicks)."))
     return redirect("partnership_links", pk=link.partnership_id)
 
 
@@ -133,7 +134,7 @@ def promo_code_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(code_form, error)
         else:
-            messages.success(request, f"Promo code {code.code} created.")
+            messages.success(request, _("Promo code %(code)s created.") % {"code": code.code})
             return redirect(reverse("partnership_links", args=[partnership.pk]) + "#codes")
     context = _links_context(access, partnership, code_form=code_form)
     return render(request, "campaigns/links.html", context, status=400)
@@ -145,5 +146,5 @@ def promo_code_delete(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     code = get_object_for(access, PromoCode, pk, action="delete")
     services.promo_code_delete(access=access, code=code)
-    messages.success(request, f"Promo code {code.code} deleted.")
+    messages.success(request, _("Promo code %(code)s deleted.") % {"code": code.code})
     return redirect(reverse("partnership_links", args=[code.partnership_id]) + "#codes")

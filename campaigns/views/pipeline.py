@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -22,13 +24,13 @@ PIPELINE = [s for s in PartnershipStatus.values if s != PartnershipStatus.DECLIN
 # A card's buttons sit on one line in a seventh of a 1,366 px screen: the next step's name is
 # shortened where it is long; "back" and "decline" are symbols with a full label for screen
 # readers and a tooltip.
-BUTTON_TEXT: dict[str, str] = {PartnershipStatus.CONTENT_SUBMITTED: "Submitted"}
+BUTTON_TEXT: dict[str, Any] = {PartnershipStatus.CONTENT_SUBMITTED: gettext_lazy("Submitted")}
 
 
 def _moves(status: str) -> list[tuple[str, str, str, str]]:
     """``(kind, target status, button text, full label)`` of a card in ``status``."""
     def move(kind: str, target: str) -> tuple[str, str, str, str]:
-        label = PartnershipStatus(target).label
+        label = str(PartnershipStatus(target).label)
         text = {"back": "←", "decline": "✕"}.get(kind, f"{BUTTON_TEXT.get(target, label)} →")
         return kind, target, text, label
 
@@ -73,7 +75,7 @@ def partnership_board(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, "Creator added to the campaign.")
+                messages.success(request, _("Creator added to the campaign."))
                 return redirect("partnership_board", pk=campaign.pk)
     context = _board_context(access, campaign, form)
     return render(request, "campaigns/board.html", context, status=400 if form is not None else 200)
@@ -86,7 +88,7 @@ def partnership_move(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = partnership_for(access, pk, action="write")
     move = StatusMoveForm(request.POST)
     if not move.is_valid():
-        return HttpResponse("Unknown status.", status=400)
+        return HttpResponse(_("Unknown status."), status=400)
     services.partnership_set_status(
         access=access, partnership=partnership, status=move.cleaned_data["status"]
     )
@@ -109,7 +111,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Partnership saved.")
+            messages.success(request, _("Partnership saved."))
             return redirect("partnership_board", pk=partnership.campaign_id)
     return render(
         request, "campaigns/partnership_form.html",

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.selectors import Access, get_object_for, require_role, required_role, visible
 from campaigns import services
@@ -44,7 +46,8 @@ def _save(request: HttpRequest, access: Access, form: PostForm, partnership: Par
     except ValidationError as error:
         apply_errors(form, error)
         return None
-    messages.success(request, f"{post.get_platform_display()} post added; now enter its metrics.")
+    messages.success(request, _("%(platform)s post added; now enter its metrics.")
+                     % {"platform": post.get_platform_display()})
     return redirect(_metrics_form(post))
 
 
@@ -106,7 +109,11 @@ class Line:
         """E.g. "YouTube short"; "" when the line is no post."""
         if self.ref is None:
             return ""
-        return f"{Platform(self.ref.platform).label} {self.ref.post_type or PostType.POST}"
+        # The type's label in lower case is its value in English ("short").
+        post_type = str(PostType(self.ref.post_type or PostType.POST).label).lower()
+        return _("%(platform)s %(post_type)s") % {
+            "platform": Platform(self.ref.platform).label, "post_type": post_type,
+        }
 
 
 def plan_lines(partnership: Partnership, lines: list[str]) -> list[Line]:
@@ -126,9 +133,10 @@ def plan_lines(partnership: Partnership, lines: list[str]) -> list[Line]:
             continue
         key = (ref.platform, ref.external_id)
         if key in existing:
-            plan.append(Line(number, text, "exists", "Already in this partnership.", ref))
+            plan.append(Line(number, text, "exists", _("Already in this partnership."), ref))
         elif key in seen:
-            plan.append(Line(number, text, "exists", f"Same post as line {seen[key]}.", ref))
+            why = _("Same post as line %(line)s.") % {"line": seen[key]}
+            plan.append(Line(number, text, "exists", why, ref))
         else:
             seen[key] = number
             plan.append(Line(number, text, "add", "", ref))
@@ -166,9 +174,11 @@ def posts_bulk_add(request: HttpRequest, pk: int) -> HttpResponse:
                     "messages": [m for ms in error.errors.values() for m in ms],
                 }
             else:
-                messages.success(
-                    request, f"{len(posts)} post{'s' if len(posts) != 1 else ''} added to "
-                    f"{partnership.influencer.name} in {partnership.campaign.name}.",
-                )
+                added = ngettext(
+                    "%(count)s post added to %(creator)s in %(campaign)s.",
+                    "%(count)s posts added to %(creator)s in %(campaign)s.", len(posts),
+                ) % {"count": len(posts), "creator": partnership.influencer.name,
+                     "campaign": partnership.campaign.name}
+                messages.success(request, added)
                 return redirect("post_add", pk=partnership.pk)
     return render(request, "campaigns/posts_bulk.html", context)

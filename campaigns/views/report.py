@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
@@ -43,7 +44,7 @@ def campaign_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a recompute of the campaign's KPIs once this request's transaction commits."""
     campaign = campaign_for(_access(request), pk, action="write")
     schedule_kpi_recompute([campaign.pk])
-    messages.success(request, "Recompute queued — the numbers refresh in a few seconds.")
+    messages.success(request, _("Recompute queued — the numbers refresh in a few seconds."))
     return redirect("campaign_detail", pk=campaign.pk)
 
 

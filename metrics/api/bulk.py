@@ -21,6 +21,8 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -31,29 +33,35 @@ from metrics.validation import count_problem
 
 MAX_ITEMS = 10_000
 
-REQUIRED = "This field is required."
-UNKNOWN = "Unknown field."
-NOT_NULL = "This field may not be null."
-NOT_STRING = "Not a valid string."
-BLANK = "This field may not be blank."
-NUL = "Null characters are not allowed."
-DATETIME_FORMAT = (
+# Translated when raised (the client's language); plain text in the answer.
+REQUIRED = gettext_lazy("This field is required.")
+UNKNOWN = gettext_lazy("Unknown field.")
+NOT_NULL = gettext_lazy("This field may not be null.")
+NOT_STRING = gettext_lazy("Not a valid string.")
+BLANK = gettext_lazy("This field may not be blank.")
+NUL = gettext_lazy("Null characters are not allowed.")
+DATETIME_FORMAT = gettext_lazy(
     "Datetime has wrong format. Use ISO 8601 with a UTC offset, e.g. 2026-03-02T10:00:00+00:00."
 )
-DATETIME_NAIVE = "Datetime needs a UTC offset (e.g. +00:00 or Z)."
-DATE_FORMAT = "Date has wrong format. Use YYYY-MM-DD."
+DATETIME_NAIVE = gettext_lazy("Datetime needs a UTC offset (e.g. +00:00 or Z).")
+DATE_FORMAT = gettext_lazy("Date has wrong format. Use YYYY-MM-DD.")
 
 
 class Invalid(Exception):
     """One field of one item is wrong; the message is what the client sees."""
 
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+
 
 # --- Per-field checks: take the raw JSON value, return the clean one or raise Invalid --------
 def check_id(value: Any) -> int:
     if type(value) is not int:  # bool is an int subclass and never an id
-        raise Invalid(f'Incorrect type. Expected pk value, received {type(value).__name__}.')
+        raise Invalid(_("Incorrect type. Expected pk value, received %(type)s.") % {
+            "type": type(value).__name__,
+        })
     if not 0 < value <= MAX_ID:
-        raise Invalid(f'Invalid pk "{value}" - object does not exist.')
+        raise Invalid(_no_object(value))
     return value
 
 
@@ -110,7 +118,9 @@ def check_text(max_length: int | None = None) -> Callable[[Any], str]:
         if not value.strip():
             raise Invalid(BLANK)
         if max_length is not None and len(value) > max_length:
-            raise Invalid(f"Ensure this field has no more than {max_length} characters.")
+            raise Invalid(
+                _("Ensure this field has no more than %(max)s characters.") % {"max": max_length}
+            )
         return value
 
     return check
@@ -137,15 +147,15 @@ class ItemSpec:
 
     def clean(self, item: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
         if not isinstance(item, dict):
-            return {}, {"non_field_errors": ["Expected an object with the item's fields."]}
+            return {}, {"non_field_errors": [_("Expected an object with the item's fields.")]}
         errors: dict[str, list[str]] = {}
         values: dict[str, Any] = {}
         for name in item.keys() - self.fields.keys():
-            errors[str(name)] = [UNKNOWN]
+            errors[str(name)] = [str(UNKNOWN)]
         for name, spec in self.fields.items():
             if name not in item:
                 if spec.required:
-                    errors[name] = [REQUIRED]
+                    errors[name] = [str(REQUIRED)]
                 continue
             try:
                 values[name] = spec.check(item[name])
@@ -168,11 +178,13 @@ class BulkRejected(ValidationError):
 def validate_items(access: Access, spec: ItemSpec, data: Any) -> list[dict[str, Any]]:
     """The clean items with related records as model instances, or BulkRejected."""
     if not isinstance(data, list):
-        raise BulkRejected(None, {"non_field_errors": ["Expected a JSON list of items."]})
+        raise BulkRejected(None, {"non_field_errors": [_("Expected a JSON list of items.")]})
     if len(data) > MAX_ITEMS:
-        raise BulkRejected(
-            None, {"non_field_errors": [f"At most {MAX_ITEMS} items per request ({len(data)})."]}
-        )
+        raise BulkRejected(None, {"non_field_errors": [
+            _("At most %(max)s items per request (%(count)s).") % {
+                "max": MAX_ITEMS, "count": len(data),
+            }
+        ]})
     cleaned: list[dict[str, Any]] = []
     first_bad: tuple[int, dict[str, list[str]]] | None = None
     for index, item in enumerate(data):
@@ -188,18 +200,22 @@ def validate_items(access: Access, spec: ItemSpec, data: Any) -> list[dict[str, 
         found[name] = {obj.pk: obj for obj in visible(access, model).filter(pk__in=ids)} if ids else {}
     for index, values in enumerate(cleaned):
         missing = {
-            name: [f'Invalid pk "{values[name]}" - object does not exist.']
-            for name, _ in spec.related
+            name: [_no_object(values[name])]
+            for name, _model in spec.related
             if values.get(name) is not None and values[name] not in found[name]
         }
         if missing:
             raise BulkRejected(index, missing)
-        for name, _ in spec.related:
+        for name, _model in spec.related:
             if values.get(name) is not None:
                 values[name] = found[name][values[name]]
     if first_bad is not None:
         raise BulkRejected(*first_bad)
     return cleaned
+
+
+def _no_object(value: Any) -> str:
+    return _('Invalid pk "%(value)s" - object does not exist.') % {"value": value}
 
 
 def api_errors(errors: Errors) -> dict[str, list[str]]:

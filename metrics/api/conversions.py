@@ -14,6 +14,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -53,25 +54,25 @@ from metrics.validation import conversion_errors, visit_errors
 def check_amount(value: Any) -> Decimal:
     """A number; its range and precision are the conversion rules' (metrics.validation)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise Invalid("A valid number is required.")
+        raise Invalid(_("A valid number is required."))
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise Invalid("A valid number is required.") from None
+        raise Invalid(_("A valid number is required.")) from None
     if not amount.is_finite():
-        raise Invalid("A valid number is required.")
+        raise Invalid(_("A valid number is required."))
     return amount
 
 
 def check_currency(value: Any) -> str:
     if not isinstance(value, str) or len(value.strip()) != 3 or not value.strip().isalpha():
-        raise Invalid("Use a three-letter ISO 4217 code, e.g. USD.")
+        raise Invalid(_("Use a three-letter ISO 4217 code, e.g. USD."))
     return value.strip().upper()
 
 
 def check_kind(value: Any) -> str:
     if value not in EventKind.values:
-        raise Invalid(f'"{value}" is not a valid choice.')
+        raise Invalid(_('"%(value)s" is not a valid choice.') % {"value": value})
     return str(value)
 
 
@@ -90,7 +91,7 @@ def check_url(value: Any) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
-        raise Invalid("Not a valid string.")
+        raise Invalid(_("Not a valid string."))
     error = destination_error(value.strip())
     if error:
         raise Invalid(error)
@@ -103,7 +104,7 @@ def check_optional_id(value: Any) -> int | None:
 
 def check_bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise Invalid("Must be a valid boolean.")
+        raise Invalid(_("Must be a valid boolean."))
     return value
 
 
@@ -360,7 +361,9 @@ def _scoped_or_400(access: Access, model: type[Any], pk: int, field: str) -> Any
     try:
         return get_object_for(access, model, pk)
     except Http404:
-        raise ValidationError({field: [f'Invalid pk "{pk}" - object does not exist.']}) from None
+        raise ValidationError({field: [
+            _('Invalid pk "%(value)s" - object does not exist.') % {"value": pk}
+        ]}) from None
 
 
 class VisitViewSet(_TrackingIngestViewSet):

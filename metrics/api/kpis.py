@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -80,7 +81,7 @@ class CampaignKpiActions:
         by = request.query_params.get("by") or None
         if by is not None and by not in BY_SCOPES:
             return Response(
-                {"by": [f"Use one of: {', '.join(BY_SCOPES)}."]},
+                {"by": [_("Use one of: %(values)s.") % {"values": ", ".join(BY_SCOPES)}]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         campaign = self.get_object()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from campaigns.models import Post
@@ -75,7 +76,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"Row {self.row}, {self.field}: {self.message}"
+        return _("Row %(row)s, %(field)s: %(message)s") % {
+            "row": self.row, "field": self.field, "message": self.message,
+        }
 
 
 class CsvImportError(Exception):
@@ -110,21 +113,23 @@ def _count(raw: str | None) -> tuple[int | None, str | None]:
     try:
         number = float(text)
     except ValueError:
-        return None, f"{raw!r} is not a number"
+        return None, _("%(value)s is not a number") % {"value": repr(raw)}
     if number < 0 or not number.is_integer():
-        return None, f"{raw!r} is not a whole, non-negative count"
+        return None, _("%(value)s is not a whole, non-negative count") % {"value": repr(raw)}
     return int(number), None
 
 
 def parse_export(*, platform: str, text: str) -> list[ParsedRow]:
     """Rows of the export with their counters; raises ``CsvImportError`` listing every bad row."""
     if platform not in COUNTER_COLUMNS:
-        raise CsvImportError([RowError(1, "platform", f"no export format for {platform!r}")])
+        raise CsvImportError([RowError(
+            1, "platform", _("no export format for %(platform)s") % {"platform": repr(platform)}
+        )])
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     try:
         header_row = next(reader)
     except StopIteration:
-        raise CsvImportError([RowError(1, "file", "the file is empty")]) from None
+        raise CsvImportError([RowError(1, "file", _("the file is empty"))]) from None
     headers = {_normalize(h): h for h in header_row}
     position = {h: i for i, h in enumerate(header_row)}
     id_column = _find(headers, ID_COLUMNS[platform])
@@ -137,9 +142,11 @@ def parse_export(*, platform: str, text: str) -> list[ParsedRow]:
     problems = []
     if id_column is None and url_column is None:
         expected = ", ".join(f'"{n}"' for n in ID_COLUMNS[platform] + URL_COLUMNS[platform])
-        problems.append(RowError(1, "header", f"no post id or link column (one of {expected})"))
+        problems.append(RowError(1, "header", _(
+            "no post id or link column (one of %(expected)s)"
+        ) % {"expected": expected}))
     if not columns:
-        problems.append(RowError(1, "header", "no metric column this importer knows"))
+        problems.append(RowError(1, "header", _("no metric column this importer knows")))
     if problems:
         raise CsvImportError(problems)
 
@@ -158,7 +165,9 @@ def parse_export(*, platform: str, text: str) -> list[ParsedRow]:
         if external_id.lower() in SUMMARY_IDS:
             continue
         if not external_id and not url:
-            errors.append(RowError(number, id_column or url_column or "id", "no post id or link"))
+            errors.append(
+                RowError(number, id_column or url_column or "id", _("no post id or link"))
+            )
             continue
         parsed = ParsedRow(row=number, external_id=external_id, url=url)
         for counter, column in columns.items():
@@ -170,7 +179,7 @@ def parse_export(*, platform: str, text: str) -> list[ParsedRow]:
     if errors:
         raise CsvImportError(errors)
     if not rows:
-        raise CsvImportError([RowError(2, "file", "the file has no data rows")])
+        raise CsvImportError([RowError(2, "file", _("the file has no data rows"))])
     return rows
 
 
@@ -209,8 +218,10 @@ def csv_export_import(
             matched = by_url.get(_url_key(row.url), [])
         if not matched:
             label = row.external_id or row.url
-            errors.append(RowError(row.row, "post", f"no {platform} post {label!r} in this "
-                                                    "organization (add it to a partnership first)"))
+            errors.append(RowError(row.row, "post", _(
+                "no %(platform)s post %(post)s in this organization (add it to a partnership "
+                "first)"
+            ) % {"platform": platform, "post": repr(label)}))
             continue
         problems = post_metrics_errors(
             {"post": matched[0], "captured_at": captured_at, **row.counters}
@@ -224,8 +235,9 @@ def csv_export_import(
             continue
         for post in matched:
             if post.pk in seen:
-                errors.append(RowError(row.row, "post",
-                                       f"the same post is already on row {seen[post.pk]}"))
+                errors.append(RowError(row.row, "post", _(
+                    "the same post is already on row %(row)s"
+                ) % {"row": seen[post.pk]}))
                 continue
             seen[post.pk] = row.row
             items.append({"post": post, "captured_at": captured_at,

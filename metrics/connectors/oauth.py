@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from metrics.connectors.base import (
     DEFAULT_TIMEOUT,
@@ -157,11 +158,11 @@ def state_verify(state: str, *, max_age: int = STATE_MAX_AGE) -> dict[str, Any]:
     try:
         payload = signing.loads(state, salt=STATE_SALT, max_age=max_age)
     except signing.SignatureExpired:
-        raise OAuthStateError("The connection request expired; start again.") from None
+        raise OAuthStateError(_("The connection request expired; start again.")) from None
     except signing.BadSignature:
-        raise OAuthStateError("The connection request is not valid.") from None
+        raise OAuthStateError(_("The connection request is not valid.")) from None
     if not isinstance(payload, dict) or set(payload) != {"o", "u", "k", "a", "p", "n"}:
-        raise OAuthStateError("The connection request is not valid.")
+        raise OAuthStateError(_("The connection request is not valid."))
     return payload
 
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
@@ -55,7 +56,7 @@ ACCOUNT_MODELS: dict[str, type[SocialAccount] | type[BrandAccount]] = {
 def _access(request: HttpRequest) -> Access:
     access: Access | None = request.access  # type: ignore[attr-defined]
     if not access:
-        raise Http404("No organization.")
+        raise Http404(_("No organization."))
     return access
 
 
@@ -103,7 +104,9 @@ def connection_list(request: HttpRequest) -> HttpResponse:
 
 def unconfigured_reason(platform: str) -> str:
     label = Platform(platform).label
-    return f"The {label} app isn't configured on this server — see README → Platform connections."
+    return _(
+        "The %(platform)s app isn't configured on this server — see README → Platform connections."
+    ) % {"platform": label}
 
 
 def unconfigured_reasons() -> dict[str, str]:
@@ -118,7 +121,7 @@ def connection_connect_start(request: HttpRequest) -> HttpResponse:
     """Send the admin to the platform's consent screen for one of the organization's accounts
     (``account`` = ``social:<id>`` or ``brand:<id>``)."""
     access = _access(request)
-    kind, _, raw_id = request.POST.get("account", "").partition(":")
+    kind, _colon, raw_id = request.POST.get("account", "").partition(":")
     model = ACCOUNT_MODELS.get(kind)
     if model is None:
         return HttpResponse("account: expected social:<id> or brand:<id>.", status=400)
@@ -126,7 +129,9 @@ def connection_connect_start(request: HttpRequest) -> HttpResponse:
     require_role(access, Role.ADMIN)
     provider = PROVIDERS.get(account.platform)
     if provider is None:
-        messages.error(request, f"{account.get_platform_display()} accounts cannot be connected.")
+        messages.error(request, _("%(platform)s accounts cannot be connected.") % {
+            "platform": account.get_platform_display(),
+        })
         return redirect("connectors:list")
     if not provider.configured:
         messages.error(request, unconfigured_reason(account.platform))
@@ -148,26 +153,28 @@ def connection_connect_start(request: HttpRequest) -> HttpResponse:
 def oauth_callback(request: HttpRequest, platform: str) -> HttpResponse:
     access = _access(request)
     if platform not in PROVIDERS:
-        raise Http404("Unknown platform.")
+        raise Http404(_("Unknown platform."))
     try:
         state = state_verify(request.GET.get("state", ""))
     except OAuthStateError as exc:
         return render(request, "connectors/callback_error.html", {"message": str(exc)}, status=400)
     # A state of another organization or user (or another browser) never completes here.
     if state["o"] != access.organization.pk or state["u"] != request.user.pk:
-        raise Http404("No such connection request.")
+        raise Http404(_("No such connection request."))
     expected_nonce = request.session.pop(NONCE_SESSION_KEY, None)
     if not expected_nonce or expected_nonce != state["n"] or state["p"] != platform:
         return render(request, "connectors/callback_error.html", {
-            "message": "This connection request was not started in this browser; start again.",
+            "message": _("This connection request was not started in this browser; start again."),
         }, status=400)
     model = ACCOUNT_MODELS.get(state["k"])
     if model is None:
-        raise Http404("No such account.")
+        raise Http404(_("No such account."))
     account = get_object_for(access, model, state["a"])
     require_role(access, Role.ADMIN)
     if request.GET.get("error") or not request.GET.get("code"):
-        messages.error(request, f"{account} was not connected: the permission was not granted.")
+        messages.error(request, _(
+            "%(account)s was not connected: the permission was not granted."
+        ) % {"account": account})
         return redirect("connectors:list")
     try:
         tokens = code_exchange(
@@ -175,12 +182,16 @@ def oauth_callback(request: HttpRequest, platform: str) -> HttpResponse:
         )
     except ConnectorError as exc:
         logger.warning("connect %s failed: %s", platform, exc)
-        messages.error(request, f"{account} was not connected: {exc}")
+        messages.error(request, _("%(account)s was not connected: %(error)s") % {
+            "account": account, "error": exc,
+        })
         return redirect("connectors:list")
     connection_connect(
         organization=access.organization, account=account, platform=platform, tokens=tokens
     )
-    messages.success(request, f"{account} is connected; its first sync has started.")
+    messages.success(request, _("%(account)s is connected; its first sync has started.") % {
+        "account": account,
+    })
     return redirect("connectors:list")
 
 
@@ -196,14 +207,14 @@ def _managed_connection(request: HttpRequest, pk: int) -> PlatformConnection:
 def connection_disconnect_view(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _managed_connection(request, pk)
     if connection.status == ConnectionStatus.REVOKED:
-        messages.info(request, "That account was already disconnected.")
+        messages.info(request, _("That account was already disconnected."))
         return redirect("connectors:list")
     revoked = connection_disconnect(connection=connection)
     if revoked:
-        messages.success(request, "Disconnected; the platform revoked Funnelboard's access.")
+        messages.success(request, _("Disconnected; the platform revoked Funnelboard's access."))
     else:
-        messages.success(request, "Disconnected; Funnelboard no longer holds the account's "
-                                  "token. The collected numbers stay.")
+        messages.success(request, _("Disconnected; Funnelboard no longer holds the account's "
+                                    "token. The collected numbers stay."))
     return redirect("connectors:list")
 
 
@@ -212,14 +223,14 @@ def connection_disconnect_view(request: HttpRequest, pk: int) -> HttpResponse:
 def connection_sync_now(request: HttpRequest, pk: int) -> HttpResponse:
     connection = _managed_connection(request, pk)
     if connection.status == ConnectionStatus.REVOKED:
-        messages.error(request, "Connect the account again before syncing it.")
+        messages.error(request, _("Connect the account again before syncing it."))
         return redirect("connectors:list")
     if not cache.add(f"connector-sync-now:{connection.pk}", 1, timeout=SYNC_NOW_COOLDOWN):
-        messages.info(request, "A sync of this account was requested a moment ago.")
+        messages.info(request, _("A sync of this account was requested a moment ago."))
         return redirect("connectors:list")
     with transaction.atomic():
         connection_sync_request(connection=connection)
-    messages.success(request, "Sync requested; the numbers arrive in a minute or two.")
+    messages.success(request, _("Sync requested; the numbers arrive in a minute or two."))
     return redirect("connectors:list")
 
 
@@ -242,7 +253,9 @@ def csv_import(request: HttpRequest) -> HttpResponse:
                 errors = [str(e) for e in exc.errors[:50]]
             else:
                 messages.success(
-                    request, f"Imported: {created} new snapshot(s), {updated} updated."
+                    request, _("Imported: %(created)s new snapshot(s), %(updated)s updated.") % {
+                        "created": created, "updated": updated,
+                    }
                 )
                 return redirect("connectors:csv_import")
         status = 400

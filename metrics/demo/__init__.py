@@ -1,4 +1,5 @@
-"""The demo organization behind ``python manage.py seed_demo``.
+"""The demo organizations behind ``python manage.py seed_demo``: the English ``demo`` and the
+Persian ``demo-fa``, built by the same steps from their own catalogues.
 
 The demo content is deterministic (one seeded random generator, every date relative to today in
 the demo's time zone, nothing after yesterday) and idempotent: the demo organization's data is
@@ -9,9 +10,11 @@ with one install's demo secret must not be accepted by another. Tracking data
 (clicks, visits, conversions) is written directly with ``bulk_create`` and attributed
 consistently with the attribution rules, so the demo does not depend on the ingestion paths.
 
-``build`` runs the whole thing; it draws on ``people`` (organization, user, membership),
-``catalogue`` (brands, creators, campaigns, partnerships, links, codes, costs, targets),
-``activity`` (posts, their metrics and comments, follower history) and ``sales`` (clicks,
+``spec`` says what a demo is made of, as data; ``catalogue_en`` and ``catalogue_fa`` hold the
+English and the Persian one (people, brands, campaigns, amounts, captions, comments).
+``build`` runs the whole thing for one of them; it draws on ``people`` (organization, user,
+membership), ``catalogue`` (brands, creators, campaigns, partnerships, links, codes, costs,
+targets, an EMV card in the demo's currency), ``activity`` (posts, their metrics and comments, follower history) and ``sales`` (clicks,
 visits, conversions, refunds). ``platforms`` holds what each social platform looks like (pure)
 and ``context`` the state every step shares. Every step draws from the one generator in a fixed
 order, so reordering calls changes the demo's data.

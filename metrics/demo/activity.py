@@ -13,24 +13,6 @@ from metrics.demo.context import DemoContext
 from metrics.demo.platforms import Counters, final_counters, post_types, post_url
 from metrics.models import Comment, FollowerSnapshot, PostMetrics, Source
 
-POSITIVE = [
-    "Love this! Ordered one right away 😍", "My skin has never looked better, thank you!",
-    "This is amazing, great recommendation", "Obsessed with the texture, so good",
-    "Best review I've seen, super helpful", "Just got mine and I love it!",
-    "Wow, the results are incredible", "Great video, really useful tips 👏",
-    "Finally a brand that actually works. Happy customer!", "This looks fantastic 🔥",
-]
-NEUTRAL = [
-    "Where can I buy this?", "Does it ship to Canada?", "What size is that?",
-    "Is the code still valid tomorrow?", "Which trail is this?", "How long does shipping take?",
-    "Is it fragrance free?", "What camera do you use?",
-]
-NEGATIVE = [
-    "Too expensive for what it is", "Mine arrived broken, really disappointed",
-    "Broke me out, not for sensitive skin sadly", "Another ad... unfollowing",
-    "Shipping took forever, terrible support", "Looks fake, I don't trust these reviews",
-]
-
 
 @dataclass
 class PostPlan:
@@ -60,8 +42,7 @@ def seed_posts(ctx: DemoContext, partnership: Partnership) -> list[PostPlan]:
                 partnership=partnership, social_account=account, platform=account.platform,
                 post_type=post_type, url=post_url(account.platform, account.handle, external_id),
                 external_id=external_id, published_at=ctx.at(day, ctx.rng.uniform(9, 20)),
-                caption=f"{campaign.brand.name} × {partnership.influencer.name} "
-                f"#{campaign.slug.replace('-', '')} #ad",
+                caption=_caption(ctx, partnership),
             )
             plan = PostPlan(
                 post, final_counters(ctx.rng, account.platform, account.followers, post_type)
@@ -71,6 +52,14 @@ def seed_posts(ctx: DemoContext, partnership: Partnership) -> list[PostPlan]:
             plans.append(plan)
             ctx.counts["posts"] += 1
     return sorted(plans, key=lambda plan: plan.published_at)
+
+
+def _caption(ctx: DemoContext, partnership: Partnership) -> str:
+    """The campaign's caption templates in turn (no draw from the generator)."""
+    plan = ctx.plan(partnership.campaign)
+    template = plan.captions[ctx.counts["posts"] % len(plan.captions)]
+    return template.format(brand=partnership.campaign.brand.name,
+                           creator=partnership.influencer.name, hashtag=plan.hashtag)
 
 
 def _seed_snapshots(ctx: DemoContext, plan: PostPlan) -> None:
@@ -100,13 +89,16 @@ def _seed_snapshots(ctx: DemoContext, plan: PostPlan) -> None:
 
 
 def _seed_comments(ctx: DemoContext, plan: PostPlan) -> None:
-    """A handful of comments, mostly positive, most in the first day after publication."""
-    post = plan.post
+    """A handful of comments in the spec's language, mostly positive, most in the first day
+    after publication. Unlabelled, as comments arrive from a connector: the product's own
+    pipeline (the KPI recompute) labels them."""
+    post, spec = plan.post, ctx.spec
     published = plan.published_at
     hours = max(1, int((ctx.at(ctx.today, 0) - published).total_seconds() // 3600))
     rows = []
     for index in range(ctx.rng.randint(5, 12)):
-        pool = ctx.rng.choices([POSITIVE, NEUTRAL, NEGATIVE], weights=[6, 3, 2])[0]
+        pool = ctx.rng.choices([spec.positive, spec.neutral, spec.negative],
+                               weights=[6, 3, 2])[0]
         rows.append(Comment(
             post=post, external_id=f"{post.external_id}_{index}", text=ctx.rng.choice(pool),
             posted_at=published + dt.timedelta(

@@ -8,14 +8,11 @@ import datetime as dt
 import secrets
 from decimal import Decimal
 
-from django.utils.text import slugify
-
 from campaigns.models import (
     Brand,
     BrandAccount,
     Campaign,
     Cost,
-    CostCategory,
     FunnelStage,
     KpiTarget,
     LinkKind,
@@ -26,32 +23,11 @@ from campaigns.models import (
     new_link_slug,
 )
 from influencers.models import Influencer, SocialAccount
-from influencers.models import Platform as P
 from metrics.demo.context import DemoContext
 from metrics.demo.platforms import profile_url
-
-# name, country, tags, [(platform, handle, followers)]
-CREATORS: list[tuple[str, str, list[str], list[tuple[str, str, int]]]] = [
-    ("Maya Chen", "US", ["skincare", "beauty"],
-     [(P.INSTAGRAM, "mayaglows", 85_400), (P.TIKTOK, "mayaglows", 212_000)]),
-    ("Jordan Ellis", "US", ["outdoor", "hiking"],
-     [(P.YOUTUBE, "JordanOutdoors", 341_000), (P.INSTAGRAM, "jordan.ellis", 48_200)]),
-    ("Priya Raman", "GB", ["skincare", "wellness"], [(P.INSTAGRAM, "priyaskin", 121_300)]),
-    ("Lucas Moreau", "FR", ["lifestyle", "comedy"], [(P.TIKTOK, "lucasmoves", 563_000)]),
-    ("Sofia Alvarez", "ES", ["beauty", "makeup"],
-     [(P.INSTAGRAM, "sofia.alvarez", 32_100), (P.TIKTOK, "sofiabeauty", 90_500)]),
-    ("Ethan Brooks", "CA", ["camping", "gear"], [(P.YOUTUBE, "EthanBrooksWild", 125_000)]),
-    ("Aiko Tanaka", "JP", ["travel", "trail running"],
-     [(P.INSTAGRAM, "aiko.runs", 64_800), (P.YOUTUBE, "AikoRuns", 22_400)]),
-    ("Noah Williams", "US", ["skincare", "men"], [(P.TIKTOK, "noahskin", 15_300)]),
-    ("Chloé Dubois", "FR", ["beauty", "luxury"], [(P.INSTAGRAM, "chloe.dubois", 210_500)]),
-    ("Sam Okafor", "NG", ["outdoor", "climbing"],
-     [(P.YOUTUBE, "SamClimbs", 78_000), (P.X, "samclimbs", 12_600)]),
-    ("Lena Fischer", "DE", ["outdoor", "photography"],
-     [(P.PINTEREST, "lenafischerphoto", 40_200), (P.BLOG, "lenafischer.blog", 9_800)]),
-    ("Ravi Patel", "IN", ["gaming", "outdoor"],
-     [(P.TWITCH, "ravistreams", 30_100), (P.YOUTUBE, "RaviPatel", 55_300)]),
-]
+from metrics.demo.spec import CampaignSpec
+from metrics.emv_defaults import DEFAULT_RATES
+from metrics.models import EmvRate
 
 
 def new_webhook_secret() -> str:
@@ -59,59 +35,53 @@ def new_webhook_secret() -> str:
     return f"shpss_demo_{secrets.token_hex(32)}"
 
 
-def seed_brands(ctx: DemoContext) -> tuple[Brand, Brand]:
-    """Glow Botanics (skincare, USD) and Trailpeak Outdoor (EUR), each with two accounts."""
+def seed_brands(ctx: DemoContext) -> list[Brand]:
+    """The spec's brands (English: Glow Botanics in USD, Trailpeak Outdoor in EUR), each with
+    its accounts."""
     made = []
-    for name, website, currency, handles in [
-        ("Glow Botanics", "https://glowbotanics.example", "USD",
-         [(P.INSTAGRAM, "glowbotanics"), (P.TIKTOK, "glowbotanics")]),
-        ("Trailpeak Outdoor", "https://trailpeak.example", "EUR",
-         [(P.INSTAGRAM, "trailpeak"), (P.YOUTUBE, "TrailpeakOutdoor")]),
-    ]:
+    for spec in ctx.spec.brands:
         brand = Brand(
-            organization=ctx.org, name=name, website=website, currency=currency,
+            organization=ctx.org, name=spec.name, website=spec.website, currency=spec.currency,
             key=new_brand_key(), shopify_webhook_secret=new_webhook_secret(),
         )
         brand.full_clean()
         brand.save()
-        for platform, handle in handles:
+        for platform, handle in spec.accounts:
             BrandAccount.objects.create(brand=brand, platform=platform, handle=handle)
         made.append(brand)
         ctx.counts["brands"] += 1
-    return made[0], made[1]
+    return made
 
 
 def seed_creators(ctx: DemoContext) -> None:
-    """Every creator of ``CREATORS`` with their social accounts, kept on ``ctx`` by name."""
-    for name, country, tags, accounts in CREATORS:
-        email = name.lower().replace(" ", ".").replace("é", "e") + "@creators.example"
+    """Every creator of the spec with their social accounts, kept on ``ctx`` by name."""
+    for creator in ctx.spec.creators:
         influencer = Influencer.objects.create(
-            organization=ctx.org, name=name, email=email, country=country, tags=tags,
-            notes="Demo creator.",
+            organization=ctx.org, name=creator.name, email=creator.email,
+            country=creator.country, tags=creator.tags, notes=creator.bio,
         )
-        ctx.influencers[name] = influencer
-        ctx.accounts[name] = [
+        ctx.influencers[creator.name] = influencer
+        ctx.accounts[creator.name] = [
             SocialAccount.objects.create(
                 influencer=influencer, platform=platform, handle=handle,
                 url=profile_url(platform, handle), followers=followers,
             )
-            for platform, handle, followers in accounts
+            for platform, handle, followers in creator.accounts
         ]
-    ctx.counts["influencers"] = len(CREATORS)
+    ctx.counts["influencers"] = len(ctx.spec.creators)
 
 
-def seed_campaign(ctx: DemoContext, brand: Brand, *, name: str, stage: str,
-                  started_days_ago: int, ends_in_days: int, budget: str, status: str,
-                  objective: str) -> Campaign:
+def seed_campaign(ctx: DemoContext, brand: Brand, plan: CampaignSpec) -> Campaign:
     campaign = Campaign(
-        brand=brand, name=name, slug=slugify(name), stage=stage, objective=objective,
-        start_date=ctx.ago(started_days_ago), end_date=ctx.ago(-ends_in_days),
-        budget=Decimal(budget), currency=brand.currency, status=status,
-        attribution_window_days=30,
+        brand=brand, name=plan.name, slug=plan.slug, stage=plan.stage,
+        objective=plan.objective, start_date=ctx.ago(plan.started_days_ago),
+        end_date=ctx.ago(-plan.ends_in_days), budget=Decimal(plan.budget),
+        currency=brand.currency, status=plan.status, attribution_window_days=30,
     )
     campaign.full_clean()
     campaign.save()
     ctx.campaigns.append(campaign)
+    ctx.plans[campaign.pk] = plan
     return campaign
 
 
@@ -140,11 +110,9 @@ def _seed_link(ctx: DemoContext, partnership: Partnership, kind: str) -> Trackin
     slug = new_link_slug()
     while TrackingLink.objects.filter(slug=slug).exists():
         slug = new_link_slug()
-    path = "/serum" if campaign.stage == FunnelStage.BOFU else (
-        "/trail-club" if campaign.stage == FunnelStage.MOFU else "/summer")
     link = TrackingLink.objects.create(
         partnership=partnership, kind=kind, slug=slug,
-        destination_url=campaign.brand.website + path,
+        destination_url=campaign.brand.website + ctx.plan(campaign).path,
         utm_source=account.platform, utm_medium="influencer" if kind == LinkKind.UTM
         else "affiliate", utm_campaign=campaign.slug,
         utm_content=account.handle.lower(),
@@ -154,53 +122,54 @@ def _seed_link(ctx: DemoContext, partnership: Partnership, kind: str) -> Trackin
 
 
 def seed_promo_code(ctx: DemoContext, partnership: Partnership) -> PromoCode | None:
-    """The creator's code (``MAYASUMMER``, ``MAYA15``); none in a sign-up (MOFU) campaign."""
+    """The creator's code (``MAYASUMMER``, ``MAYA15``); none where the campaign's plan has no
+    code suffix (the sign-up, MOFU, campaign)."""
     campaign = partnership.campaign
-    if campaign.stage == FunnelStage.MOFU:
+    suffix = ctx.plan(campaign).code_suffix
+    if not suffix:
         return None
-    first = partnership.influencer.name.split()[0].upper()
-    suffix = "SUMMER" if campaign.stage == FunnelStage.TOFU else "15"
+    stem = ctx.spec.creator(partnership.influencer.name).code
     code = PromoCode.objects.create(
-        partnership=partnership, code=f"{first}{suffix}",
+        partnership=partnership, code=f"{stem}{suffix}",
         active_from=ctx.at(campaign.start_date, 0),
     )
     ctx.counts["promo_codes"] += 1
     return code
 
 
-def seed_costs(ctx: DemoContext, tofu: Campaign, mofu: Campaign, bofu: Campaign) -> None:
-    """What each campaign cost beyond the creators' fees."""
-    rows = [
-        (tofu, CostCategory.AD_SPEND, "6000.00", 10, "Spark ads boosting the best reels"),
-        (tofu, CostCategory.PRODUCTION, "1800.00", 3, "Product kits and shipping"),
-        (tofu, CostCategory.PLATFORM_FEE, "450.00", 0, "Creator marketplace fee"),
-        (mofu, CostCategory.AD_SPEND, "3500.00", 12, "YouTube in-feed promotion"),
-        (mofu, CostCategory.PRODUCTION, "950.00", 2, "Trail Club welcome packs"),
-        (mofu, CostCategory.OTHER, "300.00", 5, "Giveaway prizes"),
-        (bofu, CostCategory.AD_SPEND, "2500.00", 8, "Retargeting of link clickers"),
-        (bofu, CostCategory.PLATFORM_FEE, "390.00", 1, "Affiliate network fee"),
-        (bofu, CostCategory.OTHER, "150.00", 6, "Photo licensing"),
-    ]
-    Cost.objects.bulk_create([
-        Cost(campaign=c, category=category, amount=Decimal(amount),
-             incurred_on=min(c.start_date + dt.timedelta(days=days), ctx.ago(1)), note=note)
-        for c, category, amount, days, note in rows
-    ])
+def seed_costs(ctx: DemoContext, campaigns: dict[str, Campaign]) -> None:
+    """What each campaign (by funnel stage) cost beyond the creators' fees."""
+    rows = []
+    for row in ctx.spec.costs:
+        campaign = campaigns[row.stage]
+        incurred_on = min(campaign.start_date + dt.timedelta(days=row.days), ctx.ago(1))
+        rows.append(Cost(campaign=campaign, category=row.category, amount=Decimal(row.amount),
+                         incurred_on=incurred_on, note=row.note))
+    Cost.objects.bulk_create(rows)
     ctx.counts["costs"] = len(rows)
 
 
-def seed_targets(ctx: DemoContext, tofu: Campaign, mofu: Campaign, bofu: Campaign) -> None:
+def seed_targets(ctx: DemoContext, campaigns: dict[str, Campaign]) -> None:
     """KPI targets that fit each funnel stage."""
-    M = KpiTarget.Metric
-    rows = [
-        (tofu, M.VIDEO_VIEWS, "2500000"), (tofu, M.ENGAGEMENT_RATE, "4.5"),
-        (tofu, M.EMV, "60000"), (tofu, M.NET_SENTIMENT, "40"),
-        (mofu, M.LEADS, "400"), (mofu, M.FOLLOWERS_GAINED, "20000"), (mofu, M.VISITS, "2500"),
-        (mofu, M.CTR, "0.5"),
-        (bofu, M.CONVERSIONS, "250"), (bofu, M.REVENUE, "12000"), (bofu, M.ROAS, "1.5"),
-        (bofu, M.CONVERSION_RATE, "3"),
-    ]
-    KpiTarget.objects.bulk_create(
-        [KpiTarget(campaign=c, metric=m, value=Decimal(v)) for c, m, v in rows]
-    )
+    rows = ctx.spec.targets
+    KpiTarget.objects.bulk_create([
+        KpiTarget(campaign=campaigns[row.stage], metric=row.metric, value=Decimal(row.value))
+        for row in rows
+    ])
     ctx.counts["kpi_targets"] = len(rows)
+
+
+def seed_emv_rates(ctx: DemoContext) -> None:
+    """The organization's own EMV card when the spec prices one (the shipped card times
+    ``emv_scale``, for brands selling in another currency than its dollars); else nothing,
+    and the first recompute copies the shipped card."""
+    scale = ctx.spec.emv_scale
+    if scale is None:
+        return
+    EmvRate.objects.bulk_create([
+        EmvRate(organization=ctx.org, platform=rate.platform, metric=rate.metric,
+                value=rate.value * scale,
+                source=f"Demo: the default card × {scale:,} ({rate.source})"[:300])
+        for rate in DEFAULT_RATES
+    ])
+    ctx.counts["emv_rates"] = len(DEFAULT_RATES)

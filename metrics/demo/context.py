@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from accounts.models import Organization
 from campaigns.models import Campaign
 from influencers.models import Influencer, SocialAccount
+from metrics.demo.spec import CampaignSpec, DemoSpec
 
 
 @dataclass
 class DemoContext:
-    """One build of the demo organization.
+    """One build of a demo organization, the one ``spec`` describes.
 
     ``rng`` is the only source of randomness for content: the steps draw from it in a fixed
     order, which is what makes two runs identical. ``counts`` collects the rows written, by
@@ -26,10 +27,16 @@ class DemoContext:
     today: dt.date
     tz: zoneinfo.ZoneInfo
     rng: random.Random
+    spec: DemoSpec
     counts: Counter[str] = field(default_factory=Counter)
     campaigns: list[Campaign] = field(default_factory=list)
     influencers: dict[str, Influencer] = field(default_factory=dict)
     accounts: dict[str, list[SocialAccount]] = field(default_factory=dict)
+    plans: dict[int, CampaignSpec] = field(default_factory=dict)  # by campaign id
+
+    def plan(self, campaign: Campaign) -> CampaignSpec:
+        """What the spec says of ``campaign``: its link path, code suffix, captions."""
+        return self.plans[campaign.pk]
 
     def at(self, day: dt.date, hour: float = 12.0) -> dt.datetime:
         """``day`` at ``hour`` (fractions are minutes) in the demo's time zone."""

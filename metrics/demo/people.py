@@ -1,35 +1,32 @@
-"""Who the demo is: the demo user, its organization and the owner membership between them."""
+"""Who a demo is: its user, its organization and the owner membership between them."""
 
 from __future__ import annotations
 
 from accounts.models import Membership, Organization, Role, User
 from campaigns.models import Campaign
-
-DEMO_SLUG = "demo"
-DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "demo"  # short on purpose, for the demo only: set without the validators
-DEMO_TIME_ZONE = "America/New_York"
+from metrics.demo.spec import DemoSpec
 
 
-def demo_user_reset() -> User:
+def demo_user_reset(spec: DemoSpec) -> User:
     """The demo user, created if missing, active, with the published password. It is staff
     (not superuser), so /admin/ opens for it with exactly its owner role in the demo
     organization, as for any staff member."""
     user, _ = User.objects.get_or_create(
-        username=DEMO_USERNAME,
-        defaults={"email": "demo@funnelboard.example", "first_name": "Demo", "last_name": "User"},
+        username=spec.username,
+        defaults={"email": spec.email, "first_name": spec.first_name,
+                  "last_name": spec.last_name},
     )
     # Deliberately bypasses the password validators: demo/demo is the documented demo login.
-    user.set_password(DEMO_PASSWORD)
+    user.set_password(spec.password)
     user.is_active = True
     user.is_staff = True
     user.save()
     return user
 
 
-def demo_organization_clear() -> None:
+def demo_organization_clear(spec: DemoSpec) -> None:
     """Delete the demo organization and everything it owns, if it exists."""
-    organization = Organization.objects.filter(slug=DEMO_SLUG).first()
+    organization = Organization.objects.filter(slug=spec.slug).first()
     if organization is None:
         return
     # Partnerships protect their influencers, so campaigns (and with them partnerships) go
@@ -38,9 +35,12 @@ def demo_organization_clear() -> None:
     organization.delete()
 
 
-def demo_organization_create(*, owner: User) -> Organization:
+def demo_organization_create(spec: DemoSpec, *, owner: User) -> Organization:
     """A fresh demo organization with ``owner`` as its owner."""
-    organization = Organization(name="Demo Agency", slug=DEMO_SLUG, time_zone=DEMO_TIME_ZONE)
+    organization = Organization(
+        name=spec.name, slug=spec.slug, time_zone=spec.time_zone,
+        default_language=spec.default_language,
+    )
     organization.full_clean()
     organization.save()
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)

@@ -11,7 +11,7 @@ import string
 from decimal import Decimal
 
 from campaigns.links import destination_for
-from campaigns.models import Brand, Campaign, FunnelStage, Partnership, PromoCode, TrackingLink
+from campaigns.models import Campaign, FunnelStage, Partnership, PromoCode, TrackingLink
 from influencers.models import Platform as P
 from metrics.demo.context import DemoContext
 from metrics.models import AttributionReason, Click, Conversion, EventKind, Refund, Source, Visit
@@ -48,7 +48,7 @@ def seed_traffic(ctx: DemoContext, partnership: Partnership, link: TrackingLink,
                 link=link, click_id=ctx.token(22), occurred_at=when, visitor_hash=visitor_hash,
                 referrer_host=REFERRERS.get(link.utm_source, ""),
                 device=ctx.rng.choice(["mobile", "mobile", "mobile", "desktop", "tablet"]),
-                country=ctx.rng.choice(["US", "US", "GB", "CA", "DE", "FR"]),
+                country=ctx.rng.choice(ctx.spec.click_countries),
                 is_bot=is_bot, is_unique=unique,
             ))
         day += dt.timedelta(days=1)
@@ -114,7 +114,7 @@ def _funnel_event(ctx: DemoContext, stage: str) -> tuple[str | None, Decimal]:
 
 def _basket(ctx: DemoContext) -> Decimal:
     items = ctx.rng.choice([1, 1, 1, 2, 2, 3])
-    return (Decimal("38.00") * items * Decimal(str(ctx.rng.choice([1, 1, 0.85])))).quantize(
+    return (ctx.spec.basket * items * Decimal(str(ctx.rng.choice([1, 1, 0.85])))).quantize(
         Decimal("0.01"))
 
 
@@ -143,18 +143,19 @@ def seed_promo_sales(ctx: DemoContext, partnership: Partnership, code: PromoCode
     ctx.counts["conversions"] += len(rows)
 
 
-def seed_unattributed_orders(ctx: DemoContext, brand: Brand) -> None:
-    """A few orders nobody can claim yet (organic traffic, a code of no creator): they show on
-    the unattributed list."""
+def seed_unattributed_orders(ctx: DemoContext, campaign: Campaign) -> None:
+    """A few orders at the sales campaign's brand nobody can claim yet (organic traffic, a code
+    of no creator): they show on the unattributed list."""
+    brand = campaign.brand
     orphans = [
         Conversion(
             brand=brand, external_id=f"order-{ctx.token(12, string.digits)}",
             kind=EventKind.SALE, amount=_basket(ctx), currency=brand.currency,
             occurred_at=ctx.at(ctx.ago(ctx.rng.randint(2, 20)), ctx.rng.uniform(8, 22)),
-            promo_code=code, landing_url=brand.website + "/serum",
+            promo_code=code, landing_url=brand.website + ctx.plan(campaign).path,
             attribution=AttributionReason.UNATTRIBUTED, source=Source.SHOPIFY,
         )
-        for code in ["", "", "WELCOME10", ""]
+        for code in ["", "", ctx.spec.welcome_code, ""]
     ]
     Conversion.objects.bulk_create(orphans)
     ctx.counts["conversions"] += len(orphans)

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from accounts.selectors import Access, visible
@@ -186,7 +187,10 @@ def influencer_profile(access: Access, pk: Any) -> Profile:
         stats = [
             quality.PostStats(
                 likes=p["likes"], comments=p["comments"],
-                label=f"Post of {p['published_at']:%Y-%m-%d}" if p["published_at"] else f"Post #{p['id']}",
+                label=(
+                    _("Post of %(date)s") % {"date": f"{p['published_at']:%Y-%m-%d}"}
+                    if p["published_at"] else _("Post #%(id)s") % {"id": p["id"]}
+                ),
             )
             for p in posts
         ]

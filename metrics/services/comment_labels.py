@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import Access
 from accounts.services import audit_record
@@ -31,7 +32,9 @@ def comment_label_correct(*, access: Access, comment: Comment, sentiment: str) -
     require_write(access, Comment)
     ensure_in_organization(access, comment)
     if sentiment != MACHINE and sentiment not in Sentiment.values:
-        raise ValidationError({"sentiment": ["Choose positive, neutral, negative or machine."]})
+        raise ValidationError(
+            {"sentiment": [_("Choose positive, neutral, negative or machine.")]}
+        )
     row = Comment.objects.select_for_update().select_related(
         "post__partnership__influencer"
     ).get(pk=comment.pk)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization, Role
 from accounts.selectors import Access, require_role
@@ -118,11 +119,11 @@ def _check_item(
     index: int, item: ConversionItem, *, brand: Brand | None, organization: Organization | None
 ) -> None:
     if item.brand is None:
-        raise BulkItemError(index, {"brand": ["This field is required."]})
+        raise BulkItemError(index, {"brand": [_("This field is required.")]})
     if brand is not None and item.brand.pk != brand.pk:
-        raise BulkItemError(index, {"brand": ["Another brand's conversion."]})
+        raise BulkItemError(index, {"brand": [_("Another brand's conversion.")]})
     if organization is not None and item.brand.organization_id != organization.pk:
-        raise BulkItemError(index, {"brand": ["Unknown brand."]})
+        raise BulkItemError(index, {"brand": [_("Unknown brand.")]})
     if errors := conversion_errors(vars(item)):
         raise BulkItemError(index, errors)
 
@@ -247,9 +248,11 @@ def conversion_assign(
     """Credit ``conversion`` to ``partnership`` by hand (reason ``manual``)."""
     require_role(access, Role.MANAGER)
     if conversion.brand.organization_id != access.organization.pk:
-        raise ValidationError({"conversion": ["Unknown conversion."]})
+        raise ValidationError({"conversion": [_("Unknown conversion.")]})
     if partnership.campaign.brand_id != conversion.brand_id:
-        raise ValidationError({"partnership": ["Choose a partnership of the conversion's brand."]})
+        raise ValidationError(
+            {"partnership": [_("Choose a partnership of the conversion's brand.")]}
+        )
     with transaction.atomic():
         locked = Conversion.objects.select_for_update().get(pk=conversion.pk)
         previous = locked.partnership_id
@@ -269,7 +272,7 @@ def conversions_reattribute(*, access: Access, brand: Brand) -> int:
 
     require_role(access, Role.MANAGER)
     if brand.organization_id != access.organization.pk:
-        raise ValidationError({"brand": ["Unknown brand."]})
+        raise ValidationError({"brand": [_("Unknown brand.")]})
     attributed = 0
     with transaction.atomic():
         pending = list(
@@ -317,7 +320,7 @@ def refund_record(
     whole order that way must bring net revenue to exactly zero, not below.
     """
     if amount < 0:
-        raise ValidationError({"amount": ["A refund cannot be negative."]})
+        raise ValidationError({"amount": [_("A refund cannot be negative.")]})
     with transaction.atomic():
         locked = Conversion.objects.select_for_update().get(pk=conversion.pk)
         existing = Refund.objects.filter(conversion=locked, external_id=external_id).first()

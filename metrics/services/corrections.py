@@ -22,6 +22,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.selectors import Access
 from accounts.writes import ensure_in_organization, require_write
@@ -51,28 +53,38 @@ ATTRIBUTION_FACTS = frozenset({
 })
 REFUND_FIELDS = frozenset({"amount", "occurred_at"})
 
-NOT_POSITIVE = "A refund must be more than zero."
+NOT_POSITIVE = gettext_lazy("A refund must be more than zero.")
 
 
 def refuse_unknown(changes: Mapping[str, Any], allowed: Iterable[str], what: str) -> None:
     """Refuse fields a correction may not set (the identity, or what the rules derive)."""
     if unknown := sorted(set(changes) - set(allowed)):
-        raise ValidationError(
-            {name: [f"A {what}'s {name} is not changed by hand."] for name in unknown}
-        )
+        raise ValidationError({name: [_not_by_hand(what, name)] for name in unknown})
+
+
+def _not_by_hand(what: str, name: str) -> str:
+    if what == "conversion":
+        text = _("A conversion's %(field)s is not changed by hand.")
+    elif what == "refund":
+        text = _("A refund's %(field)s is not changed by hand.")
+    else:
+        text = _("A %(what)s's %(field)s is not changed by hand.")
+    return text % {"what": what, "field": name}
 
 
 def refund_errors(*, amount: Any, left: Decimal) -> Errors:
     """A refund entered by hand: more than zero and at most ``left`` (what is left of the order
     once its other refunds are counted, as ``refund_left`` gives it)."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        return {"amount": ["A valid number is required."]}
+        return {"amount": [_("A valid number is required.")]}
     if amount < 0:
-        return {"amount": [NEGATIVE]}
+        return {"amount": [str(NEGATIVE)]}
     if amount == 0:
-        return {"amount": [NOT_POSITIVE]}
+        return {"amount": [str(NOT_POSITIVE)]}
     if amount > left:
-        return {"amount": [f"Only {left:.2f} is left to refund on this order."]}
+        return {"amount": [
+            _("Only %(left)s is left to refund on this order.") % {"left": f"{left:.2f}"}
+        ]}
     return {}
 
 
@@ -100,7 +112,9 @@ def conversion_create(
     with transaction.atomic():
         if Conversion.objects.filter(brand=brand, source=source, external_id=external_id).exists():
             raise ValidationError({
-                "external_id": ["The brand already has a conversion with this id from this source."]
+                "external_id": [
+                    _("The brand already has a conversion with this id from this source.")
+                ]
             })
         conversions_ingest(items=[item], source=source, organization=access.organization)
         return Conversion.objects.get(brand=brand, source=source, external_id=external_id)
@@ -127,7 +141,8 @@ def conversion_update(*, access: Access, conversion: Conversion, **changes: Any)
             raise ValidationError(errors)
         if "amount" in changes and (done := refunded(row)) > row.amount:
             raise ValidationError({"amount": [
-                f"{done:.2f} of this order is refunded already: the amount cannot be less."
+                _("%(done)s of this order is refunded already: the amount cannot be less.")
+                % {"done": f"{done:.2f}"}
             ]})
         moved_by_hand = "partnership" in changes and row.partnership_id != before
         if moved_by_hand and row.partnership_id is not None:
@@ -188,7 +203,7 @@ def refund_create(
         )
         if not created:
             raise ValidationError(
-                {"external_id": ["This order already has a refund with this id."]}
+                {"external_id": [_("This order already has a refund with this id.")]}
             )
     return refund
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from accounts.selectors import Access
@@ -82,11 +83,11 @@ def visits_ingest(
     batch = [_as_item(raw, brand) for raw in items]
     for index, item in enumerate(batch):
         if item.brand is None:
-            raise BulkItemError(index, {"brand": ["This field is required."]})
+            raise BulkItemError(index, {"brand": [_("This field is required.")]})
         if brand is not None and item.brand.pk != brand.pk:
-            raise BulkItemError(index, {"brand": ["Another brand's visit."]})
+            raise BulkItemError(index, {"brand": [_("Another brand's visit.")]})
         if organization is not None and item.brand.organization_id != organization.pk:
-            raise BulkItemError(index, {"brand": ["Unknown brand."]})
+            raise BulkItemError(index, {"brand": [_("Unknown brand.")]})
         if errors := visit_errors(vars(item)):
             raise BulkItemError(index, errors)
 
@@ -225,7 +226,7 @@ def _errors(visit: Visit) -> Errors:
     })
     partnership = visit.partnership
     if partnership is not None and partnership.campaign.brand_id != visit.brand_id:
-        errors["partnership"] = ["This partnership is not the brand's."]
+        errors["partnership"] = [_("This partnership is not the brand's.")]
     return errors
 
 

@@ -1,4 +1,5 @@
-"""Attribution rules, pure (no Django): which partnership earns a conversion, and why.
+"""Attribution rules, pure (no models; ``explain``'s words go through gettext): which
+partnership earns a conversion, and why.
 
 The first rule that matches wins, in this order (docs/architecture.md → Ingestion paths):
 1. ``promo_code`` — a code on the order equals (case-insensitively) a promo code of the brand
@@ -28,6 +29,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from django.utils.translation import gettext as _
 
 PROMO_CODE = "promo_code"
 LINK = "link"
@@ -252,57 +255,75 @@ def _when(moment: dt.datetime, tz: dt.tzinfo) -> str:
 def _explain_code(facts: Facts, codes: list[CodeCandidate], tz: dt.tzinfo) -> RuleReason:
     found = by_promo_code(facts, codes)
     if found is not None:
-        return RuleReason(PROMO_CODE, True, "A promo code matched.", "", found.partnership_id)
+        return RuleReason(PROMO_CODE, True, _("A promo code matched."), "", found.partnership_id)
     wanted = [c.strip() for c in facts.codes if c and c.strip()]
     if not wanted:
-        return RuleReason(PROMO_CODE, False, "The order carries no promo code.")
+        return RuleReason(PROMO_CODE, False, _("The order carries no promo code."))
     for code in wanted:
         same = [c for c in codes if c.code.strip().casefold() == code.casefold()]
         if same:
             c = same[0]
-            period = (f"from {_when(c.active_from, tz) if c.active_from else 'the start'} "
-                      f"until {_when(c.active_until, tz) if c.active_until else 'open-ended'}")
+            period = _("from %(start)s until %(end)s") % {
+                "start": _when(c.active_from, tz) if c.active_from else _("the start"),
+                "end": _when(c.active_until, tz) if c.active_until else _("open-ended"),
+            }
             return RuleReason(
                 PROMO_CODE, False,
-                f"Code {code} was not active at {_when(facts.occurred_at, tz)} (active {period}).",
+                _("Code %(code)s was not active at %(when)s (active %(period)s).") % {
+                    "code": code, "when": _when(facts.occurred_at, tz), "period": period,
+                },
                 FIX_CODE_DATES, c.partnership_id,
             )
     listed = ", ".join(wanted)
     return RuleReason(
-        PROMO_CODE, False, f"No partnership of this brand has the code {listed}.", FIX_ADD_CODE
+        PROMO_CODE, False,
+        _("No partnership of this brand has the code %(code)s.") % {"code": listed},
+        FIX_ADD_CODE,
     )
 
 
 def _explain_click(facts: Facts, clicks: list[ClickCandidate], tz: dt.tzinfo) -> RuleReason:
     found = by_click(facts, clicks)
     if found is not None:
-        return RuleReason(LINK, True, "A tracked click matched.", "", found.partnership_id)
+        return RuleReason(LINK, True, _("A tracked click matched."), "", found.partnership_id)
     click_id = facts.click_id
     if not click_id:
-        return RuleReason(LINK, False, "The order carries no click id.")
+        return RuleReason(LINK, False, _("The order carries no click id."))
     same = [c for c in clicks if c.click_id == click_id]
     if not same:
         return RuleReason(
-            LINK, False, f"Click id {click_id} is unknown: no tracked link was clicked with it.",
+            LINK, False,
+            _("Click id %(click)s is unknown: no tracked link was clicked with it.")
+            % {"click": click_id},
             FIX_ASSIGN,
         )
     click = same[0]
     if click.brand_id != facts.brand_id:
-        return RuleReason(LINK, False, f"Click {click_id} was on another brand's link.", FIX_ASSIGN)
+        return RuleReason(
+            LINK, False, _("Click %(click)s was on another brand's link.") % {"click": click_id},
+            FIX_ASSIGN,
+        )
     if click.is_bot:
-        return RuleReason(LINK, False, f"Click {click_id} was made by a bot.", FIX_ASSIGN)
+        return RuleReason(
+            LINK, False, _("Click %(click)s was made by a bot.") % {"click": click_id},
+            FIX_ASSIGN,
+        )
     if facts.occurred_at < click.occurred_at:
         return RuleReason(
             LINK, False,
-            f"Click {click_id} came after the order ({_when(click.occurred_at, tz)}, the order "
-            f"{_when(facts.occurred_at, tz)}).",
+            _("Click %(click)s came after the order (%(clicked)s, the order %(ordered)s).") % {
+                "click": click_id, "clicked": _when(click.occurred_at, tz),
+                "ordered": _when(facts.occurred_at, tz),
+            },
             FIX_ASSIGN, click.partnership_id,
         )
     late = facts.occurred_at - click.occurred_at
     return RuleReason(
         LINK, False,
-        f"The order came {late.days} days after click {click_id}, outside the campaign's "
-        f"{click.window_days}-day attribution window.",
+        _("The order came %(days)s days after click %(click)s, outside the campaign's "
+          "%(window)s-day attribution window.") % {
+            "days": late.days, "click": click_id, "window": click.window_days,
+        },
         FIX_WINDOW, click.partnership_id,
     )
 
@@ -310,33 +331,36 @@ def _explain_click(facts: Facts, clicks: list[ClickCandidate], tz: dt.tzinfo) ->
 def _explain_utm(facts: Facts, links: list[LinkCandidate], tz: dt.tzinfo) -> RuleReason:
     found = by_utm(facts, links, tz=tz)
     if found is not None:
-        text = ("The utm_campaign matched the links of one partnership."
-                if not facts.utm_content.strip() else "The UTM values matched a link.")
+        text = (_("The utm_campaign matched the links of one partnership.")
+                if not facts.utm_content.strip() else _("The UTM values matched a link."))
         return RuleReason(UTM, True, text, "", found.partnership_id)
     campaign, content = facts.utm_campaign.strip(), facts.utm_content.strip()
     if not campaign and not content:
-        return RuleReason(UTM, False, "The order carries no UTM values.")
+        return RuleReason(UTM, False, _("The order carries no UTM values."))
     if not campaign:
         return RuleReason(
-            UTM, False, "The order has utm_content but no utm_campaign; a link is matched by "
-            "its utm_campaign.", FIX_UTM,
+            UTM, False, _("The order has utm_content but no utm_campaign; a link is matched by "
+                          "its utm_campaign."), FIX_UTM,
         )
     if not content:
         partnerships = campaign_only_partnerships(facts, links, tz=tz)
         if not partnerships:
             return RuleReason(
-                UTM, False, f"No tracking link of this brand has utm_campaign {campaign}.",
+                UTM, False,
+                _("No tracking link of this brand has utm_campaign %(campaign)s.")
+                % {"campaign": campaign},
                 FIX_UTM,
             )
         return RuleReason(
             UTM, False,
-            f"The order has utm_campaign {campaign} but no utm_content, and links of "
-            f"{len(partnerships)} partnerships have that utm_campaign: without utm_content "
-            "it cannot tell which one.",
+            _("The order has utm_campaign %(campaign)s but no utm_content, and links of "
+              "%(count)s partnerships have that utm_campaign: without utm_content it cannot "
+              "tell which one.") % {"campaign": campaign, "count": len(partnerships)},
             FIX_ASSIGN,
         )
     return RuleReason(
         UTM, False,
-        f"No tracking link of this brand has utm_campaign {campaign} and utm_content {content}.",
+        _("No tracking link of this brand has utm_campaign %(campaign)s and utm_content "
+          "%(content)s.") % {"campaign": campaign, "content": content},
         FIX_UTM,
     )

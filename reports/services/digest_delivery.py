@@ -20,10 +20,11 @@ import smtplib
 from datetime import timedelta
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import Count, F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from accounts.branding import organization_branding
@@ -64,14 +65,17 @@ def digest_deliver(send_id: int, *, final: bool = False) -> DeliveryOutcome:
     send.deliveries.filter(status__in=OPEN, recipient__unsubscribed_at__isnull=False).delete()
     deliveries = list(send.deliveries.filter(status__in=OPEN).order_by("pk"))
     if deliveries:
-        try:
-            content = _content(send)
-        except Exception as exc:
-            # Recorded where the page shows it, then raised for the logs: never silent.
-            _close_all(deliveries, f"The digest could not be built ({type(exc).__name__}).")
-            _finish(send)
-            raise
-        _send_all(content, deliveries, final=final)
+        # In the organisation's language (a client report speaks the agency's language).
+        language = send.schedule.campaign.brand.organization.default_language
+        with translation.override(language or settings.LANGUAGE_CODE):
+            try:
+                content = _content(send)
+            except Exception as exc:
+                # Recorded where the page shows it, then raised for the logs: never silent.
+                _close_all(deliveries, f"The digest could not be built ({type(exc).__name__}).")
+                _finish(send)
+                raise
+            _send_all(content, deliveries, final=final)
     return _finish(send)
 
 

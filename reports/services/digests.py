@@ -21,6 +21,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.selectors import Access
 from accounts.services import audit_record
@@ -92,7 +93,7 @@ def digest_schedule_delete(*, access: Access, schedule: DigestSchedule) -> None:
 def _schedule_or_error(campaign: Campaign) -> DigestSchedule:
     schedule = schedule_of(campaign)
     if schedule is None:
-        raise ValidationError("Save the digest's schedule first.")
+        raise ValidationError(_("Save the digest's schedule first."))
     return schedule
 
 
@@ -106,11 +107,13 @@ def digest_recipient_add(*, access: Access, campaign: Campaign, email: str) -> D
     existing = schedule.recipients.filter(email__iexact=address).first()
     if existing is not None and existing.unsubscribed_at is not None:
         raise ValidationError(
-            {"email": f"{address} unsubscribed from this digest; only they can subscribe "
-                      "again, from the link in a digest they received."}
+            {"email": _("%(email)s unsubscribed from this digest; only they can subscribe "
+                        "again, from the link in a digest they received.") % {"email": address}}
         )
     if existing is not None:
-        raise ValidationError({"email": f"{address} already receives this digest."})
+        raise ValidationError(
+            {"email": _("%(email)s already receives this digest.") % {"email": address}}
+        )
     recipient = DigestRecipient(schedule=schedule, email=address)
     recipient.full_clean()
     recipient.save()
@@ -129,7 +132,7 @@ def digest_recipient_remove(*, access: Access, recipient: DigestRecipient) -> No
     ensure_in_organization(access, recipient)
     if recipient.unsubscribed_at is not None:
         raise ValidationError(
-            "This address unsubscribed; it stays listed so nobody can add it back for them."
+            _("This address unsubscribed; it stays listed so nobody can add it back for them.")
         )
     audit_record(
         access=access, organization=access.organization, action="digest_recipient.removed",
@@ -164,9 +167,9 @@ def digest_send_now(*, access: Access, campaign: Campaign) -> DigestSend:
         schedule=schedule, status__in=IN_PROGRESS, created_at__gte=now - IN_PROGRESS_WINDOW
     )
     if busy.exists():
-        raise ValidationError("A digest is being sent right now; wait for it to finish.")
+        raise ValidationError(_("A digest is being sent right now; wait for it to finish."))
     if not schedule.recipients.filter(unsubscribed_at__isnull=True).exists():
-        raise ValidationError("Add a recipient first: nobody would receive the digest.")
+        raise ValidationError(_("Add a recipient first: nobody would receive the digest."))
     send = DigestSend.objects.create(schedule=schedule, trigger=DigestTrigger.MANUAL, slot=now)
     count = _add_deliveries(send)
     audit_record(

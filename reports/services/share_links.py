@@ -9,6 +9,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.keys import hash_key
 from accounts.models import User
@@ -29,7 +30,7 @@ def share_link_issue(
     """A new link and its token (returned once; only its hash is stored). No permission check:
     the callers are ``share_link_create`` and the digest, which has already been allowed."""
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationError({"expires_at": "The expiry must be in the future."})
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = ShareLink(
         campaign=campaign, label=label, token_hash=hash_key(token), token_hint=token[-4:],

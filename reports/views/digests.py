@@ -11,6 +11,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -89,7 +90,7 @@ def digest_page(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, "Digest schedule saved.")
+            messages.success(request, _("Digest schedule saved."))
             return redirect("digest", pk=campaign.pk)
     return _page(request, access, campaign, schedule_form=form, status=400)
 
@@ -107,7 +108,9 @@ def digest_recipient_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"{recipient.email} will receive the digest.")
+            messages.success(request, _("%(email)s will receive the digest.") % {
+                "email": recipient.email,
+            })
             return redirect("digest", pk=campaign.pk)
     return _page(request, access, campaign, recipient_form=form, status=400)
 
@@ -123,7 +126,7 @@ def digest_recipient_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{recipient.email} removed.")
+        messages.success(request, _("%(email)s removed.") % {"email": recipient.email})
     return redirect("digest", pk=campaign_id)
 
 
@@ -136,7 +139,7 @@ def digest_send_now_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Digest on its way — its outcome appears below.")
+        messages.success(request, _("Digest on its way — its outcome appears below."))
     return redirect("digest", pk=campaign.pk)
 
 
@@ -149,7 +152,7 @@ def digest_send_now_view(request: HttpRequest, pk: int) -> HttpResponse:
 def digest_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     recipient = recipient_by_token(token)
     if recipient is None:
-        raise Http404("No such subscription.")
+        raise Http404(_("No such subscription."))
     done = ""
     if request.method == "POST":
         if request.POST.get("action") == "resubscribe":

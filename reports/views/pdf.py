@@ -16,7 +16,7 @@ from reports import pdf
 from reports.models import ShareLinkView
 from reports.selectors import live_share_link
 from reports.services.share_links import share_link_viewed
-from reports.views.share import shared_headers
+from reports.views.share import client_locale, shared_headers
 
 
 def _pdf_response(content: bytes, campaign: Campaign) -> HttpResponse:
@@ -49,12 +49,14 @@ def campaign_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def shared_report_pdf(request: HttpRequest, token: str) -> HttpResponse:
     link = live_share_link(token)  # 404 when unknown, revoked or expired
     campaign = link.campaign
-    content = pdf.campaign_pdf(
-        client_report(campaign, show_costs=link.show_costs),
-        show_costs=link.show_costs,
-        branding=organization_branding(campaign.brand.organization),
-        today=timezone.localdate(timezone=campaign.brand.organization.tzinfo),
-    )
+    organization = campaign.brand.organization
+    with client_locale(organization):
+        content = pdf.campaign_pdf(
+            client_report(campaign, show_costs=link.show_costs),
+            show_costs=link.show_costs,
+            branding=organization_branding(organization),
+            today=timezone.localdate(timezone=organization.tzinfo),
+        )
     share_link_viewed(share_link=link, kind=ShareLinkView.Kind.PDF)
     response = shared_headers(_pdf_response(content, campaign))
     response["Cache-Control"] = "no-store"

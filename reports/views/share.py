@@ -3,18 +3,22 @@ a link opens (``/s/<token>``) — no session, no navigation, nothing else reacha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.branding import accent_or_default, organization_branding
-from accounts.models import Role
+from accounts.models import Organization, Role
 from accounts.selectors import require_role
 from campaigns.selectors import campaign_for
 from campaigns.views.common import _access, member_required
@@ -47,7 +51,7 @@ def share_links(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                _, token = share_link_create(
+                _link, token = share_link_create(
                     access=access, campaign=campaign, label=form.cleaned_data["label"],
                     expires_at=form.expires_at(), show_costs=form.cleaned_data["show_costs"],
                 )
@@ -73,7 +77,7 @@ def share_link_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request)
     link = share_link_for(access, pk, action="write")
     share_link_revoke(access=access, share_link=link)
-    messages.success(request, f"“{link}” revoked — it opens nothing now.")
+    messages.success(request, _("“%(link)s” revoked — it opens nothing now.") % {"link": link})
     return redirect("share_links", pk=link.campaign_id)
 
 
@@ -88,24 +92,34 @@ def shared_headers(response: HttpResponse) -> HttpResponse:
 @require_GET
 def shared_report(request: HttpRequest, token: str) -> HttpResponse:
     link = live_share_link(token)
+    organization = link.campaign.brand.organization
     report = client_report(link.campaign, show_costs=link.show_costs)
-    context = {
-        **report_context(
-            report, sort=request.GET.get("sort", "emv"), direction=request.GET.get("dir", ""),
-            show_costs=link.show_costs, link_creators=False,
-        ),
-        **organization_branding(link.campaign.brand.organization),
-        "public": True,
-        "token": token,
-        "what_changed": narrative.what_changed(
-            report, today=timezone.localdate(timezone=link.campaign.brand.organization.tzinfo)
-        ),
-    }
-    share_link_viewed(share_link=link, kind=ShareLinkView.Kind.PAGE)
-    # Dates and times read in the organisation's zone, as its members see them.
-    with timezone.override(link.campaign.brand.organization.tzinfo):
+    with client_locale(organization):
+        context = {
+            **report_context(
+                report, sort=request.GET.get("sort", "emv"),
+                direction=request.GET.get("dir", ""), show_costs=link.show_costs,
+                link_creators=False,
+            ),
+            **organization_branding(organization),
+            "public": True,
+            "token": token,
+            "what_changed": narrative.what_changed(
+                report, today=timezone.localdate(timezone=organization.tzinfo)
+            ),
+        }
         response = render(request, "reports/shared_report.html", context)
+    share_link_viewed(share_link=link, kind=ShareLinkView.Kind.PAGE)
     return shared_headers(response)
+
+
+@contextmanager
+def client_locale(organization: Organization) -> Iterator[None]:
+    """What a client report reads in: the organisation's time zone, and its language when it
+    set one (else the reader's browser language, already active)."""
+    language = organization.default_language or translation.get_language()
+    with timezone.override(organization.tzinfo), translation.override(language):
+        yield
 
 
 @require_GET

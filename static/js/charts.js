@@ -33,7 +33,8 @@
     var note = document.createElement("p");
     note.className = "chart-empty";
     var title = document.createElement("strong");
-    title.textContent = "No data yet.";
+    // The page gives the words in its own language (data-empty-title, data-empty).
+    title.textContent = canvas.getAttribute("data-empty-title") || "No data yet.";
     note.appendChild(title);
     note.appendChild(document.createTextNode(
       " " + (canvas.getAttribute("data-empty") || nextSteps[key] || "")

@@ -140,3 +140,23 @@ def test_a_persian_member_types_campaign_dates_in_jalali(team, client_for):
     assert (campaign.start_date, campaign.end_date) == (dt.date(2026, 12, 3), dt.date(2026, 12, 21))
     edit = client.get(reverse("campaign_edit", args=[campaign.pk])).content.decode()
     assert 'value="۱۴۰۵/۰۹/۱۲"' in edit
+
+
+def test_rials_and_tomans_read_as_persian_money() -> None:
+    from decimal import Decimal
+
+    from metrics.fx import RateTable
+    from metrics.number_text import format_value
+
+    with translation.override("en"):
+        assert format_value("7845225000.00", "money", "IRR") == "7,845,225,000 IRR"
+        assert format_value("12.5", "money", "USD") == "12.50 USD"
+    with translation.override("fa"):
+        assert format_value("7845225000.00", "money", "IRR") == "۷٬۸۴۵٬۲۲۵٬۰۰۰ ریال"
+        assert format_value("150000", "money", "IRT") == "۱۵۰٬۰۰۰ تومان"
+        assert format_value("12.5", "money", "USD") == "۱۲٫۵۰ USD"
+    table = RateTable(())
+    day = dt.date(2026, 12, 3)
+    assert table.convert(Decimal("150000"), "IRT", "IRR", day) == Decimal("1500000")
+    assert table.convert(Decimal("1500000"), "IRR", "IRT", day) == Decimal("150000.0")
+    assert table.convert(Decimal("1"), "IRR", "USD", day) is None  # no published rate

@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.accounts.smtp import Delivered, Inbox, smtp_inbox
-from tests.browser.test_pages_browser import CHROMIUM, Console, browser
+from tests.browser.test_pages_browser import CHROMIUM, Console
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
-__all__ = ["browser", "smtp_inbox"]  # fixtures, used by name
+__all__ = ["smtp_inbox"]  # a fixture, used by name
 
 NEW_PASSWORD = "violet-canyon-harbor-42"
 

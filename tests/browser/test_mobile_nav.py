@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_pages_browser import CHROMIUM, Console, browser, demo, sign_in
+from tests.browser.test_pages_browser import CHROMIUM, Console, sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
-__all__ = ["browser", "demo"]  # fixtures, used by name
 
 SECTIONS = {
     "Campaigns": "/", "Creators": "/influencers/", "Data": "/data/", "Brands": "/brands/",

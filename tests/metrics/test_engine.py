@@ -99,7 +99,7 @@ EXPECTED_ROI = {
 EXPECTED_SENTIMENT = {
     # "I love this" +, "terrible… hate" −, "package arrived" neutral (sent twice, stored once),
     # "Great video" +; the 25 March comment is after T.
-    "positive": 2, "neutral": 1, "negative": 1, "total": 4, "net_sentiment": 25.0,
+    "positive": 2, "neutral": 1, "negative": 1, "total": 4, "unread": 0, "net_sentiment": 25.0,
 }
 
 

@@ -19,9 +19,32 @@ def test_it_refuses_production_settings_without_the_flag(settings):
 def test_the_flag_lets_it_run_under_production_settings_with_a_warning(settings, monkeypatch):
     settings.DEBUG = False
     built = SimpleNamespace(organization=SimpleNamespace(slug="demo"), campaigns=[], counts={})
-    monkeypatch.setattr(seed_demo, "demo_build", lambda: built)
+    monkeypatch.setattr(seed_demo, "demo_build", lambda spec: built)
     monkeypatch.setattr(seed_demo, "call_command", lambda *args, **kwargs: None)
     out, err = StringIO(), StringIO()
     call_command("seed_demo", "--allow-production", "--skip-kpis", stdout=out, stderr=err)
     assert "ready" in out.getvalue()
-    assert "demo / demo is active" in err.getvalue()
+    # Both demos by default, each with its published login.
+    assert "the demo login demo / demo is active" in err.getvalue()
+    assert "the demo login demo-fa / demo is active" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_lang_loads_one_demo_only(settings, monkeypatch):
+    built = []
+
+    def build(spec):
+        built.append(spec.slug)
+        return SimpleNamespace(organization=SimpleNamespace(slug=spec.slug), campaigns=[],
+                               counts={})
+
+    monkeypatch.setattr(seed_demo, "demo_build", build)
+    monkeypatch.setattr(seed_demo, "call_command", lambda *args, **kwargs: None)
+    settings.DEBUG = True
+    for args, slugs in [(["--lang", "fa"], ["demo-fa"]), (["--lang", "en"], ["demo"]),
+                        ([], ["demo", "demo-fa"])]:
+        built.clear()
+        call_command("seed_demo", "--skip-kpis", *args, stdout=StringIO())
+        assert built == slugs
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--lang", "de", stdout=StringIO())

@@ -12,7 +12,7 @@ import re
 from contextvars import ContextVar
 
 import jdatetime
-from django.utils import translation
+from django.utils import timezone, translation
 
 PERSIAN = "fa"
 LATIN_TO_PERSIAN = str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")
@@ -77,3 +77,23 @@ def parse_jalali(text: str) -> dt.date | None:
         return jdatetime.date(year, month, day).togregorian()
     except ValueError:
         return None
+
+
+JALALI_DATETIME_INPUT = re.compile(
+    r"^\s*(1[2-4]\d\d[/\-.]\d{1,2}[/\-.]\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?\s*$"
+)
+
+
+def parse_jalali_datetime(text: str) -> dt.datetime | None:
+    """A Jalali date with an optional time ("1405/09/12 14:30") in the active time zone (the
+    organisation's), or None when the text is not one."""
+    match = JALALI_DATETIME_INPUT.match(latin_digits(text))
+    if match is None:
+        return None
+    day = parse_jalali(match.group(1))
+    if day is None:
+        return None
+    hour, minute = int(match.group(2) or 0), int(match.group(3) or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())

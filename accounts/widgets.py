@@ -9,8 +9,9 @@ from typing import Any
 
 import jdatetime
 from django import forms
+from django.utils import timezone
 
-from accounts.l10n import digits, is_persian, latin_digits, parse_jalali
+from accounts.l10n import digits, is_persian, latin_digits, parse_jalali, parse_jalali_datetime
 
 
 class LocalDateInput(forms.DateInput):
@@ -41,3 +42,36 @@ class LocalDateInput(forms.DateInput):
             return raw
         gregorian = parse_jalali(raw)
         return gregorian.isoformat() if gregorian else latin_digits(raw)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, or for a Persian reader a Jalali date and a time
+    typed as text ("1405/09/12 14:30"), handed on as the ISO value the field parses."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        if is_persian():
+            widget = context["widget"]
+            widget["type"] = "text"
+            widget["attrs"].update(
+                {"dir": "ltr", "placeholder": digits("1405/09/12 14:30"), "autocomplete": "off"}
+            )
+            if isinstance(value, dt.datetime):
+                local = timezone.localtime(value) if timezone.is_aware(value) else value
+                jalali = jdatetime.date.fromgregorian(date=local.date())
+                widget["value"] = digits(
+                    f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d} {local:%H:%M}"
+                )
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        raw = super().value_from_datadict(data, files, name)
+        if not isinstance(raw, str):
+            return raw
+        moment = parse_jalali_datetime(raw)
+        return moment.isoformat(timespec="minutes") if moment else latin_digits(raw)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from accounts.selectors import Access, visible
-from accounts.widgets import LocalDateInput
+from accounts.widgets import LocalDateInput, LocalDateTimeInput
 from campaigns.models import (
     Brand,
     BrandAccount,
@@ -39,7 +39,7 @@ from influencers.models import Influencer, Platform
 from metrics import registry
 
 DATE = LocalDateInput()
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = LocalDateTimeInput()
 # The model fields' own names, as the forms showed them, in the reader's language.
 FIELD_LABELS = {
     "brand": gettext_lazy("Brand"), "name": gettext_lazy("Name"), "stage": gettext_lazy("Stage"),

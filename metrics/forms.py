@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.selectors import Access, visible
-from accounts.widgets import LocalDateInput
+from accounts.widgets import LocalDateInput, LocalDateTimeInput
 from campaigns.models import BrandAccount, Post
 from config.validation import Errors, Item
 from influencers.models import SocialAccount
@@ -41,7 +41,7 @@ COUNTER_LABELS = {
     "mentions": gettext_lazy("Mentions"),
     "link_clicks": gettext_lazy("Link clicks"),
 }
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = LocalDateTimeInput()
 DATE = LocalDateInput()
 
 

@@ -70,7 +70,9 @@ def leaderboard_rows_html(rows: list[dict[str, Any]], *, link_creators: bool = T
             f'<td class="num" data-label="{escape(label)}">{escape(value)}</td>'
             for label, value in row["cells"]
         )
-        handle = f' <span class="muted small">{escape(row["handle"])}</span>' if row["handle"] else ""
+        # <bdi>: a handle stays left to right inside right-to-left text.
+        handle = (f' <bdi class="muted small">{escape(row["handle"])}</bdi>'
+                  if row["handle"] else "")
         name = escape(row["name"])
         if link_creators:
             name = f'<a href="{base}{row["partnership"].influencer_id}/">{name}</a>'

@@ -5,11 +5,12 @@ the API follows Accept-Language only. Persian pages read right to left, with Jal
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.l10n import date_text, datetime_text, digits, digits_setting, parse_jalali
 from accounts.models import User
@@ -160,3 +161,38 @@ def test_rials_and_tomans_read_as_persian_money() -> None:
     assert table.convert(Decimal("150000"), "IRT", "IRR", day) == Decimal("1500000")
     assert table.convert(Decimal("1500000"), "IRR", "IRT", day) == Decimal("150000.0")
     assert table.convert(Decimal("1"), "IRR", "USD", day) is None  # no published rate
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1405/09/12 14:30", dt.datetime(2026, 12, 3, 14, 30, tzinfo=dt.UTC)),
+        ("۱۴۰۵/۰۹/۱۲ ۰۹:۰۵", dt.datetime(2026, 12, 3, 9, 5, tzinfo=dt.UTC)),
+        ("1405/09/12", dt.datetime(2026, 12, 3, 0, 0, tzinfo=dt.UTC)),
+        ("1405/09/12 25:00", None),
+        ("2026-12-03T14:30", None),
+    ],
+)
+def test_typed_jalali_moments(typed: str, expected: dt.datetime | None) -> None:
+    from accounts.l10n import parse_jalali_datetime
+
+    assert parse_jalali_datetime(typed) == expected
+
+
+def test_the_datetime_widget_speaks_jalali_to_a_persian_reader() -> None:
+    from accounts.widgets import LocalDateTimeInput
+
+    widget = LocalDateTimeInput()
+    moment = dt.datetime(2026, 12, 3, 14, 30, tzinfo=dt.UTC)
+    with translation.override("en"):
+        assert 'type="datetime-local"' in widget.render("at", moment)
+    with translation.override("fa"):
+        html = widget.render("at", moment)
+        assert 'type="text"' in html and 'value="۱۴۰۵/۰۹/۱۲ ۱۴:۳۰"' in html
+        assert widget.value_from_datadict({"at": "۱۴۰۵/۰۹/۱۲ ۱۴:۳۰"}, {}, "at") == (
+            "2026-12-03T14:30+00:00"
+        )
+    with translation.override("fa"), timezone.override(zoneinfo.ZoneInfo("Asia/Tehran")):
+        assert widget.value_from_datadict({"at": "1405/09/12 14:30"}, {}, "at") == (
+            "2026-12-03T14:30+03:30"
+        )

@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.branding import MAX_LOGO_BYTES, LogoError, logo_content_type
+from accounts.branding import DEFAULT_ACCENT, MAX_LOGO_BYTES, LogoError, logo_content_type
 from accounts.models import Invitation, Organization, Role, User
 
 EXPIRY_CHOICES = [
@@ -142,6 +142,12 @@ class OrganizationSettingsForm(forms.ModelForm):
             "accent_color": _("Accent color"),
             "report_footer": _("Report footer"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A colour input cannot show "none": an empty accent would read, and save, as black.
+        if not self.initial.get("accent_color"):
+            self.initial["accent_color"] = DEFAULT_ACCENT
 
     def clean_accent_color(self) -> str:
         return self._kept_unless_posted("accent_color")

@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
@@ -31,7 +31,11 @@ def _moves(status: str) -> list[tuple[str, str, str, str]]:
     """``(kind, target status, button text, full label)`` of a card in ``status``."""
     def move(kind: str, target: str) -> tuple[str, str, str, str]:
         label = str(PartnershipStatus(target).label)
-        text = {"back": "←", "decline": "✕"}.get(kind, f"{BUTTON_TEXT.get(target, label)} →")
+        # The board runs the way the language reads: "next" points left in right-to-left text.
+        forward, backward = ("←", "→") if get_language_bidi() else ("→", "←")
+        text = {"back": backward, "decline": "✕"}.get(
+            kind, f"{BUTTON_TEXT.get(target, label)} {forward}"
+        )
         return kind, target, text, label
 
     if status not in PIPELINE:

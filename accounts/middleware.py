@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -125,8 +125,13 @@ class LanguageMiddleware:
             response = self.get_response(request)
         finally:
             digits_setting.reset(token)
-        response.headers.setdefault("Content-Language", translation.get_language())
+        language = translation.get_language()
+        response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        if response.streaming:  # a CSV export writes its rows after this returns
+            response.streaming_content = _in_language(  # type: ignore[attr-defined]
+                response.streaming_content, language  # type: ignore[attr-defined]
+            )
         translation.deactivate()
         return response
 
@@ -139,3 +144,8 @@ class LanguageMiddleware:
         if user.is_authenticated:
             return (getattr(user, "language", "") or browser), getattr(user, "digits", "")
         return browser, ""
+
+
+def _in_language(chunks: Iterable[bytes], language: str) -> Iterator[bytes]:
+    with translation.override(language):
+        yield from chunks

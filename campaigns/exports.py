@@ -112,12 +112,13 @@ def kpi_rows(doc: Mapping[str, Any] | None) -> Iterator[list[Any]]:
             if f.shape == registry.MAPPING and isinstance(value, Mapping):
                 for key, inner in value.items():
                     yield [
-                        group.name, f"{f.name}.{key}", str(group.title),
-                        f"{f.label} · {_key_label(f.name, str(key))}",
+                        group.name, f"{f.name}.{key}", registry.translated(group.title),
+                        f"{registry.translated(f.label)} · {_key_label(f.name, str(key))}",
                         rounded(inner, f.kind), unit(f.kind, currency),
                     ]
             else:
-                yield [group.name, f.name, str(group.title), str(f.label), rounded(value, f.kind),
+                yield [group.name, f.name, registry.translated(group.title),
+                       registry.translated(f.label), rounded(value, f.kind),
                        unit(f.kind, currency)]
 
 

@@ -196,3 +196,15 @@ def test_the_datetime_widget_speaks_jalali_to_a_persian_reader() -> None:
         assert widget.value_from_datadict({"at": "1405/09/12 14:30"}, {}, "at") == (
             "2026-12-03T14:30+03:30"
         )
+
+
+def test_a_persian_members_exports_speak_persian(team, client_for):
+    from tests.campaigns.pages_support import campaign_with_report
+
+    campaign = campaign_with_report(brand=f.BrandFactory(organization=team.organization))
+    User.objects.filter(pk=team.viewer.pk).update(language="fa")
+    response = client_for(team.viewer).get(reverse("campaign_export", args=[campaign.pk]))
+    text = b"".join(response.streaming_content).decode()
+    assert "آگاهی از برند" in text and "کمپین" in text
+    assert "Brand awareness" not in text
+    assert "awareness,impressions" in text  # the machine keys stay as they are

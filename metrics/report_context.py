@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from campaigns.models import PartnershipStatus
 from metrics import display, display_report, registry
 from metrics.selectors.comment_labels import label_counts
 from metrics.selectors.reports import Report
@@ -34,6 +35,9 @@ def leaderboard(report: Report, sort: str, direction: str, *, show_costs: bool =
     rows = []
     currency = report.campaign.currency
     columns = leaderboard_columns(show_costs=show_costs)
+    # Labels translated once per page, not once per creator (200 creators × 9 columns).
+    cells = list(columns.values())
+    statuses = {value: str(label) for value, label in PartnershipStatus.choices}
     for item in report.partnerships:
         partnership = item["partnership"]
         accounts = list(partnership.influencer.social_accounts.all())
@@ -43,11 +47,11 @@ def leaderboard(report: Report, sort: str, direction: str, *, show_costs: bool =
                 "partnership": partnership,
                 "name": partnership.influencer.name,
                 "handle": f"@{accounts[0].handle}" if accounts else "",
-                "status": partnership.get_status_display(),
+                "status": statuses.get(partnership.status, partnership.status),
                 "doc": doc,
                 "cells": [
                     (label, display_report.leaderboard_cell(doc, path, kind, currency))
-                    for label, path, kind in columns.values()
+                    for label, path, kind in cells
                 ],
             }
         )

@@ -3,8 +3,9 @@
 `fb_bench_pdf`), whose KPI snapshots (total, 200 partnerships, platforms, ~60 days) were
 computed by the KPI engine from generated posts, metrics, clicks and comments. Measured
 in-process through Django's full request path as the owner (costs shown: the largest
-document), median of 3 after one warm-up request; the split between the template and
-WeasyPrint is timed once on the same report. Target: under 3 s."""
+document), median of 3 after one warm-up request, each with the PDF cache cleared (a PDF is
+kept under its HTML's hash, so a repeat costs no layout: timed once after them); the split
+between the template and WeasyPrint is timed once on the same report. Target: under 3 s."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def run() -> list[dict[str, Any]]:
         {"measure": "data", "value": (
             f"{m['partnerships']} partnerships, {m['days']} days of KPI snapshots, "
             f"{m['comments']} comments"), "target": None, "met": None},
-        {"measure": f"PDF server time, median of {REQUESTS} (s)", "value": m["median_s"],
+        {"measure": f"PDF server time, cold (cache cleared), median of {REQUESTS} (s)",
+         "value": m["median_s"],
          "target": TARGET_S, "met": m["median_s"] < TARGET_S},
         {"measure": "PDF server time, all requests (s)", "value": m["all_s"], "target": None,
          "met": None},
@@ -51,6 +53,8 @@ def run() -> list[dict[str, Any]]:
          "target": None, "met": None},
         {"measure": "of which WeasyPrint layout and PDF writing (s)", "value": m["weasy_s"],
          "target": None, "met": None},
+        {"measure": "the same PDF again, laid out already (cached under its HTML's hash) (s)",
+         "value": m["cached_s"], "target": None, "met": None},
         {"measure": "pages", "value": m["pages"], "target": None, "met": None},
         {"measure": "PDF size (kB)", "value": m["kb"], "target": None, "met": None},
         {"measure": "machine load average during the run", "value": m["load"], "target": None,
@@ -137,6 +141,7 @@ def child() -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
 
+    from django.core.cache import cache
     from django.test import Client
     from django.utils import timezone
 
@@ -151,10 +156,14 @@ def child() -> dict[str, Any]:
     assert client.get(url).status_code == 200  # warm-up: templates, fonts
     timings = []
     for _ in range(REQUESTS):
+        cache.clear()  # the cold path: a PDF is kept under its HTML's hash once laid out
         began = time.perf_counter()
         response = client.get(url)
         timings.append(time.perf_counter() - began)
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    began = time.perf_counter()
+    assert client.get(url).status_code == 200
+    cached_s = time.perf_counter() - began
 
     organization = campaign.brand.organization
     began = time.perf_counter()
@@ -176,6 +185,7 @@ def child() -> dict[str, Any]:
         "all_s": ", ".join(f"{t:.2f}" for t in timings),
         "html_s": round(html_s, 2),
         "weasy_s": round(weasy_s, 2),
+        "cached_s": round(cached_s, 3),
         "pages": _page_count(response.content),
         "kb": round(len(response.content) / 1024, 1),
         "load": round(os.getloadavg()[0], 1),

@@ -63,6 +63,12 @@ def datetime_text(value: dt.datetime, english: str) -> str:
     return digits(f"{day}، {value:%H:%M} {zone}".rstrip())
 
 
+def jalali_input(value: dt.date) -> str:
+    """A date as a Persian reader types it: "۱۴۰۵/۰۹/۱۲" (the form field's own format)."""
+    jalali = jdatetime.date.fromgregorian(date=value)
+    return digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
+
+
 JALALI_INPUT = re.compile(r"^\s*(1[2-4]\d\d)[/\-.](\d{1,2})[/\-.](\d{1,2})\s*$")
 
 

@@ -7,11 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import jdatetime
 from django import forms
 from django.utils import timezone
 
-from accounts.l10n import digits, is_persian, latin_digits, parse_jalali, parse_jalali_datetime
+from accounts.l10n import (
+    digits,
+    is_persian,
+    jalali_input,
+    latin_digits,
+    parse_jalali,
+    parse_jalali_datetime,
+)
 
 
 class LocalDateInput(forms.DateInput):
@@ -30,8 +36,7 @@ class LocalDateInput(forms.DateInput):
                  "autocomplete": "off"}
             )
             if isinstance(value, dt.date):
-                jalali = jdatetime.date.fromgregorian(date=value)
-                widget["value"] = digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
+                widget["value"] = jalali_input(value)
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
@@ -63,10 +68,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
             )
             if isinstance(value, dt.datetime):
                 local = timezone.localtime(value) if timezone.is_aware(value) else value
-                jalali = jdatetime.date.fromgregorian(date=local.date())
-                widget["value"] = digits(
-                    f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d} {local:%H:%M}"
-                )
+                widget["value"] = f"{jalali_input(local.date())} {digits(f'{local:%H:%M}')}"
         return context
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench._support import recreate_database, url_for
+from bench._support import child_measures
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = os.environ.get("FUNNELBOARD_BENCH_PDF_DB", "fb_bench_pdf")
@@ -29,17 +29,7 @@ TARGET_S = 3.0
 
 
 def run() -> list[dict[str, Any]]:
-    recreate_database(DB_NAME)
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DATABASE_URL=url_for(DB_NAME), DJANGO_SETTINGS_MODULE="config.settings",
-               FUNNELBOARD_LOG_LEVEL="WARNING", DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1")
-    result = subprocess.run(  # noqa: S603 — fixed arguments
-        [sys.executable, "-m", "bench.pdf", "child"], cwd=ROOT, env=env,
-        capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"bench.pdf failed:\n{result.stdout}\n{result.stderr}")
-    m = json.loads(result.stdout.strip().splitlines()[-1])
+    m = child_measures("bench.pdf", DB_NAME)
     return [
         {"measure": "data", "value": (
             f"{m['partnerships']} partnerships, {m['days']} days of KPI snapshots, "

@@ -18,8 +18,8 @@ from accounts.models import Role
 from accounts.selectors import require_role
 from campaigns.selectors import campaign_for
 from reports.models import ShareLink
+from reports.selectors import share_url
 from reports.services.share_links import share_link_create, share_link_revoke
-from reports.views.share import share_url
 
 
 class ShareLinkSerializer(serializers.ModelSerializer):

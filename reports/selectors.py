@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,11 @@ from reports.models import ShareLink
 
 # What ``secrets.token_urlsafe(32)`` produces; anything else is no link, without a query.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+def share_url(token: str) -> str:
+    """The public address a token opens (shown once, when the link is made)."""
+    return settings.FUNNELBOARD_BASE_URL.rstrip("/") + reverse("shared_report", args=[token])
 
 
 def live_share_link(token: str) -> ShareLink:

@@ -35,8 +35,8 @@ from reports import narrative
 from reports.digest_email import DigestContent, digest_message, subject_for
 from reports.digest_figures import figures_from, with_changes
 from reports.models import DeliveryStatus, DigestDelivery, DigestSend
+from reports.selectors import share_url
 from reports.services.share_links import share_link_issue
-from reports.views.share import share_url
 
 logger = logging.getLogger(__name__)
 

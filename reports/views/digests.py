@@ -39,6 +39,7 @@ from reports.services.digests import (
     digest_send_now,
     digest_unsubscribe,
 )
+from reports.views.share import shared_headers
 
 
 def _campaign(request: HttpRequest, pk: int, *, write: bool) -> tuple[Access, Campaign]:
@@ -165,7 +166,4 @@ def digest_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
         "recipient": recipient, "campaign": recipient.schedule.campaign,
         "organization": recipient.schedule.campaign.brand.organization, "done": done,
     }
-    response = render(request, "reports/digest_unsubscribe.html", context)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return shared_headers(render(request, "reports/digest_unsubscribe.html", context))

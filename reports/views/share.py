@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -27,16 +25,12 @@ from metrics.selectors.reports import client_report
 from reports import narrative
 from reports.forms import ShareLinkForm
 from reports.models import ShareLinkView
-from reports.selectors import live_share_link, share_link_for, share_links_of
+from reports.selectors import live_share_link, share_link_for, share_links_of, share_url
 from reports.services.share_links import (
     share_link_create,
     share_link_revoke,
     share_link_viewed,
 )
-
-
-def share_url(token: str) -> str:
-    return settings.FUNNELBOARD_BASE_URL.rstrip("/") + reverse("shared_report", args=[token])
 
 
 @member_required

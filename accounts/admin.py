@@ -27,6 +27,7 @@ from accounts.admin_scoping import (
     scope_queryset,
 )
 from accounts.models import (
+    TEAM_ROLE_CHOICES,
     ApiKey,
     AuditEntry,
     Invitation,
@@ -263,6 +264,9 @@ class ApiKeyAdmin(RoleGrantingAdmin):
 
 
 class InvitationAdminForm(forms.ModelForm):
+    # A creator is invited from the members page, which names the influencer they are.
+    role = forms.ChoiceField(choices=TEAM_ROLE_CHOICES, initial=Role.VIEWER)
+
     class Meta:
         model = Invitation
         fields = ("organization", "email", "role")

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from accounts.keys import hash_key
-from accounts.models import ApiKey, Membership, lower_role
+from accounts.models import ApiKey, Membership, Role, lower_role
 from accounts.selectors import Access
 from accounts.services import api_key_touch
 from config.ratelimit import Budget, budget_hit
@@ -56,7 +56,8 @@ def effective_role(api_key: ApiKey) -> str | None:
             ).values_list("role", flat=True).first()
         )
     member_role: str | None = api_key.member_role  # type: ignore[attr-defined]
-    if member_role is None or not api_key.created_by.is_active:
+    # A creator's access is their own partnerships, through the portal and its session.
+    if member_role is None or member_role == Role.CREATOR or not api_key.created_by.is_active:
         return None
     return lower_role(api_key.role, member_role)
 
@@ -97,10 +98,19 @@ def access_of(request: Request) -> Access | None:
 
 
 class IsOrganizationMember(permissions.BasePermission):
+    """A member or a key. A creator (portal session) reaches only the endpoints that say
+    ``creator_allowed = True``, and there only their own rows (the checkpoint); every other
+    endpoint answers them 404, as if it were not there."""
+
     message = "Sign in and belong to an organization, or use an API key."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return access_of(request) is not None
+        access = access_of(request)
+        if access is None:
+            return False
+        if access.is_creator and not getattr(view, "creator_allowed", False):
+            raise exceptions.NotFound()
+        return True
 
 
 class ActorRateThrottle(throttling.BaseThrottle):

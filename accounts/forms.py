@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from allauth.account.forms import AddEmailForm, LoginForm, ResetPasswordForm, SignupForm
 from django import forms
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.branding import DEFAULT_ACCENT, MAX_LOGO_BYTES, LogoError, logo_content_type
-from accounts.models import Invitation, Organization, Role, User
+from accounts.models import TEAM_ROLE_CHOICES, Invitation, Organization, Role, User
+from accounts.selectors import scoped
 
 EXPIRY_CHOICES = [
     ("", _("Never")),
@@ -93,17 +95,37 @@ class InvitationForm(forms.Form):
                     "empty for a link anyone signed in can use once."),
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER, label=_("Role"))
+    # Influencers are another app's; the organization's own are reached through the relation.
+    influencer: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Creator"),
+        help_text=_("For the creator role: the creator whose portal the invitation opens."),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model = cast(type[Model], Invitation._meta.get_field("influencer").related_model)
+        influencers = cast(forms.ModelChoiceField, self.fields["influencer"])
+        influencers.queryset = scoped(organization, model).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.CREATOR and not data.get("influencer"):
+            self.add_error("influencer", _("Choose the creator this person is."))
+        elif data.get("influencer") and data.get("role") != Role.CREATOR:
+            self.add_error("influencer", _("Only a creator invitation names a creator."))
+        return data
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
+    # A creator is invited as one (bound to their influencer record), never made one here.
+    role = forms.ChoiceField(choices=TEAM_ROLE_CHOICES, label=_("Role"))
 
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(
         max_length=100, label=_("Name"), help_text=_("What uses the key, e.g. “Shopify sync”.")
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER, label=_("Role"))
+    role = forms.ChoiceField(choices=TEAM_ROLE_CHOICES, initial=Role.VIEWER, label=_("Role"))
     expires_in = forms.ChoiceField(choices=EXPIRY_CHOICES, required=False, label=_("Expires"))
 
     def expires_at(self) -> datetime | None:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import ResolverMatch, reverse
 from django.utils import timezone, translation
@@ -28,6 +28,31 @@ class TwoFactorSetupRequired(PermissionDenied):
 
     A page is sent on to the set-up page (``CurrentOrganizationMiddleware.process_exception``);
     the API answers 403, as DRF does for any ``PermissionDenied``."""
+
+
+# What a creator (the ``creator`` role) may open besides the portal: their own account pages,
+# the language switch, and pages anyone may open (public links, help). The API checks its own
+# (``IsOrganizationMember``); every other page answers a creator 404.
+CREATOR_PAGES = {"accounts:language", "accounts:preferences", "kpi-help"}
+CREATOR_NAMESPACES = {"portal", "api"}
+# Public routes: no session is read, so no role is checked.
+PUBLIC_PAGES = {
+    "follow-link", "pixel-event", "pixel-image", "pixel-script", "shopify-webhook", "healthz",
+    "readyz", "shared_report", "shared_brand_css", "shared_report_pdf", "digest_unsubscribe",
+    "accounts:invitation",
+}
+
+
+def route_name(match: ResolverMatch) -> str:
+    return f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
+
+
+def creator_may_open(match: ResolverMatch | None) -> bool:
+    if match is None or is_account_page(match) or match.namespace in CREATOR_NAMESPACES:
+        return True
+    if match.app_name == "admin":  # staff only; a creator is never staff of an organization
+        return True
+    return route_name(match) in CREATOR_PAGES | PUBLIC_PAGES
 
 
 def is_account_page(match: ResolverMatch | None) -> bool:
@@ -88,8 +113,10 @@ class CurrentOrganizationMiddleware:
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
-    ) -> None:
-        request.two_factor_exempt = is_account_page(request.resolver_match)  # type: ignore[attr-defined]
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        request.two_factor_exempt = is_account_page(match)  # type: ignore[attr-defined]
+        return _creator_gate(request, match)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, TwoFactorSetupRequired):
@@ -98,6 +125,22 @@ class CurrentOrganizationMiddleware:
         if getattr(request, "htmx", False):  # a fragment request: send the whole page on
             return HttpResponseClientRedirect(reverse("mfa_activate_totp"))
         return redirect("mfa_activate_totp")
+
+
+def _creator_gate(request: HttpRequest, match: ResolverMatch | None) -> HttpResponse | None:
+    """A creator reaches the portal and their own account; the team's home sends them to the
+    portal, and every other page is a 404 to them (as if it were not there)."""
+    if match is None or route_name(match) in PUBLIC_PAGES or not request.user.is_authenticated:
+        return None
+    try:
+        is_creator = bool(request.access) and request.access.is_creator  # type: ignore[attr-defined]
+    except TwoFactorSetupRequired:  # an owner or admin: the view sends them to set it up
+        return None
+    if not is_creator or creator_may_open(match):
+        return None
+    if route_name(match) == "dashboard":
+        return redirect("portal:home")
+    raise Http404("No such page.")
 
 
 # Public endpoints answer machines in no language: the redirect, the pixel, webhooks, probes.

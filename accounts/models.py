@@ -80,6 +80,18 @@ class Organization(models.Model):
         max_length=200, blank=True,
         help_text=_("One line at the foot of every client report page and e-mail."),
     )
+    # The partnership workflow (``content``, ``payouts``).
+    disclosure_tags = models.JSONField(
+        _("disclosure tags"), default=list, blank=True,
+        help_text=_("What a sponsored caption must carry near its start, any one of them "
+                    "(e.g. #ad, #sponsored). Empty: #ad, #sponsored, #partner, and #تبلیغ "
+                    "where the organisation writes Persian."),
+    )
+    payout_approval_limit = models.DecimalField(
+        _("payout approval limit"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Payout lines above this amount need an owner's approval; admins approve "
+                    "the rest. Empty: admins approve any amount."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -94,12 +106,17 @@ class Organization(models.Model):
 
 
 class Role(models.TextChoices):
-    """Ordered from most to least powerful; see ``ROLE_RANK``."""
+    """Ordered from most to least powerful; see ``ROLE_RANK``.
+
+    ``creator`` is not a rung of the team's ladder: it is a creator (influencer) signed in to
+    the creator portal, bound to one influencer record (``Membership.influencer``), who sees
+    only their own partnerships' records (models naming a ``creator_path``) and nothing else."""
 
     OWNER = "owner", _("Owner")
     ADMIN = "admin", pgettext_lazy("role", "Admin")  # "Admin" alone is the admin site's link
     MANAGER = "manager", _("Manager")
     VIEWER = "viewer", _("Viewer")
+    CREATOR = "creator", _("Creator")
 
 
 def role_name(role: str) -> str:
@@ -111,7 +128,12 @@ def role_name(role: str) -> str:
         return str(role)
 
 
-ROLE_RANK: dict[str, int] = {Role.VIEWER: 0, Role.MANAGER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+ROLE_RANK: dict[str, int] = {
+    Role.CREATOR: -1, Role.VIEWER: 0, Role.MANAGER: 1, Role.ADMIN: 2, Role.OWNER: 3,
+}
+# The team's roles: what members, invitations without a creator and API keys may hold.
+TEAM_ROLES: tuple[str, ...] = (Role.OWNER, Role.ADMIN, Role.MANAGER, Role.VIEWER)
+TEAM_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value in TEAM_ROLES]
 
 
 def lower_role(*roles: str) -> str:
@@ -135,12 +157,22 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # The creator a ``creator`` member is; empty for every other role.
+    influencer = models.ForeignKey(
+        "influencers.Influencer", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="memberships",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["organization", "user__username"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user")
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user"),
+            models.CheckConstraint(
+                condition=(models.Q(role="creator") & models.Q(influencer__isnull=False))
+                | (~models.Q(role="creator") & models.Q(influencer__isnull=True)),
+                name="membership_creator_has_influencer",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,7 +193,7 @@ class ApiKey(models.Model):
         Organization, on_delete=models.CASCADE, related_name="api_keys"
     )
     name = models.CharField(max_length=100)
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(max_length=10, choices=TEAM_ROLE_CHOICES, default=Role.VIEWER)
     prefix = models.CharField(
         max_length=16, db_index=True, help_text=_("Shown to identify the key.")
     )
@@ -211,6 +243,11 @@ class Invitation(models.Model):
         help_text=_("Only the user with this address may accept; empty for anyone."),
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # For the ``creator`` role: the creator whose portal the invitation opens.
+    influencer = models.ForeignKey(
+        "influencers.Influencer", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="invitations",
+    )
     hashed_token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -228,6 +265,17 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation of {self.email or 'anyone'} to {self.organization}"
+
+    def clean(self) -> None:
+        """A creator invitation names one of the organization's influencers; no other does."""
+        if self.role == Role.CREATOR and self.influencer_id is None:
+            raise ValidationError({"influencer": _("A creator invitation names the creator.")})
+        if self.influencer_id is not None and self.role != Role.CREATOR:
+            raise ValidationError({"influencer": _("Only a creator invitation names a creator.")})
+        if self.influencer_id is not None and (
+            self.influencer.organization_id != self.organization_id  # type: ignore[union-attr]
+        ):
+            raise ValidationError({"influencer": _("That creator is not in this organization.")})
 
     def state(self, now: datetime | None = None) -> str:
         if self.accepted_at is not None:

@@ -5,6 +5,11 @@ it differs from the defaults, the role needed to see it (``view_role``), to writ
 (``write_role``, default manager) and to delete it (``delete_role``, default ``write_role``).
 ``scoped`` and ``get_object_for`` are the only ways views and viewsets reach records: another
 organization's object is a 404, a role that is too weak a 403.
+
+A ``creator`` member (the creator portal) sees a model only when it names the path from
+itself to its influencer (``creator_path``), and then only the rows of their own influencer;
+every other model, and every row of another creator, is a 404. What a creator may write
+(their drafts) the services decide, with ``require_own``.
 """
 
 from __future__ import annotations
@@ -44,9 +49,15 @@ class Access:
     role: str
     user: User | None = None
     api_key: ApiKey | None = None
+    # A ``creator`` member's influencer record; None for the team's roles.
+    influencer_id: int | None = None
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    @property
+    def is_creator(self) -> bool:
+        return self.role == Role.CREATOR
 
 
 def required_role(model: type[Model], action: Action) -> str:
@@ -71,11 +82,31 @@ def scoped(organization: Organization, model: type[M]) -> QuerySet[M]:
 
 
 def visible(access: Access, model: type[M]) -> QuerySet[M]:
-    """The rows ``access`` may list: scoped, and empty when the role may not see the model."""
+    """The rows ``access`` may list: scoped, and empty when the role may not see the model
+    (a creator: only their own rows of a model with a ``creator_path``)."""
     queryset = scoped(access.organization, model)
+    if access.is_creator:
+        return _own(access, model, queryset)
     if not access.has_role(required_role(model, "view")):
         return queryset.none()
     return queryset
+
+
+def _own(access: Access, model: type[M], queryset: QuerySet[M]) -> QuerySet[M]:
+    path: str | None = getattr(model, "creator_path", None)
+    if path is None or access.influencer_id is None:
+        return queryset.none()
+    return queryset.filter(**{path: access.influencer_id})
+
+
+def require_own(access: Access, obj: Model) -> None:
+    """For a creator: 404 unless ``obj`` is one of their own records (a model with a
+    ``creator_path``). The team's roles pass: their checks are the role rules."""
+    if not access.is_creator:
+        return
+    model = type(obj)
+    if not _own(access, model, model._default_manager.filter(pk=obj.pk)).exists():
+        raise Http404(_no_such(model))
 
 
 def get_object_for(
@@ -90,10 +121,18 @@ def get_object_for(
     (else 403). ``queryset`` may add ``select_related``; it is scoped here all the same."""
     base = queryset if queryset is not None else model._default_manager.all()
     path: str = model.organization_path  # type: ignore[attr-defined]
+    base = base.filter(**{path: access.organization})
+    if access.is_creator:
+        base = _own(access, model, base)
     try:
-        obj = base.filter(**{path: access.organization}).get(pk=pk)
+        obj = base.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError, OverflowError):  # type: ignore[attr-defined]
         raise Http404(_no_such(model)) from None
+    if access.is_creator:
+        # Their own record: what they may change the services decide (``require_own``).
+        if action != "view" and action not in getattr(model, "creator_actions", ()):
+            raise PermissionDenied(_("Creators cannot change this."))
+        return obj
     if not access.has_role(required_role(model, "view")):
         raise Http404(_no_such(model))
     require_role(access, required_role(model, action))
@@ -116,7 +155,8 @@ def access_for_user(user: User, organization_id: int | None) -> Access | None:
     if not memberships:
         return None
     chosen = next((m for m in memberships if m.organization_id == organization_id), memberships[0])
-    return Access(organization=chosen.organization, role=chosen.role, user=user)
+    return Access(organization=chosen.organization, role=chosen.role, user=user,
+                  influencer_id=chosen.influencer_id)
 
 
 def members_of(organization: Organization) -> QuerySet[Membership]:

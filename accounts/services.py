@@ -202,21 +202,27 @@ def membership_add(*, access: Access, user: User, role: str) -> Membership:
 
 
 @transaction.atomic
-def invitation_create(*, access: Access, email: str, role: str) -> tuple[Invitation, str]:
+def invitation_create(
+    *, access: Access, email: str, role: str, influencer: Any = None
+) -> tuple[Invitation, str]:
     """Returns the invitation and its one-time token (only a hash is stored). With an e-mail
-    address, only the user with that address may accept it."""
+    address, only the user with that address may accept it. A ``creator`` invitation names
+    the organization's influencer whose portal it opens (``Invitation.clean``)."""
     require_role(access, Role.OWNER)
     token = secrets.token_urlsafe(24)
     email = (email or "").strip()
     invitation = Invitation(
         organization=access.organization, email=email, role=role, hashed_token=hash_key(token),
         invited_by=person_of(access), expires_at=timezone.now() + INVITATION_LIFETIME,
+        influencer=influencer,
     )
     invitation.full_clean()
     invitation.save()
     audit_record(
         access=access, organization=access.organization, action="member.invited",
-        obj=invitation, changes={"email": email, "role": role},
+        obj=invitation, changes={"email": email, "role": role, **(
+            {"influencer": str(influencer)} if influencer is not None else {}
+        )},
     )
     return invitation, token
 
@@ -274,7 +280,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     if refusal is not None:
         raise refusal
     membership, created = Membership.objects.get_or_create(
-        organization=invitation.organization, user=user, defaults={"role": invitation.role}
+        organization=invitation.organization, user=user,
+        defaults={"role": invitation.role, "influencer_id": invitation.influencer_id},
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -34,7 +34,7 @@ from accounts.forms import (
     RoleForm,
 )
 from accounts.middleware import SESSION_ORGANIZATION_KEY
-from accounts.models import ApiKey, AuditEntry, Invitation, Membership, Role
+from accounts.models import TEAM_ROLE_CHOICES, ApiKey, AuditEntry, Invitation, Membership, Role
 from accounts.selectors import (
     Access,
     email_address_of,
@@ -103,8 +103,8 @@ def _members_page(
     now = timezone.now()
     pending = visible(access, Invitation).filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-    ).select_related("invited_by")
-    members = list(members_of(access.organization))
+    ).select_related("invited_by", "influencer")
+    members = list(members_of(access.organization).select_related("influencer"))
     owners = sum(1 for m in members if m.role == Role.OWNER)
     return render(
         request,
@@ -113,13 +113,20 @@ def _members_page(
             "members": members,
             "owner_count": owners,
             "pending": pending,
-            "invite_form": invite_form or InvitationForm(),
+            "invite_form": invite_form or InvitationForm(
+                organization=access.organization, initial=_invite_initial(request)
+            ),
             "invitation_link": invitation_link,
-            "roles": Role.choices,
+            "roles": TEAM_ROLE_CHOICES,
             "tab": "members",
         },
         status=status,
     )
+
+
+def _invite_initial(request: HttpRequest) -> dict[str, str]:
+    """``?role=creator&influencer=<id>`` (the creator's page links here): the form preset."""
+    return {name: request.GET[name] for name in ("role", "influencer") if request.GET.get(name)}
 
 
 @require_GET
@@ -131,12 +138,17 @@ def members(request: HttpRequest, access: Access) -> HttpResponse:
 @require_POST
 @owner_page
 def member_invite(request: HttpRequest, access: Access) -> HttpResponse:
-    form = InvitationForm(request.POST)
+    form = InvitationForm(request.POST, organization=access.organization)
     if not form.is_valid():
         return _members_page(request, access, invite_form=form, status=400)
-    invitation, token = invitation_create(
-        access=access, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
-    )
+    try:
+        invitation, token = invitation_create(
+            access=access, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+            influencer=form.cleaned_data.get("influencer"),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _members_page(request, access, invite_form=form, status=400)
     # Rendered, not redirected: the token is shown this once and must not sit in a cookie.
     link = request.build_absolute_uri(reverse("accounts:invitation", args=[token]))
     messages.success(

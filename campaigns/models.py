@@ -201,6 +201,8 @@ COMMITTED_STATUSES = (
 
 class Partnership(models.Model):
     organization_path: ClassVar[str] = "campaign__brand__organization"
+    # A creator (the portal) sees their own partnerships and what hangs off them.
+    creator_path: ClassVar[str] = "influencer"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partnerships")
     influencer = models.ForeignKey(
@@ -243,6 +245,7 @@ class PostType(models.TextChoices):
 
 class Post(models.Model):
     organization_path: ClassVar[str] = "partnership__campaign__brand__organization"
+    creator_path: ClassVar[str] = "partnership__influencer"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="posts")
     social_account = models.ForeignKey(
@@ -276,6 +279,7 @@ class PromoCode(models.Model):
     the service enforces that, since the overlap rule is beyond a portable constraint."""
 
     organization_path: ClassVar[str] = "partnership__campaign__brand__organization"
+    creator_path: ClassVar[str] = "partnership__influencer"
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="promo_codes"
@@ -312,6 +316,7 @@ def new_link_slug() -> str:
 
 class TrackingLink(models.Model):
     organization_path: ClassVar[str] = "partnership__campaign__brand__organization"
+    creator_path: ClassVar[str] = "partnership__influencer"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=10, choices=LinkKind.choices, default=LinkKind.UTM)

@@ -9,10 +9,12 @@ from rest_framework.routers import DefaultRouter
 import config.schema  # noqa: F401  (registers the API-key scheme with drf-spectacular)
 from accounts.api import ApiKeyViewSet
 from campaigns import api as campaigns_api
+from content import api as content_api
 from influencers import api as influencers_api
 from metrics.api import conversions as conversions_api
 from metrics.api import emv as emv_api
 from metrics.api import ingestion as ingestion_api
+from payouts import api as payouts_api
 from reports import api as reports_api
 
 app_name = "api"
@@ -25,6 +27,8 @@ emv_api.register(router)
 ingestion_api.register(router)
 conversions_api.register(router)
 reports_api.register(router)
+content_api.register(router)
+payouts_api.register(router)
 
 
 

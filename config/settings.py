@@ -52,26 +52,14 @@ FUNNELBOARD_PIXEL_RATE_PER_KEY = env_str("FUNNELBOARD_PIXEL_RATE_PER_KEY", "6000
 FUNNELBOARD_PIXEL_RATE_PER_IP = env_str("FUNNELBOARD_PIXEL_RATE_PER_IP", "120/min")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.humanize",
-    "rest_framework",
-    "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "django_htmx",
-    "template_partials",
-    "axes",
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
-    "csp",
+    *[f"django.contrib.{name}" for name in (
+        "admin", "auth", "contenttypes", "sessions", "messages", "staticfiles", "humanize",
+    )],
+    "rest_framework", "django_filters", "drf_spectacular", "drf_spectacular_sidecar",
+    "django_htmx", "template_partials", "axes",
+    "allauth", "allauth.account", "allauth.mfa", "csp",
     # The project's apps, in the order their data depends on each other.
-    *["accounts", "influencers", "campaigns", "metrics", "reports"],
+    *["accounts", "influencers", "campaigns", "metrics", "reports", "content", "payouts", "portal"],
 ]
 
 MIDDLEWARE = [
@@ -150,6 +138,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Lay report PDFs out after each recompute of an active campaign (``reports.prewarm``): on
+# with a worker, off in embedded mode, where tasks run inside the request that caused them.
+FUNNELBOARD_PDF_PREWARM = env_bool("FUNNELBOARD_PDF_PREWARM", not CELERY_TASK_ALWAYS_EAGER)
 # Task modules beyond each app's tasks.py (found by autodiscover_tasks).
 CELERY_IMPORTS = ["metrics.tracking.tasks", "metrics.connectors.tasks"]
 CELERY_TASK_SERIALIZER = "json"

@@ -21,6 +21,9 @@ urlpatterns = [
     path("metrics/", include("metrics.urls")),
     path("data/", include("metrics.entry_urls")),
     path("connections/", include("metrics.connectors.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("content.urls")),
+    path("", include("payouts.urls")),
     path("", include("reports.urls")),
     path("", include("campaigns.urls")),
 ]

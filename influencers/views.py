@@ -86,6 +86,8 @@ def influencer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "charts": charts,
         "campaigns": campaigns,
         "can_edit": access.has_role(Role.MANAGER),
+        # Owners invite members: a creator, to their own portal.
+        "can_invite": access.has_role(Role.OWNER),
         "account_form": SocialAccountForm() if access.has_role(Role.MANAGER) else None,
         "flag_count": sum(len(v.flags) for v in profile.accounts),
     }

@@ -62,6 +62,7 @@ from metrics.selectors.rollups import (
 from metrics.sentiment import comments_label_pending
 from metrics.services.funnel_rollups import funnel_rollups_refresh
 from metrics.services.rollup_rebuild import kpi_rollups_rebuild, rollup_frame
+from metrics.signals import kpis_recomputed
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,7 @@ def kpis_recompute(*, campaign_id: int, as_of: dt.datetime | None = None) -> Kpi
             return None
         KpiSnapshot.objects.filter(campaign=campaign).delete()
         _insert(rows)
+    kpis_recomputed.send(sender=kpis_recompute, campaign_id=campaign.pk)
     return rows[0]
 
 

@@ -167,16 +167,33 @@ def campaign_pdf(
     """The report as PDF bytes. ``show_costs`` False leaves out the ROI card, the cost
     columns, the budget and cost targets (the documents already come without ``roi``)."""
     html = render_html(report, show_costs=show_costs, branding=branding, today=today)
-    # Laying the HTML out takes seconds, rendering it a fraction of that: the same HTML makes
-    # the same PDF, so a PDF is kept under its HTML's hash. A share link opened again, a
-    # digest to many recipients or a reload cost no second layout, and any change in numbers,
-    # names, branding or the reader's rights changes the HTML, so a stale PDF cannot be read.
-    key = f"report-pdf:{hashlib.sha256(html.encode()).hexdigest()}"
+    key = cache_key(html)
     content = cache.get(key)
     if content is None:
         content = render_pdf(html)
         cache.set(key, content, PDF_CACHE_SECONDS)
     return bytes(content)
+
+
+def pdf_prewarm(
+    report: Report, *, show_costs: bool, branding: dict[str, Any], today: date,
+) -> int:
+    """Lay the PDF ``campaign_pdf`` would answer out into the cache (``reports.prewarm``);
+    1 when it was laid out now, 0 when the cache already held it."""
+    html = render_html(report, show_costs=show_costs, branding=branding, today=today)
+    key = cache_key(html)
+    if cache.has_key(key):
+        return 0
+    cache.set(key, render_pdf(html), PDF_CACHE_SECONDS)
+    return 1
+
+
+def cache_key(html: str) -> str:
+    """Laying the HTML out takes seconds, rendering it a fraction of that: the same HTML makes
+    the same PDF, so a PDF is kept under its HTML's hash. A share link opened again, a digest
+    to many recipients or a reload cost no second layout, and any change in numbers, names,
+    branding or the reader's rights changes the HTML, so a stale PDF cannot be read."""
+    return f"report-pdf:{hashlib.sha256(html.encode()).hexdigest()}"
 
 
 def render_pdf(html: str) -> bytes:

@@ -75,3 +75,11 @@ def deliver_digest(self: Task, send_id: int) -> str:
         exc=DigestDeliveryDeferred(outcome.error or "deliveries still open"),
         countdown=backoff_seconds(retries),
     )
+
+
+@shared_task(name="reports.tasks.prewarm_report_pdfs")
+def prewarm_report_pdfs(campaign_id: int) -> int:
+    """Lay the campaign's report PDFs out ahead of their readers (``reports.prewarm``)."""
+    from reports.prewarm import report_pdfs_prewarm
+
+    return report_pdfs_prewarm(campaign_id)

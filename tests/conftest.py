@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import Organization, Role, User
+from accounts.models import TEAM_ROLES, Organization, Role, User
 from accounts.selectors import Access
 from tests import factories as f
 
@@ -31,6 +31,13 @@ def _eager_celery_unless_real_worker(request: pytest.FixtureRequest, monkeypatch
     if request.node.get_closest_marker("celery_worker"):
         return
     monkeypatch.setitem(app.conf, "CELERY_TASK_ALWAYS_EAGER", True)
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_prewarm(settings) -> None:
+    """Recomputes in tests lay out no PDFs in the background; ``tests/reports/test_prewarm.py``
+    turns it on where it is the subject."""
+    settings.FUNNELBOARD_PDF_PREWARM = False
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +68,7 @@ class Team:
 def _team(slug: str) -> Team:
     organization = f.OrganizationFactory(slug=slug, name=slug.title())
     users = {}
-    for role in Role.values:
+    for role in TEAM_ROLES:
         user = f.UserFactory(username=f"{slug}-{role}")
         f.MembershipFactory(organization=organization, user=user, role=role)
         users[role] = user
@@ -135,3 +142,19 @@ def pinned_budget_clock(monkeypatch) -> float:
     instant = 1_800_000_030.0
     monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: instant))
     return instant
+
+
+@pytest.fixture
+def creator_member(db):
+    """``creator_member(organization, influencer=None)`` → a user signed up as that creator
+    (role ``creator``, bound to the influencer; a new one when not given)."""
+
+    def make(organization: Organization, influencer=None) -> User:
+        influencer = influencer or f.InfluencerFactory(organization=organization)
+        user: User = f.UserFactory(username=f"creator-{influencer.pk}")
+        f.MembershipFactory(
+            organization=organization, user=user, role=Role.CREATOR, influencer=influencer
+        )
+        return user
+
+    return make

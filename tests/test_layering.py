@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("accounts", "campaigns", "influencers", "metrics", "reports")
+APPS = ("accounts", "campaigns", "influencers", "metrics", "reports", "content", "payouts", "portal")
 LAYERED_APPS = ("campaigns", "influencers")
 ALLOWED_FROM_METRICS = frozenset({"metrics.registry", "metrics.scheduling"})
 # Relative to an app: the modules that may read metrics (pages, API, admin, commands). A

@@ -9,6 +9,7 @@ from accounts.models import Role
 from campaigns.models import CampaignStatus, FunnelStage
 from campaigns.selectors import brands_for, campaigns_for_dashboard
 from campaigns.views.common import TARGET_LABELS, _access, member_required
+from content.views.panels import late_panel
 from metrics import display, registry
 from metrics.selectors.snapshots import campaign_documents
 
@@ -52,4 +53,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "campaigns/dashboard.html#campaign-list", context)
-    return render(request, "campaigns/dashboard.html", context)
+    return render(request, "campaigns/dashboard.html", {**context, **late_panel(access)})

@@ -19,6 +19,7 @@ from campaigns.forms import PartnershipForm, StatusMoveForm, apply_errors
 from campaigns.models import PartnershipStatus
 from campaigns.selectors import board_columns, campaign_for, partnership_for
 from campaigns.views.common import _access, member_required
+from content.views.panels import late_counts
 
 PIPELINE = [s for s in PartnershipStatus.values if s != PartnershipStatus.DECLINED]
 # A card's buttons sit on one line in a seventh of a 1,366 px screen: the next step's name is
@@ -50,8 +51,12 @@ def _moves(status: str) -> list[tuple[str, str, str, str]]:
 def _board_context(access: Access, campaign: Any, form: Any = None) -> dict[str, Any]:
     can_edit = access.has_role(Role.MANAGER)
     columns = []
+    late = late_counts(access, campaign)  # late deliverables per partnership
     for status, label, partnerships in board_columns(campaign):
-        cards = [{"partnership": p, "moves": _moves(status)} for p in partnerships]
+        cards = [
+            {"partnership": p, "moves": _moves(status), "late": late.get(p.pk, 0)}
+            for p in partnerships
+        ]
         columns.append({"status": status, "label": label, "cards": cards})
     return {
         "campaign": campaign,

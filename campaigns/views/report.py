@@ -16,9 +16,11 @@ from accounts.models import Role
 from campaigns import exports, exports_xlsx
 from campaigns.selectors import campaign_for, sees_compensation
 from campaigns.views.common import _access, member_required
+from content.views.panels import caption_failures
 from metrics.report_context import leaderboard, report_context
 from metrics.scheduling import schedule_kpi_recompute
 from metrics.selectors.reports import campaign_report
+from payouts.selectors import cost_ledger
 
 
 @member_required
@@ -32,6 +34,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "can_edit": access.has_role(Role.MANAGER),
         "is_admin": access.has_role(Role.ADMIN),
+        **caption_failures(access, report.campaign),  # the failed caption checks
+        # The payouts ledger beside the engine's cost breakdown (compensation: admins+).
+        "cost_ledger": cost_ledger(report.campaign, report.total)
+        if sees_compensation(access) else None,
     }
     if request.htmx and request.GET.get("partial") == "leaderboard":  # type: ignore[attr-defined]
         return render(request, "campaigns/report.html#leaderboard", context)

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Invitation, Membership, Role
+from accounts.models import TEAM_ROLES, AuditEntry, Invitation, Membership, Role
 from tests import factories as f
 
 MEMBERS = reverse("accounts:members")
@@ -9,7 +9,7 @@ MEMBERS = reverse("accounts:members")
 
 def test_owner_sees_every_member_with_their_role(client_for, team, outsider_team):
     page = client_for(team.owner).get(MEMBERS).content.decode()
-    for role in Role.values:
+    for role in TEAM_ROLES:
         assert team.user(role).username in page
     assert outsider_team.owner.username not in page
 

@@ -21,7 +21,7 @@ pytestmark = [
 
 SECTIONS = {
     "Campaigns": "/", "Creators": "/influencers/", "Data": "/data/", "Brands": "/brands/",
-    "Connections": "/connections/", "Organization": "/accounts/members/",
+    "Connections": "/connections/", "Payouts": "/payouts/", "Organization": "/accounts/members/",
 }
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import (
     ROLE_RANK,
+    TEAM_ROLES,
     ApiKey,
     AuditEntry,
     Invitation,
@@ -31,6 +32,16 @@ from campaigns.models import (
     Post,
     PromoCode,
     TrackingLink,
+)
+from content.models import (
+    Brief,
+    BriefAttachment,
+    BriefSend,
+    BriefVersion,
+    Deliverable,
+    Draft,
+    DraftReview,
+    PostCheck,
 )
 from influencers.models import Influencer, SocialAccount
 from metrics.models import (
@@ -56,6 +67,7 @@ from metrics.models import (
     VisitorFirstSeen,
     WebhookDelivery,
 )
+from payouts.models import PayoutLine
 from reports.models import (
     DigestDelivery,
     DigestRecipient,
@@ -116,6 +128,15 @@ MATRIX: dict[type[Model], tuple[str | None, str | None, str | None, str | None]]
     DigestRecipient: (M, A, NOBODY, A),
     DigestSend: (M, NOBODY, NOBODY, A),
     DigestDelivery: (M, NOBODY, NOBODY, A),
+    Brief: (V, NOBODY, NOBODY, M),
+    BriefVersion: (V, NOBODY, NOBODY, M),
+    BriefAttachment: (V, NOBODY, NOBODY, M),
+    BriefSend: (V, NOBODY, NOBODY, M),
+    Deliverable: (V, M, M, M),
+    Draft: (V, NOBODY, NOBODY, M),
+    DraftReview: (V, NOBODY, NOBODY, M),
+    PostCheck: (V, NOBODY, NOBODY, M),
+    PayoutLine: (A, NOBODY, NOBODY, A),
 }
 
 ALL_PERMISSIONS_APPS = ("accounts", "influencers", "campaigns", "metrics", "reports")
@@ -151,7 +172,7 @@ def test_the_matrix_names_every_organization_scoped_model():
     assert scoped == set(MATRIX)
 
 
-@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("role", TEAM_ROLES)
 def test_each_role_gets_exactly_its_admin_pages(role, team, world):
     client = Client()
     client.force_login(make_staff(team.user(role)))

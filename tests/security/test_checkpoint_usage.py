@@ -37,6 +37,8 @@ VIEW_MODULES = [
     "metrics/api/ingestion.py",
     "metrics/api/kpis.py",
     "metrics/connectors/views.py",
+    "payouts/views.py",
+    "payouts/api.py",
 ]
 
 # (module, enclosing function): why it is safe.

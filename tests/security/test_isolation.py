@@ -27,6 +27,7 @@ from campaigns.models import (
     PromoCode,
     TrackingLink,
 )
+from content.models import BriefAttachment, BriefVersion, Deliverable, Draft
 from influencers.models import Influencer, SocialAccount
 from metrics.models import (
     Comment,
@@ -37,6 +38,7 @@ from metrics.models import (
     PostMetrics,
     Visit,
 )
+from payouts.models import PayoutLine
 from reports.models import DigestRecipient, ShareLink
 from tests.security.world import World, build_world
 
@@ -85,6 +87,27 @@ PAGE_PARAMS: dict[str, dict[str, type[Model]]] = {
     "digest_recipient_add": {"pk": Campaign},
     "digest_send_now": {"pk": Campaign},
     "digest_recipient_remove": {"pk": DigestRecipient},
+    "payouts:approve": {"pk": PayoutLine},
+    "payouts:pay": {"pk": PayoutLine},
+    "payouts:campaign": {"pk": Campaign},
+    "portal:partnership": {"pk": Partnership},
+    "portal:deliverable": {"pk": Deliverable},
+    "portal:attachment": {"pk": BriefAttachment},
+    "portal:draft_media": {"pk": Draft},
+    "portal:link_qr": {"pk": TrackingLink},
+    "content:brief": {"pk": Campaign},
+    "content:attachment_add": {"pk": BriefVersion},
+    "content:brief_send": {"pk": BriefVersion},
+    "content:attachment_download": {"pk": BriefAttachment},
+    "content:attachment_delete": {"pk": BriefAttachment},
+    "content:deliverables": {"pk": Partnership},
+    "content:deliverable_edit": {"pk": Deliverable},
+    "content:deliverable_delete": {"pk": Deliverable},
+    "content:deliverable_link_post": {"pk": Deliverable},
+    "content:review_queue": {"pk": Campaign},
+    "content:draft": {"pk": Draft},
+    "content:draft_decide": {"pk": Draft},
+    "content:draft_media": {"pk": Draft},
 }
 # Routes whose parameters name no record of an organization, and why.
 NOT_OBJECT_ROUTES = {
@@ -124,6 +147,10 @@ API_MODELS: dict[str, type[Model]] = {
     "social-accounts": SocialAccount,
     "visits": Visit,
     "share-links": ShareLink,
+    "briefs": BriefVersion,
+    "deliverables": Deliverable,
+    "drafts": Draft,
+    "payouts": PayoutLine,
 }
 # Collections nested under a parent's id, with their own outsider tests (tests/reports/).
 NESTED_API_COLLECTIONS = {r"campaigns/(?P<campaign_pk>[^/.]+)/share-links"}
@@ -142,8 +169,13 @@ API_FOREIGN_KEYS: dict[str, dict[str, type[Model]]] = {
     "follower-snapshots": {"brand_account": BrandAccount, "social_account": SocialAccount},
     "conversions": {"brand": Brand, "partnership": Partnership},
     "visits": {"brand": Brand},
+    "briefs": {"campaign": Campaign},
+    "deliverables": {"partnership": Partnership},
+    "drafts": {"deliverable": Deliverable},
 }
 BULK = {"post-metrics", "comments", "follower-snapshots", "conversions", "visits"}
+# Collections that are created but never updated (a new brief version, a new draft).
+CREATE_ONLY = {"briefs", "drafts"}
 
 
 def _valid_bulk_item(collection: str, mine: World) -> dict[str, Any]:
@@ -246,7 +278,8 @@ def test_pages_never_list_another_organizations_rows(client_for, team, worlds) -
         _url(routes[name], {p: mine[m].pk for p, m in params.items()})
         for name, params in PAGE_PARAMS.items()
         if name in {"campaign_detail", "partnership_board", "influencers:detail",
-                    "brand_settings", "partnership_links"}
+                    "brand_settings", "partnership_links", "content:brief",
+                    "content:deliverables", "content:review_queue", "content:draft"}
     ]
     leaks = []
     shown_own = 0
@@ -323,7 +356,7 @@ def test_every_writable_foreign_key_refuses_another_organizations_id(
             if response.status_code != 400 or field not in errors:
                 failures.append(f"{collection}.{field} → {response.status_code} {data}")
             # and on update of an existing row of the organization
-            if collection not in BULK:
+            if collection not in BULK | CREATE_ONLY:
                 detail = f"/api/v1/{collection}/{mine[API_MODELS[collection]].pk}/"
                 response = api.patch(detail, item, format="json")
                 if response.status_code != 400 or field not in response.json():

@@ -25,6 +25,7 @@ from metrics.models import (
     VisitorFirstSeen,
 )
 from metrics.services.rollup_rebuild import kpi_rollups_rebuild
+from payouts.models import PayoutKind, PayoutLine
 from reports.models import (
     DigestDelivery,
     DigestRecipient,
@@ -84,11 +85,15 @@ def build_world(organization: Organization, marker: str) -> World:
         external_account_id=f"{low}-ext",
     )
     membership = organization.memberships.first()
+    payout = PayoutLine.objects.create(
+        partnership=partnership, kind=PayoutKind.FEE, amount="250.00",
+        description=f"{marker} payout",
+    )
     world = World(organization=organization, marker=marker)
     for obj in (
         brand, brand_account, influencer, social, campaign, target, partnership, post, code, link,
         cost, comment, metrics, snapshot, click, visit, conversion, refund, emv, key, invitation,
-        audit, delivery, kpis, connection, membership,
+        audit, delivery, kpis, connection, membership, payout,
     ):
         world.objects[type(obj)] = obj
     # The KPI rollups the snapshot, comment, click, visit and order above were counted in, and
@@ -100,6 +105,7 @@ def build_world(organization: Organization, marker: str) -> World:
         world.objects[model] = model.objects.filter(campaign=campaign).first()
     world.objects[FunnelChange] = FunnelChange.objects.create(partnership=partnership)
     _client_reports(world, campaign, marker)
+    _workflow(world, partnership, post, marker)
     return world
 
 
@@ -117,5 +123,39 @@ def _client_reports(world: World, campaign: Any, marker: str) -> None:
     for obj in (
         share_link, ShareLinkView.objects.create(share_link=share_link), schedule, recipient,
         send, DigestDelivery.objects.create(send=send, recipient=recipient, email=recipient.email),
+    ):
+        world.objects[type(obj)] = obj
+
+
+def _workflow(world: World, partnership: Any, post: Any, marker: str) -> None:
+    """A brief version sent to the partnership with an attachment, a deliverable with a
+    reviewed draft, and the live post's caption check."""
+    from content.models import (
+        Brief,
+        BriefAttachment,
+        BriefSend,
+        BriefVersion,
+        Deliverable,
+        Draft,
+        DraftReview,
+        PostCheck,
+    )
+
+    brief = Brief.objects.create(campaign=partnership.campaign)
+    version = BriefVersion.objects.create(brief=brief, number=1, goal=f"{marker} goal")
+    deliverable = Deliverable.objects.create(
+        partnership=partnership, platform=post.platform, format="reel",
+        due_date=timezone.localdate(), fee_share=0, status="changes_requested",
+    )
+    draft = Draft.objects.create(deliverable=deliverable, number=1, status="changes_requested",
+                                 caption=f"{marker} draft", link="https://drive.example/d")
+    for obj in (
+        brief, version, deliverable, draft,
+        BriefAttachment.objects.create(version=version, name=f"{marker}.pdf", size=5,
+                                       content_type="application/pdf", data=b"%PDF-"),
+        BriefSend.objects.create(version=version, partnership=partnership),
+        DraftReview.objects.create(draft=draft, decision="request_changes",
+                                   comment=f"{marker} review"),
+        PostCheck.objects.create(post=post, passed=True),
     ):
         world.objects[type(obj)] = obj

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.models import Membership, Organization, Role
+from accounts.models import TEAM_ROLES, Membership, Organization, Role
 from accounts.selectors import Access
 from accounts.services import api_key_create
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
-        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--role", required=True, choices=TEAM_ROLES)
         parser.add_argument("--name", default="command line")
         parser.add_argument(
             "--user", help="username of the member the key belongs to (default: the first owner)"

@@ -138,7 +138,9 @@ def test_the_report_runs_a_fixed_number_of_queries(
     brand = f.BrandFactory(organization=team.organization)
     campaign = campaign_with_report(brand=brand, partnerships=partnerships, days=5)
     client = client_for(team.owner)
-    with django_assert_max_num_queries(12):
+    # 12, and 2 for the failed caption checks (live posts, latest drafts: content), and 1 for
+    # the payouts ledger beside the cost breakdown (admins and owners).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("campaign_detail", args=[campaign.pk]))
     assert len(response.context["leaderboard"]) == partnerships
 

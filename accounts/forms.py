@@ -3,6 +3,7 @@ signing in and signing up through an invitation (django-allauth's forms, fitted)
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -151,18 +152,25 @@ class OrganizationSettingsForm(forms.ModelForm):
                     "e-mails."),
     )
     remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
+    disclosure_tags = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Disclosure tags"),
+        help_text=_("One per line or comma-separated; a sponsored caption must carry one of "
+                    "them near its start. Empty: #ad, #sponsored, #partner (and #تبلیغ, #آگهی, "
+                    "#اسپانسر when the organisation writes Persian)."),
+    )
 
     class Meta:
         model = Organization
         fields = (
             "name", "time_zone", "default_language", "require_two_factor", "accent_color",
-            "report_footer",
+            "report_footer", "disclosure_tags", "payout_approval_limit",
         )
         widgets = {"accent_color": forms.TextInput(attrs={"type": "color"})}
         labels = {
             "name": _("Name"),
             "accent_color": _("Accent color"),
             "report_footer": _("Report footer"),
+            "payout_approval_limit": _("Payout approval limit"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -170,6 +178,7 @@ class OrganizationSettingsForm(forms.ModelForm):
         # A colour input cannot show "none": an empty accent would read, and save, as black.
         if not self.initial.get("accent_color"):
             self.initial["accent_color"] = DEFAULT_ACCENT
+        self.initial["disclosure_tags"] = "\n".join(self.instance.disclosure_tags or [])
 
     def clean_accent_color(self) -> str:
         return self._kept_unless_posted("accent_color")
@@ -179,6 +188,24 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     def clean_report_footer(self) -> str:
         return self._kept_unless_posted("report_footer")
+
+    def clean_payout_approval_limit(self) -> Any:
+        if "payout_approval_limit" not in self.data:
+            return self.instance.payout_approval_limit
+        return self.cleaned_data["payout_approval_limit"]
+
+    def clean_disclosure_tags(self) -> list[str]:
+        if "disclosure_tags" not in self.data:
+            return list(self.instance.disclosure_tags or [])
+        tags = [t.strip() for t in re.split(r"[,\n]", self.cleaned_data["disclosure_tags"])]
+        tags = [t for t in tags if t]
+        bad = [t for t in tags if len(t) > 40 or re.search(r"\s", t)]
+        if bad or len(tags) > 10:
+            raise forms.ValidationError(
+                _("At most 10 tags, each one word of up to 40 characters: %(tags)s")
+                % {"tags": ", ".join(bad) or "…"}
+            )
+        return tags
 
     def _kept_unless_posted(self, name: str) -> str:
         # A client that does not know the branding fields (an older form, a script) leaves

@@ -9,6 +9,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +90,7 @@ class Organization(models.Model):
     )
     payout_approval_limit = models.DecimalField(
         _("payout approval limit"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
         help_text=_("Payout lines above this amount need an owner's approval; admins approve "
                     "the rest. Empty: admins approve any amount."),
     )

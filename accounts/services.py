@@ -29,10 +29,12 @@ from accounts.models import (
     role_name,
 )
 from accounts.selectors import Access, require_role
+from accounts.writes import plain_value
 
 INVITATION_LIFETIME = timedelta(days=7)
 ORGANIZATION_SETTINGS = (
     "name", "time_zone", "default_language", "require_two_factor", "accent_color", "report_footer",
+    "disclosure_tags", "payout_approval_limit",
 )
 
 
@@ -74,7 +76,7 @@ def organization_update(*, access: Access, **changes: Any) -> Organization:
     diff: dict[str, list[Any]] = {}
     for field in ORGANIZATION_SETTINGS:
         if field in changes and getattr(organization, field) != changes[field]:
-            diff[field] = [getattr(organization, field), changes[field]]
+            diff[field] = [plain_value(getattr(organization, field)), plain_value(changes[field])]
             setattr(organization, field, changes[field])
     organization.full_clean()
     organization.save()

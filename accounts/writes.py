@@ -33,7 +33,7 @@ def apply_changes(instance: M, changes: Mapping[str, Any]) -> dict[str, list[Any
     for field, value in changes.items():
         old = getattr(instance, field)
         if old != value:
-            diff[field] = [_plain(old), _plain(value)]
+            diff[field] = [plain_value(old), plain_value(value)]
         setattr(instance, field, value)
     instance.full_clean()
     instance.save()
@@ -59,7 +59,9 @@ def require_role_for_fields(
         raise PermissionDenied(f"Only the {role} role may set {', '.join(touched)}.")
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """``value`` as the audit log's JSON holds it: a record as its id, a Decimal or date as
+    text."""
     if isinstance(value, Model):
         return value.pk
     if value is None or isinstance(value, bool | int | float | str):

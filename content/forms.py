@@ -83,11 +83,12 @@ class ListField(forms.CharField):
             if self.prefix:
                 body = item.removeprefix(self.prefix)
                 if not TAG_BODY.match(body):
-                    raise ValidationError(
-                        _("“%(item)s” is not a single %(kind)s (no spaces or punctuation).")
-                        % {"item": item, "kind": self.prefix},
-                        code="invalid_tag",
+                    message = (
+                        _("“%(item)s” is not a single hashtag (no spaces or punctuation).")
+                        if self.prefix == "#" else
+                        _("“%(item)s” is not a single mention (no spaces or punctuation).")
                     )
+                    raise ValidationError(message % {"item": item}, code="invalid_tag")
                 item = self.prefix + body
             cleaned.append(item)
         return cleaned
@@ -139,7 +140,7 @@ class BriefVersionForm(forms.Form):
     links_and_codes = forms.CharField(
         label=gettext_lazy("Links and codes"), required=False, max_length=5000,
         widget=WideTextarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("How to use the creator's codes and links (each sees their own)."),
+        help_text=gettext_lazy("How to use the creator's codes and links (each creator sees their own)."),
     )
 
     @classmethod

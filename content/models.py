@@ -40,7 +40,9 @@ class BriefVersion(models.Model):
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
-    goal = models.TextField(_("goal"), help_text=_("What the campaign is for; from its stage."))
+    goal = models.TextField(
+        _("goal"), help_text=_("What the campaign is for. Empty: from the campaign's stage.")
+    )
     key_messages = models.TextField(_("key messages"), blank=True)
     dos = models.TextField(_("do"), blank=True)
     donts = models.TextField(_("don't"), blank=True)

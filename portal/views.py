@@ -145,7 +145,7 @@ def attachment(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
 def draft_media(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
     draft = selectors.draft_for(access, pk)
     if not draft.media:
-        raise Http404(_("This draft has no media file."))
+        raise Http404(_("This draft has no media."))
     return file_response(
         draft.media, content_type=draft.media_content_type, name=draft.media_name,
         inline=False,

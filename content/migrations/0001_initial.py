@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField()),
-                ('goal', models.TextField(help_text='What the campaign is for; from its stage.', verbose_name='goal')),
+                ('goal', models.TextField(help_text="What the campaign is for. Empty: from the campaign's stage.", verbose_name='goal')),
                 ('key_messages', models.TextField(blank=True, verbose_name='key messages')),
                 ('dos', models.TextField(blank=True, verbose_name='do')),
                 ('donts', models.TextField(blank=True, verbose_name="don't")),

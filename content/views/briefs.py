@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
@@ -123,8 +124,10 @@ def brief_send(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Version %(number)d sent to %(count)d creator(s).")
-                % {"number": version.number, "count": len(sends)},
+                ngettext(
+                    "Version %(number)d sent to %(count)d creator.",
+                    "Version %(number)d sent to %(count)d creators.", len(sends),
+                ) % {"number": version.number, "count": len(sends)},
             )
             return redirect(reverse("content:brief", args=[campaign.pk]) + "#send")
     return _render(request, access, campaign, send_form=form, status=400)

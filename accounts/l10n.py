@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from contextvars import ContextVar
+from typing import Any
 
 import jdatetime
+from django.conf import settings
 from django.utils import timezone, translation
 
 PERSIAN = "fa"
@@ -23,6 +25,12 @@ JALALI_MONTHS = (
 )
 # "" = as the language writes them (Persian digits in Persian), "latin", "persian".
 digits_setting: ContextVar[str] = ContextVar("digits_setting", default="")
+
+
+def organization_language(organization: Any) -> translation.override:
+    """Text written for an organisation rather than for a reader (a ledger line's description,
+    a report laid out in the background) is in the organisation's language, else the site's."""
+    return translation.override(organization.default_language or settings.LANGUAGE_CODE)
 
 
 def is_persian() -> bool:

@@ -21,9 +21,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.branding import organization_branding
+from accounts.l10n import organization_language
 from accounts.models import Role
 from accounts.selectors import Access
 from campaigns.models import Campaign, CampaignStatus
@@ -69,9 +70,7 @@ def report_pdfs_prewarm(campaign_id: int) -> int:
     branding = organization_branding(organization)
     today = timezone.localdate(timezone=organization.tzinfo)
     rendered = 0
-    with timezone.override(organization.tzinfo), translation.override(
-        organization.default_language or settings.LANGUAGE_CODE
-    ):
+    with timezone.override(organization.tzinfo), organization_language(organization):
         for show_costs in sorted(_client_variants(campaign)):
             rendered += pdf.pdf_prewarm(
                 client_report(campaign, show_costs=show_costs),

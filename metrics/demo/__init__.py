@@ -13,9 +13,12 @@ consistently with the attribution rules, so the demo does not depend on the inge
 ``spec`` says what a demo is made of, as data; ``catalogue_en`` and ``catalogue_fa`` hold the
 English and the Persian one (people, brands, campaigns, amounts, captions, comments).
 ``build`` runs the whole thing for one of them; it draws on ``people`` (organization, user,
-membership), ``catalogue`` (brands, creators, campaigns, partnerships, links, codes, costs,
-targets, an EMV card in the demo's currency), ``activity`` (posts, their metrics and comments, follower history) and ``sales`` (clicks,
-visits, conversions, refunds). ``platforms`` holds what each social platform looks like (pure)
-and ``context`` the state every step shares. Every step draws from the one generator in a fixed
-order, so reordering calls changes the demo's data.
+membership, the creator portal login), ``catalogue`` (brands, creators, campaigns,
+partnerships, links, codes, costs, targets, an EMV card in the demo's currency), ``activity``
+(posts, their metrics and comments, follower history), ``sales`` (clicks, visits, conversions,
+refunds) and, last, ``workflow`` (the sales campaign's brief in two versions, deliverables,
+drafts and reviews, through the content services; after the KPI recompute, ``seed_demo`` has it
+approve two payout lines and mark one paid). ``platforms`` holds what each social platform
+looks like (pure) and ``context`` the state every step shares. Every step draws from the one
+generator in a fixed order, so reordering calls changes the demo's data.
 """

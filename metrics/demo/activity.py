@@ -58,8 +58,9 @@ def _caption(ctx: DemoContext, partnership: Partnership) -> str:
     """The campaign's caption templates in turn (no draw from the generator)."""
     plan = ctx.plan(partnership.campaign)
     template = plan.captions[ctx.counts["posts"] % len(plan.captions)]
-    return template.format(brand=partnership.campaign.brand.name,
-                           creator=partnership.influencer.name, hashtag=plan.hashtag)
+    brand = ctx.spec.brands[plan.brand]
+    return template.format(brand=brand.name, creator=partnership.influencer.name,
+                           hashtag=plan.hashtag, mention=brand.accounts[0][1])
 
 
 def _seed_snapshots(ctx: DemoContext, plan: PostPlan) -> None:

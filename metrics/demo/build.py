@@ -3,7 +3,9 @@
 The steps run in a fixed order because they share one seeded generator: the same spec (its
 ``seed``) and the same ``today`` give the same rows, run after run. ``DEMOS`` lists the demos
 by language: English (``demo``) and Persian (``demo-fa``), built by the same steps from their
-own catalogues."""
+own catalogues. The partnership workflow (``workflow``: brief, deliverables, drafts, reviews)
+comes last, through the content services; ``seed_demo`` settles a few payout lines after the
+KPI recompute has accrued the rest."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from metrics.demo.catalogue_en import ENGLISH
 from metrics.demo.catalogue_fa import PERSIAN
 from metrics.demo.context import DemoContext
 from metrics.demo.people import (
+    demo_creator_reset,
     demo_organization_clear,
     demo_organization_create,
     demo_user_reset,
@@ -44,6 +47,7 @@ from metrics.demo.sales import (
     seed_unattributed_orders,
 )
 from metrics.demo.spec import Deal, DemoSpec
+from metrics.demo.workflow import seed_workflow
 from metrics.services.rollup_rebuild import kpi_rollups_rebuild
 
 S = PartnershipStatus
@@ -63,6 +67,7 @@ class DemoResult:
     user: User
     campaigns: list[Campaign]
     counts: dict[str, int] = field(default_factory=dict)
+    creator: User | None = None  # the creator portal login, bound to one of the creators
 
 
 def demo_build(spec: DemoSpec = ENGLISH, *, today: dt.date | None = None) -> DemoResult:
@@ -76,10 +81,16 @@ def demo_build(spec: DemoSpec = ENGLISH, *, today: dt.date | None = None) -> Dem
         organization = demo_organization_create(spec, owner=user)
         ctx = DemoContext(organization, today, tz, random.Random(spec.seed), spec)
         _build(ctx)
+        # After every other step: the workflow draws from the generator last.
+        creator = None
+        if spec.creator_login is not None:
+            creator = demo_creator_reset(spec, organization,
+                                         ctx.influencers[spec.creator_login.creator])
+        seed_workflow(ctx, owner=user)
         # The demo's history is written in bulk, around the rollups' upkeep: roll it up once.
         for campaign in ctx.campaigns:
             kpi_rollups_rebuild(campaign_id=campaign.pk)
-    return DemoResult(organization, user, ctx.campaigns, dict(ctx.counts))
+    return DemoResult(organization, user, ctx.campaigns, dict(ctx.counts), creator)
 
 
 def _build(ctx: DemoContext) -> None:

@@ -9,7 +9,19 @@ from decimal import Decimal
 from campaigns.models import CampaignStatus, CostCategory, KpiTarget, PartnershipStatus
 from campaigns.models import FunnelStage as F
 from influencers.models import Platform as P
-from metrics.demo.spec import BrandSpec, CampaignSpec, CostRow, Creator, Deal, DemoSpec, TargetRow
+from metrics.demo.spec import (
+    BrandSpec,
+    BriefPlan,
+    CampaignSpec,
+    CostRow,
+    Creator,
+    CreatorLogin,
+    Deal,
+    DeliverablePlan,
+    DemoSpec,
+    DraftStep,
+    TargetRow,
+)
 
 S = PartnershipStatus
 M = KpiTarget.Metric
@@ -47,6 +59,12 @@ CREATORS = (
 )
 
 CAPTION = ("{brand} × {creator} #{hashtag} #ad",)
+# The serum's posts tag the brand, as its brief asks; one creator forgot to.
+SERUM_CAPTIONS = (
+    "{brand} × {creator} @{mention} #{hashtag} #ad",
+    "Four weeks with the {brand} Vitamin C serum, before and after 🍊 #ad #{hashtag}",
+    "#ad My new morning step: the Vitamin C serum from @{mention} ☀️ Code in bio #{hashtag}",
+)
 
 CAMPAIGNS = (
     CampaignSpec(
@@ -76,7 +94,7 @@ CAMPAIGNS = (
         0, "Vitamin C Serum Launch", "vitamin-c-serum-launch", F.BOFU, CampaignStatus.ACTIVE,
         28, 7, "25000.00",
         "Sell the new Vitamin C serum through creator codes and affiliate links.", "/serum",
-        "15", CAPTION, "vitamincserumlaunch",
+        "15", SERUM_CAPTIONS, "vitamincserumlaunch",
         (Deal("Maya Chen", S.LIVE, "2500", "120", "10"),
          Deal("Priya Raman", S.LIVE, "3000", "120", "12"),
          Deal("Sofia Alvarez", S.LIVE, "900", "120", "15"),
@@ -124,6 +142,49 @@ NEGATIVE = (
     "Shipping took forever, terrible support", "Looks fake, I don't trust these reviews",
 )
 
+APPROVE, CHANGES = "approve", "request_changes"  # ``ReviewDecision`` values
+BRIEF = BriefPlan(
+    F.BOFU,
+    "Sales: drive orders of the new Vitamin C serum through your code and your link.",
+    ("The Vitamin C serum: brighter skin in four weeks.\nYour code gives 15% off.",
+     "The Vitamin C serum: visibly brighter skin in four weeks, gentle enough for every day."
+     "\nYour code gives 15% off until the end of the campaign.\nShow it in your morning "
+     "routine."),
+    "Show the bottle and the texture on camera.\nSay your code and put it in the caption.\n"
+    "Tag @glowbotanics and start the caption with #ad.",
+    "No medical claims: the serum does not cure acne.\nNo other skincare brand in frame.",
+    ("cure", "miracle"),
+    "Put your code and your affiliate link in the caption or your bio; both are on your "
+    "partnership page.",
+    "Maya Chen",
+    (
+        DeliverablePlan("Maya Chen", P.INSTAGRAM, "reel", -6, "1500", "live", (DraftStep(
+            "#ad Morning glow with the new Vitamin C serum from @{mention}: code {code} for "
+            "15% off #{hashtag}", APPROVE),), live=True),
+        DeliverablePlan("Maya Chen", P.INSTAGRAM, "story", 3, "1000", "approved", (
+            DraftStep("#ad My routine, step two: the serum ☀️ @{mention} #{hashtag}", CHANGES,
+                      "Add your code {code}, so the sales count for you."),
+            DraftStep("#ad My routine, step two: the serum ☀️ Code {code} @{mention} "
+                      "#{hashtag}", APPROVE),
+        )),
+        DeliverablePlan("Priya Raman", P.INSTAGRAM, "reel", -4, "3000", "live", (DraftStep(
+            "#ad An honest review of the Vitamin C serum by @{mention}, code {code} "
+            "#{hashtag}", APPROVE),), live=True),
+        DeliverablePlan("Sofia Alvarez", P.INSTAGRAM, "reel", -5, "600", "live", (DraftStep(
+            "#ad Get ready with me and the @{mention} serum, code {code} #{hashtag}",
+            APPROVE),), live=True),
+        DeliverablePlan("Sofia Alvarez", P.INSTAGRAM, "story", 2, "300", "approved", (
+            DraftStep("#ad This serum is a miracle for dark spots! @{mention} #{hashtag}",
+                      CHANGES, "Please drop “miracle”: no medical or miracle claims. Say what "
+                      "you saw on your own skin instead."),
+        )),
+        DeliverablePlan("Noah Williams", P.TIKTOK, "video", 1, "250", "approved", (DraftStep(
+            "Two weeks with the Vitamin C serum from @{mention}, code {code} #{hashtag}"),)),
+        DeliverablePlan("Noah Williams", P.TIKTOK, "story", -2, "150", "approved"),
+    ),
+    "INV-2025-0141",
+)
+
 ENGLISH = DemoSpec(
     slug="demo", name="Demo Agency", time_zone="America/New_York", default_language="",
     username="demo", password="demo",  # short on purpose: the documented demo login
@@ -139,4 +200,7 @@ ENGLISH = DemoSpec(
     positive=POSITIVE, neutral=NEUTRAL, negative=NEGATIVE,
     basket=Decimal("38.00"), welcome_code="WELCOME10",
     click_countries=("US", "US", "GB", "CA", "DE", "FR"),
+    brief=BRIEF,
+    creator_login=CreatorLogin("demo-creator", "demo", "demo-creator@funnelboard.example",
+                               "Maya Chen"),
 )

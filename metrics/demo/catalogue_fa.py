@@ -13,7 +13,19 @@ from decimal import Decimal
 from campaigns.models import CampaignStatus, CostCategory, KpiTarget, PartnershipStatus
 from campaigns.models import FunnelStage as F
 from influencers.models import Platform as P
-from metrics.demo.spec import BrandSpec, CampaignSpec, CostRow, Creator, Deal, DemoSpec, TargetRow
+from metrics.demo.spec import (
+    BrandSpec,
+    BriefPlan,
+    CampaignSpec,
+    CostRow,
+    Creator,
+    CreatorLogin,
+    Deal,
+    DeliverablePlan,
+    DemoSpec,
+    DraftStep,
+    TargetRow,
+)
 
 S = PartnershipStatus
 M = KpiTarget.Metric
@@ -105,11 +117,13 @@ CAMPAIGNS = (
         28, 7, "10000000000.00",
         "فروش سرم تازه‌ی ویتامین سی نیلا گیاه با کدهای تخفیف و لینک‌های همکاری در فروش "
         "سازندگان محتوا.", "/serum", "15",
-        ("سرم ویتامین سی جدید {brand} رسید ✨ با کد من تخفیف بگیرید؛ لینک توی بیو "
+        # The brief asks for the brand's handle; one creator forgot it.
+        ("سرم ویتامین سی جدید @{mention} رسید ✨ با کد من تخفیف بگیرید؛ لینک توی بیو "
          "#{hashtag} #تبلیغ",
          "{creator} × {brand} | قبل و بعد از یک ماه سرم ویتامین سی 🍊 #{hashtag} #کد_تخفیف "
          "#تبلیغ",
-         "پوستتون کدره؟ این سرم رو امتحان کنید 💛 کدم تا آخر هفته فعاله #{hashtag} #تبلیغ"),
+         "#تبلیغ پوستتون کدره؟ این سرم @{mention} رو امتحان کنید 💛 کدم تا آخر هفته فعاله "
+         "#{hashtag}"),
         "سرم_ویتامین_سی",
         (Deal(MARYAM, S.LIVE, "1000000000", "12000000", "10"),
          Deal(NEGAR, S.LIVE, "1200000000", "12000000", "12"),
@@ -162,6 +176,49 @@ NEGATIVE = (
     "ارسال خیلی طول کشید، پشتیبانی هم جواب نمی‌ده", "به نظرم این نظرها واقعی نیست",
 )
 
+APPROVE, CHANGES = "approve", "request_changes"  # ``ReviewDecision`` values
+BRIEF = BriefPlan(
+    F.BOFU,
+    "فروش: سفارش سرم تازه‌ی ویتامین سی را با کد و لینک خودتان بالا ببرید.",
+    ("سرم ویتامین سی: پوست روشن‌تر در چهار هفته.\nکد شما ۱۵٪ تخفیف می‌دهد.",
+     "سرم ویتامین سی: پوست روشن‌تر در چهار هفته، ملایم برای استفاده‌ی هر روز.\nکد شما تا "
+     "پایان کمپین ۱۵٪ تخفیف می‌دهد.\nسرم را در روتین صبحگاهی‌تان نشان دهید."),
+    "شیشه و بافت سرم را جلوی دوربین نشان دهید.\nکدتان را بگویید و در کپشن بنویسید.\n"
+    "@nilagiah را تگ کنید و کپشن را با #تبلیغ شروع کنید.",
+    "ادعای پزشکی نکنید: سرم جوش را درمان نمی‌کند.\nبرند دیگری از محصولات پوستی در کادر "
+    "نباشد.",
+    ("معجزه", "درمان قطعی"),
+    "کد و لینک همکاری در فروش‌تان را در کپشن یا بیو بگذارید؛ هر دو در صفحه‌ی همکاری‌تان "
+    "هست.",
+    MARYAM,
+    (
+        DeliverablePlan(MARYAM, P.INSTAGRAM, "reel", -6, "600000000", "live", (DraftStep(
+            "#تبلیغ صبح‌ها با سرم ویتامین سی تازه‌ی @{mention} ✨ با کد {code} پانزده درصد "
+            "تخفیف بگیرید #{hashtag}", APPROVE),), live=True),
+        DeliverablePlan(MARYAM, P.INSTAGRAM, "story", 3, "400000000", "approved", (
+            DraftStep("#تبلیغ روتین من، قدم دوم: سرم ☀️ @{mention} #{hashtag}", CHANGES,
+                      "کدتان ({code}) را اضافه کنید تا فروش به نام خودتان ثبت شود."),
+            DraftStep("#تبلیغ روتین من، قدم دوم: سرم ☀️ کد {code} @{mention} #{hashtag}",
+                      APPROVE),
+        )),
+        DeliverablePlan(NEGAR, P.INSTAGRAM, "reel", -4, "1200000000", "live", (DraftStep(
+            "#تبلیغ ریویوی صادقانه‌ی سرم ویتامین سی @{mention} با کد {code} #{hashtag}",
+            APPROVE),), live=True),
+        DeliverablePlan(ELHAM, P.INSTAGRAM, "reel", -5, "240000000", "live", (DraftStep(
+            "#تبلیغ آرایش صبحگاهی با سرم @{mention}؛ کد {code} #{hashtag}", APPROVE),),
+            live=True),
+        DeliverablePlan(ELHAM, P.INSTAGRAM, "story", 2, "120000000", "approved", (
+            DraftStep("#تبلیغ این سرم برای لک‌های پوست معجزه می‌کند! @{mention} #{hashtag}",
+                      CHANGES, "لطفاً «معجزه» را بردارید: ادعای پزشکی یا معجزه نداریم. بگویید "
+                      "روی پوست خودتان چه دیدید."),
+        )),
+        DeliverablePlan(AMIR, P.INSTAGRAM, "reel", 1, "100000000", "approved", (DraftStep(
+            "دو هفته با سرم ویتامین سی @{mention}؛ کد {code} #{hashtag}"),)),
+        DeliverablePlan(AMIR, P.INSTAGRAM, "story", -2, "60000000", "approved"),
+    ),
+    "INV-1404-0141",
+)
+
 PERSIAN = DemoSpec(
     slug="demo-fa", name="آژانس نمونه", time_zone="Asia/Tehran", default_language="fa",
     username="demo-fa", password="demo",  # short on purpose: the documented demo login
@@ -178,4 +235,7 @@ PERSIAN = DemoSpec(
     basket=Decimal("14500000.00"), welcome_code="NILA10",
     click_countries=("IR", "IR", "IR", "IR", "DE", "AE"),
     emv_scale=Decimal("1000000"),
+    brief=BRIEF,
+    creator_login=CreatorLogin("demo-fa-creator", "demo", "demo-fa-creator@funnelboard.example",
+                               MARYAM),
 )

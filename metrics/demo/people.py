@@ -1,9 +1,11 @@
-"""Who a demo is: its user, its organization and the owner membership between them."""
+"""Who a demo is: its user, its organization and the owner membership between them, and the
+creator portal login bound to one of its creators."""
 
 from __future__ import annotations
 
 from accounts.models import Membership, Organization, Role, User
 from campaigns.models import Campaign
+from influencers.models import Influencer
 from metrics.demo.spec import DemoSpec
 
 
@@ -45,3 +47,27 @@ def demo_organization_create(spec: DemoSpec, *, owner: User) -> Organization:
     organization.save()
     Membership.objects.create(organization=organization, user=owner, role=Role.OWNER)
     return organization
+
+
+def demo_creator_reset(spec: DemoSpec, organization: Organization,
+                       influencer: Influencer) -> User | None:
+    """The spec's creator portal login, created if missing, with the published password, and
+    its ``creator`` membership bound to ``influencer`` (the organization was just rebuilt, so
+    the membership is new). None when the spec has no creator login."""
+    login = spec.creator_login
+    if login is None:
+        return None
+    first, _, last = login.creator.partition(" ")
+    user, _ = User.objects.get_or_create(
+        username=login.username,
+        defaults={"email": login.email, "first_name": first, "last_name": last},
+    )
+    # Like the demo user's: deliberately bypasses the password validators (a published login).
+    user.set_password(login.password)
+    user.is_active = True
+    user.is_staff = False
+    user.save()
+    Membership.objects.create(
+        organization=organization, user=user, role=Role.CREATOR, influencer=influencer
+    )
+    return user

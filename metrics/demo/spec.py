@@ -50,7 +50,8 @@ class CampaignSpec(NamedTuple):
     objective: str
     path: str  # where the tracking links land on the brand's site
     code_suffix: str  # promo codes: the creator's stem + this; "" hands out none
-    captions: tuple[str, ...]  # templates with {brand}, {creator} and {hashtag}
+    # Templates with {brand}, {creator}, {hashtag} and {mention} (the brand's first handle).
+    captions: tuple[str, ...]
     hashtag: str
     deals: tuple[Deal, ...]
 
@@ -67,6 +68,52 @@ class TargetRow(NamedTuple):
     stage: str
     metric: str
     value: str
+
+
+class DraftStep(NamedTuple):
+    """A draft the creator sends and what the reviewer decides. ``caption`` is a template with
+    {mention} (the brand's handle), {hashtag} (the campaign's) and {code} (the creator's)."""
+
+    caption: str
+    decision: str = ""  # a ``ReviewDecision``; "" leaves the draft waiting for review
+    comment: str = ""  # the reviewer's (a template like ``caption``)
+
+
+class DeliverablePlan(NamedTuple):
+    creator: str  # a ``Creator.name`` with a committed partnership in the brief's campaign
+    platform: str
+    format: str
+    due_in_days: int  # from today, negative when past due; a live one is due on its post's day
+    fee_share: str
+    pay_on: str  # a ``PayOn``
+    drafts: tuple[DraftStep, ...] = ()
+    live: bool = False  # delivered by the partnership's post on ``platform`` (once approved)
+
+
+class BriefPlan(NamedTuple):
+    """The brief of one campaign: version 1, then version 2 with other key messages. Both
+    require the campaign's hashtag and the brand's handle and leave the disclosure wording to
+    the organization's default set."""
+
+    stage: str  # the campaign it briefs
+    goal: str
+    key_messages: tuple[str, str]  # version 1, version 2
+    dos: str
+    donts: str
+    forbidden: tuple[str, ...]
+    links_and_codes: str
+    first_sent_to: str  # the creator who was sent version 1 before version 2 replaced it
+    deliverables: tuple[DeliverablePlan, ...]
+    payment_reference: str  # of the ledger line the demo marks paid
+
+
+class CreatorLogin(NamedTuple):
+    """A creator portal login bound to one of the spec's creators."""
+
+    username: str
+    password: str
+    email: str
+    creator: str  # a ``Creator.name``
 
 
 @dataclass(frozen=True)
@@ -97,6 +144,9 @@ class DemoSpec:
     # The organization's EMV card: the shipped default card times this (a card priced in
     # another currency than the defaults' dollars); None leaves the defaults to the engine.
     emv_scale: Decimal | None = None
+    # The partnership workflow: a brief, deliverables, drafts and reviews, a creator login.
+    brief: BriefPlan | None = None
+    creator_login: CreatorLogin | None = None
 
     def creator(self, name: str) -> Creator:
         return next(creator for creator in self.creators if creator.name == name)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.l10n import organization_language
 from accounts.services import audit_record
 from campaigns.models import COMMITTED_STATUSES, Partnership
 from content.models import Deliverable, DeliverableStatus, PayOn
@@ -68,10 +69,12 @@ def fee_accrue(*, deliverable: Deliverable, status: str | None = None) -> Payout
     existing = PayoutLine.objects.filter(kind=PayoutKind.FEE, deliverable=deliverable).first()
     if existing is not None:
         return existing
+    with organization_language(partnership.campaign.brand.organization):
+        description = (_("Fee: %(deliverable)s") % {"deliverable": deliverable})[:200]
     line = PayoutLine(
         partnership=partnership, deliverable=deliverable, kind=PayoutKind.FEE,
-        description=(_("Fee: %(deliverable)s") % {"deliverable": deliverable})[:200],
-        amount=deliverable.fee_share, currency=partnership.campaign.currency,
+        description=description, amount=deliverable.fee_share,
+        currency=partnership.campaign.currency,
     )
     line.full_clean()
     line.save()
@@ -86,9 +89,11 @@ def _product_accrue(partnership: Partnership) -> PayoutLine | None:
     if line is None:
         if partnership.status not in COMMITTED_STATUSES or value <= 0:
             return None
+        with organization_language(partnership.campaign.brand.organization):
+            description = _("Product value")
         line = PayoutLine(
             partnership=partnership, kind=PayoutKind.PRODUCT, amount=value,
-            description=_("Product value"), currency=partnership.campaign.currency,
+            description=description, currency=partnership.campaign.currency,
         )
         line.full_clean()
         line.save()
@@ -128,10 +133,11 @@ def _commission_sync(partnership: Partnership, target: Decimal) -> PayoutLine | 
         line = open_lines[-1]
         _move(line, line.amount + difference, "payout.commission_changed")
         return line
+    with organization_language(partnership.campaign.brand.organization):
+        description = _("Commission adjustment") if lines else _("Commission")
     line = PayoutLine(
         partnership=partnership, kind=PayoutKind.COMMISSION, amount=difference,
-        currency=partnership.campaign.currency,
-        description=_("Commission adjustment") if lines else _("Commission"),
+        currency=partnership.campaign.currency, description=description,
     )
     line.full_clean()
     line.save()

@@ -82,7 +82,9 @@ def seeded(django_db_setup, django_db_blocker):
         yield {"unlabelled": unlabelled, "first": first, "second": second, "plain": plain}
         Campaign.objects.filter(brand__organization__slug__in=["demo", FA]).delete()
         Organization.objects.filter(slug__in=["demo", FA]).delete()
-        User.objects.filter(username__in=["demo", FA]).delete()
+        User.objects.filter(
+            username__in=["demo", FA, "demo-creator", "demo-fa-creator"]
+        ).delete()
         if not had_rates:
             ExchangeRate.objects.all().delete()
 

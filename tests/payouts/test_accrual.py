@@ -122,3 +122,18 @@ def test_an_open_product_line_follows_a_changed_value(team) -> None:
     kpis_recompute(campaign_id=partnership.campaign_id)
     line = PayoutLine.objects.get(kind=PayoutKind.PRODUCT)
     assert (line.amount, line.previous_amount) == (Decimal("90.00"), Decimal("120.00"))
+
+
+def test_a_lines_description_is_in_the_organisations_language_not_the_readers(team) -> None:
+    """A Persian organisation's ledger reads Persian, whoever's request moved the deliverable."""
+    from django.utils import translation
+
+    team.organization.default_language = "fa"
+    team.organization.save()
+    deliverable = DeliverableFactory(
+        partnership__campaign__brand__organization=team.organization,
+        status=S.APPROVED, pay_on=PayOn.APPROVED, fee_share=Decimal("120"),
+    )
+    with translation.override("en"):
+        line = fee_accrue(deliverable=deliverable)
+    assert line is not None and line.description.startswith("دستمزد")

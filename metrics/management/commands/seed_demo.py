@@ -3,10 +3,13 @@
 Without ``--lang`` both are loaded (what ``make run`` does, so a new install shows both): the
 English ``demo`` organization (user demo / password demo) and the Persian ``demo-fa`` one (user
 demo-fa / password demo, in Tehran's time zone, in Persian, priced in rials). ``--lang en`` or
-``--lang fa`` loads that one only.
+``--lang fa`` loads that one only. Each also has a creator portal login bound to one of its
+creators: demo-creator / demo (English) and demo-fa-creator / demo (Persian).
 
 Safe to run twice: each demo organization is rebuilt from scratch in one transaction, then its
-campaigns' KPIs are computed synchronously so the pages have numbers at once.
+campaigns' KPIs are computed synchronously so the pages have numbers at once (and the payouts
+ledger accrues products and commissions); then two fee lines are approved and one is marked
+paid, as a finance team would.
 
 The demos sign in with a published password, so with ``DJANGO_DEBUG=false`` the command refuses
 to run unless ``--allow-production`` says that is really wanted."""
@@ -20,9 +23,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from metrics.demo.build import DEMOS, demo_build
 from metrics.demo.spec import DemoSpec
+from metrics.demo.workflow import demo_payouts_settle
 from metrics.models import ExchangeRate
 from metrics.scheduling import schedule_kpi_recompute
 
@@ -32,7 +37,8 @@ class Command(BaseCommand):
         "Load (or reload) the demo organizations with a few weeks of campaign data. Without "
         "--lang, both: the English one (organization 'demo', sign in as demo / demo) and the "
         "Persian one (organization 'demo-fa', sign in as demo-fa / demo); this is what "
-        "'make run' loads."
+        "'make run' loads. Each has a creator portal login too: demo-creator / demo and "
+        "demo-fa-creator / demo."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,12 +54,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-production", action="store_true",
             help="Run even with DJANGO_DEBUG=false. The demo users sign in with the published "
-            "passwords (demo/demo, demo-fa/demo): never use this on a server others can reach.",
+            "passwords (demo/demo, demo-fa/demo, demo-creator/demo, demo-fa-creator/demo): "
+            "never use this on a server others can reach.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         specs = [DEMOS[options["lang"]]] if options["lang"] else list(DEMOS.values())
-        logins = ", ".join(f"{spec.username!r} / {spec.password!r}" for spec in specs)
+        logins = ", ".join(f"{username!r} / {password!r}" for spec in specs
+                           for username, password in _logins(spec))
         if not settings.DEBUG and not options["allow_production"]:
             raise CommandError(
                 f"seed_demo refuses to run with DJANGO_DEBUG=false: it creates the demo "
@@ -72,8 +80,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = demo_build(spec)
         if not skip_kpis:
-            # now=True: computed here, whatever the Celery mode, so the pages have numbers.
-            schedule_kpi_recompute((campaign.pk for campaign in result.campaigns), now=True)
+            # now=True: computed here, whatever the Celery mode, so the pages have numbers. In
+            # the demo's language: the ledger lines it accrues are described in it.
+            with translation.override(spec.default_language or "en"):
+                schedule_kpi_recompute((campaign.pk for campaign in result.campaigns), now=True)
+        # After the recompute, as in real use: the ledger has its lines, a few get approved.
+        demo_payouts_settle(spec, organization=result.organization, owner=result.user)
         counts = ", ".join(
             f"{n} {name.replace('_', ' ')}" for name, n in sorted(result.counts.items())
         )
@@ -82,9 +94,23 @@ class Command(BaseCommand):
             f"{time.monotonic() - started:.1f}s: {counts}."
         )
         self.stdout.write(f"Sign in as {spec.username} / {spec.password}.")
-        if not settings.DEBUG:
-            self.stderr.write(
-                f"Warning: DJANGO_DEBUG=false and the demo login {spec.username} / "
-                f"{spec.password} is active. Deactivate that user before anyone else can "
-                "reach this server."
+        if spec.creator_login is not None:
+            login = spec.creator_login
+            self.stdout.write(
+                f"Creator portal: sign in as {login.username} / {login.password} "
+                f"({login.creator})."
             )
+        if not settings.DEBUG:
+            for username, password in _logins(spec):
+                self.stderr.write(
+                    f"Warning: DJANGO_DEBUG=false and the demo login {username} / {password} "
+                    "is active. Deactivate that user before anyone else can reach this server."
+                )
+
+
+def _logins(spec: DemoSpec) -> list[tuple[str, str]]:
+    """The published logins of a demo: its user's and its creator portal's."""
+    logins = [(spec.username, spec.password)]
+    if spec.creator_login is not None:
+        logins.append((spec.creator_login.username, spec.creator_login.password))
+    return logins

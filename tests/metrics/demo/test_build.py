@@ -1,87 +1,13 @@
 """The demo organization as ``seed_demo`` leaves it: same rows every run, fresh secrets."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db.models import Model
-from django.test import override_settings
 from django.utils.html import escape
 
 from accounts.models import Membership, Organization, Role, User
-from campaigns.models import (
-    Brand,
-    BrandAccount,
-    Campaign,
-    Cost,
-    KpiTarget,
-    Partnership,
-    PartnershipStatus,
-    Post,
-    PromoCode,
-    TrackingLink,
-)
+from campaigns.models import Brand, Campaign, Partnership, PartnershipStatus, Post, PromoCode
 from influencers.models import Influencer, SocialAccount
-from metrics.models import (
-    AttributionReason,
-    Click,
-    Comment,
-    Conversion,
-    ExchangeRate,
-    FollowerSnapshot,
-    KpiSnapshot,
-    PostMetrics,
-    Refund,
-    Visit,
-)
-
-MODELS: list[type[Model]] = [
-    Organization, User, Membership, Brand, BrandAccount, Campaign, KpiTarget, Partnership, Post,
-    PromoCode, TrackingLink, Cost, Influencer, SocialAccount, PostMetrics, Comment,
-    FollowerSnapshot, Click, Visit, Conversion, Refund, KpiSnapshot,
-]
-
-
-def counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in MODELS}
-
-
-def seed() -> None:
-    # A development install: the command refuses production settings (see below). The English
-    # demo only: the Persian one has its own tests (tests/metrics/test_seed_demo_fa.py).
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", "--lang", "en", stdout=StringIO())
-
-
-def secrets_now() -> dict[str, set[str]]:
-    brands = Brand.objects.filter(organization__slug="demo")
-    return {
-        "keys": set(brands.values_list("key", flat=True)),
-        "webhook_secrets": set(brands.values_list("shopify_webhook_secret", flat=True)),
-        "slugs": set(
-            TrackingLink.objects.filter(
-                partnership__campaign__brand__organization__slug="demo"
-            ).values_list("slug", flat=True)
-        ),
-    }
-
-
-@pytest.fixture(scope="module")
-def seeded_twice(django_db_setup, django_db_blocker):
-    """Seeding is the slow part: run it twice once for the whole module."""
-    with django_db_blocker.unblock():
-        had_rates = ExchangeRate.objects.exists()
-        seed()
-        first = counts()
-        first_codes = sorted(PromoCode.objects.values_list("code", flat=True))
-        first_secrets = secrets_now()
-        seed()
-        yield first, first_codes, first_secrets
-        Campaign.objects.filter(brand__organization__slug="demo").delete()
-        Organization.objects.filter(slug="demo").delete()
-        User.objects.filter(username="demo").delete()
-        if not had_rates:
-            ExchangeRate.objects.all().delete()
+from metrics.models import AttributionReason, Click, Conversion, KpiSnapshot, Refund
+from tests.metrics.demo.shared import counts, secrets_now
 
 
 @pytest.mark.django_db

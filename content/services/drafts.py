@@ -52,7 +52,7 @@ def draft_submit(
 ) -> Draft:
     """A new draft: a caption with a media file (≤ 25 MB image or video), or a link."""
     _may_submit(access, deliverable)
-    deliverable = Deliverable.objects.select_for_update().select_related(
+    deliverable = Deliverable.objects.select_for_update(of=("self",)).select_related(
         "partnership__campaign__brand__organization"
     ).get(pk=deliverable.pk)
     if deliverable.status not in OPEN_STATUSES:
@@ -103,7 +103,9 @@ def draft_review(
     saying which); the deliverable follows."""
     require_write(access, DraftReview)
     ensure_in_organization(access, draft)
-    draft = Draft.objects.select_for_update().select_related("deliverable").get(pk=draft.pk)
+    draft = (
+        Draft.objects.select_for_update(of=("self",)).select_related("deliverable").get(pk=draft.pk)
+    )
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": _("Approve or request changes.")})
     comment = (comment or "").strip()

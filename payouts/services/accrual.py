@@ -49,7 +49,7 @@ def milestone_reached(status: str, pay_on: str) -> bool:
 
 def _locked_partnership(partnership_id: int) -> Partnership | None:
     return (
-        Partnership.objects.select_for_update()
+        Partnership.objects.select_for_update(of=("self",))
         .select_related("campaign__brand__organization", "influencer")
         .filter(pk=partnership_id)
         .first()

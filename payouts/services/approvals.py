@@ -23,7 +23,7 @@ from payouts.models import PayoutLine, PayoutStatus
 def _locked(access: Access, line: PayoutLine) -> PayoutLine:
     require_role(access, Role.ADMIN)
     ensure_in_organization(access, line)
-    return PayoutLine.objects.select_for_update().select_related(
+    return PayoutLine.objects.select_for_update(of=("self",)).select_related(
         "partnership__campaign__brand__organization"
     ).get(pk=line.pk)
 

@@ -18,6 +18,8 @@ from content.models import Brief, BriefAttachment, BriefSend, BriefVersion
 from content.uploads import DOCX, IMAGE_TYPES, read_upload
 
 LIST_FIELDS = ("disclosure_tags", "required_hashtags", "required_mentions", "forbidden_words")
+# What a hashtag and a mention start with: added where the writer left it out.
+TERM_PREFIXES = {"required_hashtags": "#", "required_mentions": "@"}
 TEXT_FIELDS = ("goal", "key_messages", "dos", "donts", "links_and_codes")
 ATTACHMENT_LIMIT_MB = 10
 ATTACHMENT_TYPES = ("application/pdf", *IMAGE_TYPES, "video/mp4", DOCX)
@@ -46,6 +48,9 @@ def _terms(field: str, value: Any) -> list[str]:
         if not isinstance(item, str):
             raise ValidationError({field: _("Give a list of words or tags.")})
         term = " ".join(item.split())
+        prefix = TERM_PREFIXES.get(field, "")
+        if term and prefix and not term.startswith(prefix):
+            term = prefix + term  # "glowup" → "#glowup", as the page's form writes it
         if len(term) > 100:
             raise ValidationError({field: _("Each entry is at most 100 characters.")})
         if term and term.lower() not in {t.lower() for t in terms}:

@@ -45,11 +45,12 @@ def test_each_edit_is_a_new_numbered_version_and_is_audited(team, flow):
     campaign = flow.partnership.campaign
     second = services.brief_version_create(
         access=team.access(Role.MANAGER), campaign=campaign, key_messages="New",
-        required_hashtags=["#GlowUp", " #glowup ", "", "#Summer"],
+        required_hashtags=["#GlowUp", " #glowup ", "", "Summer"], required_mentions=["lumi"],
     )
     third = services.brief_version_create(access=team.access(Role.MANAGER), campaign=campaign)
     assert (second.number, third.number) == (2, 3)
-    assert second.required_hashtags == ["#GlowUp", "#Summer"]
+    assert second.required_hashtags == ["#GlowUp", "#Summer"]  # the "#" added where left out
+    assert second.required_mentions == ["@lumi"]
     assert second.created_by == team.manager
     assert actions(team).count("brief.version_created") == 2
 

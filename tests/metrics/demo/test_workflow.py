@@ -63,8 +63,8 @@ def test_the_brief_has_two_versions_the_second_sent_to_every_committed_partnersh
     assert [s.partnership.influencer.name for s in first.sends.all()] == [ENGLISH.brief.first_sent_to]
     committed = set(sales_partnerships().filter(status__in=COMMITTED_STATUSES))
     assert {s.partnership for s in second.sends.all()} == committed
-    assert second.required_hashtags == ["vitamincserumlaunch"]
-    assert second.required_mentions == ["glowbotanics"]
+    assert second.required_hashtags == ["#vitamincserumlaunch"]
+    assert second.required_mentions == ["@glowbotanics"]
     assert second.forbidden_words == ["cure", "miracle"]
     assert second.disclosure_tags == []  # the organization's default set
 

@@ -213,7 +213,7 @@ class PostSerializer(OrgModelSerializer):
         model = Post
         fields = [
             "id", "partnership", "social_account", "platform", "post_type", "url", "external_id",
-            "published_at", "caption", "created_at",
+            "published_at", "caption", "paid_partnership", "created_at",
         ]
         read_only_fields = ["created_at"]
 

@@ -257,6 +257,13 @@ class Post(models.Model):
     external_id = models.CharField(max_length=100, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     caption = models.TextField(blank=True)
+    # The platform's own sponsorship label ("Paid partnership", YouTube's paid product
+    # placement) as its API reports it; None when the platform reports none.
+    paid_partnership = models.BooleanField(
+        null=True, blank=True,
+        help_text=_("Whether the platform labels the post as a paid partnership; empty when "
+                    "it does not say."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -20,7 +20,7 @@ def post_check_run(*, post: Post, rules: Rules | None = None) -> PostCheck:
     """Check the post's caption against its partnership's brief (``rules``: already looked
     up); store the result."""
     # A connector may report the platform's own "paid partnership" label on the post.
-    flagged = bool(getattr(post, "paid_partnership", False))
+    flagged = bool(post.paid_partnership)
     rules = rules or rules_for(post.partnership)
     findings = [f.as_dict() for f in check_caption(post.caption, rules, paid_partnership=flagged)]
     check, _ = PostCheck.objects.update_or_create(

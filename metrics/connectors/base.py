@@ -73,6 +73,8 @@ class PostCounters:
     saves: int | None = None
     mentions: int | None = None
     link_clicks: int | None = None
+    # Not a counter: the platform's paid-partnership label, when it reports one.
+    paid_partnership: bool | None = None
     missing: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, int | None]:

@@ -181,6 +181,7 @@ def connection_sync(
             follower_snapshots_ingest(
                 organization=organization, items=follower_items, source=Source.CONNECTOR
             )
+        _store_paid_partnership(counters, by_external)
         connection_mark_synced(connection=connection, now=now)
     if account.followers is None:
         result.notes.append(f"followers not stored: {account.reason}")
@@ -191,6 +192,20 @@ def connection_sync(
         result.comments_created, result.comments_updated,
     )
     return result
+
+
+def _store_paid_partnership(
+    counters: list[PostCounters], by_external: dict[str, list[Any]]
+) -> None:
+    """The platform's paid-partnership label on each post it reported one for (the caption
+    check counts it as a disclosure); a post it said nothing about keeps what it had."""
+    for flag in (True, False):
+        ids = [post.pk for c in counters if c.paid_partnership is flag
+               for post in by_external.get(c.external_id, [])]
+        if ids:
+            Post.objects.filter(pk__in=ids).exclude(paid_partnership=flag).update(
+                paid_partnership=flag
+            )
 
 
 def _valid_comments(

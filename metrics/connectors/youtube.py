@@ -1,11 +1,13 @@
-"""YouTube Data API v3: ``videos.list?part=statistics``, ``commentThreads.list`` and
-``channels.list?part=statistics``.
+"""YouTube Data API v3: ``videos.list?part=statistics,paidProductPlacementDetails``,
+``commentThreads.list`` and ``channels.list?part=statistics``.
 
 Counts arrive as strings. The Data API reports views, likes and comments only: impressions,
 reach, shares, saves, mentions and link clicks stay NULL (they live in the YouTube Analytics
 API/Studio). ``likeCount`` is absent when the creator hides likes, ``commentCount`` when comments
 are off — NULL with the reason, not 0. ``dislikeCount`` is gone since 2021-12; ``favoriteCount``
-is a deprecated constant 0 and is ignored.
+is a deprecated constant 0 and is ignored. ``paidProductPlacementDetails.hasPaidProductPlacement``
+(told only to the video's owner) is the video's paid-promotion label: the caption check counts it
+as a disclosure.
 """
 
 from __future__ import annotations
@@ -78,12 +80,19 @@ class YouTubeConnector(Connector):
         for chunk in in_chunks(unique_external_ids(posts), IDS_PER_CALL):
             body = self.request_json(
                 "GET", f"{API_URL}/videos",
-                params={"part": "statistics", "id": ",".join(chunk), "maxResults": IDS_PER_CALL},
+                params={"part": "statistics,paidProductPlacementDetails", "id": ",".join(chunk),
+                        "maxResults": IDS_PER_CALL},
             )
             for video_id, item in returned_items(
                 chunk, body.get("items", []), id_field="id", log=logger, platform=self.platform
             ):
-                results.append(_counters(video_id, item.get("statistics") or {}))
+                counters = _counters(video_id, item.get("statistics") or {})
+                # Only the video's owner (the connected creator) is told; None when absent.
+                placement = (item.get("paidProductPlacementDetails") or {}).get(
+                    "hasPaidProductPlacement"
+                )
+                counters.paid_partnership = placement if isinstance(placement, bool) else None
+                results.append(counters)
         return results
 
     def fetch_comments(self, post: PostRef) -> list[FetchedComment]:

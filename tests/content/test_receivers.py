@@ -41,6 +41,22 @@ def test_a_post_missing_its_disclosure_is_flagged_and_stays_live(team, flow):
     assert Deliverable.objects.get(pk=flow.deliverable.pk).status == LIVE
 
 
+def test_the_platforms_paid_partnership_label_is_a_disclosure(team, flow):
+    """No #ad in the caption, but the platform shows its own label (stored by a connector
+    or an integration): the disclosure rule passes; hashtags and mentions still count."""
+    post = _live(flow, "Three drops 💧 #GlowUp @LumiSkin")
+    post.paid_partnership = True
+    post.save()
+    kpis_recompute(campaign_id=flow.partnership.campaign_id)
+    assert PostCheck.objects.get(post=post).passed
+    post.caption, post.paid_partnership = "Three drops 💧", True
+    post.save()
+    kpis_recompute(campaign_id=flow.partnership.campaign_id)
+    assert [x["rule"] for x in PostCheck.objects.get(post=post).findings] == [
+        "hashtag_missing", "mention_missing"
+    ]
+
+
 def test_without_metrics_a_passing_post_waits(team, flow):
     post = _live(flow, "#ad #GlowUp @LumiSkin", metrics=False)
     kpis_recomputed.send(sender=None, campaign_id=flow.partnership.campaign_id)

@@ -112,6 +112,29 @@ def test_a_youtube_sync_refreshes_with_the_refresh_token(org, settings) -> None:
 
 
 @responses.activate
+def test_a_youtube_paid_promotion_label_lands_on_the_post_and_counts_as_disclosure(org) -> None:
+    """The caption has no #ad, but YouTube shows its own paid-promotion label on the video:
+    the live post passes the disclosure rule once the sync has stored the label."""
+    from content.checks import Rules, check_caption
+
+    connection, _, [post] = connected_account(
+        org, platform="youtube", post_external_ids=("Ks-_Mh1QhMc",), post_type="video",
+    )
+    body = fixture("youtube-videos-list.json")
+    body["items"][0]["paidProductPlacementDetails"] = {"hasPaidProductPlacement": True}
+    responses.get(f"{API_URL}/videos", json=body)
+    responses.get(f"{API_URL}/commentThreads", json=fixture("youtube-comment-threads-page2.json"))
+    responses.get(f"{API_URL}/channels", json=fixture("youtube-channels-list.json"))
+    assert post.paid_partnership is None
+    connection_sync(connection=connection)
+    post.refresh_from_db()
+    assert post.paid_partnership is True
+    rules = Rules(disclosures=("#ad",))
+    assert check_caption("New video, link below", rules, paid_partnership=post.paid_partnership
+                         ) == []
+
+
+@responses.activate
 def test_a_failing_fetch_stores_nothing(org) -> None:
     connection, _, [post] = connected_account(org)
     responses.get(f"{GRAPH_URL}/{MEDIA}/insights", json=fixture("instagram-media-insights.json"))

@@ -23,7 +23,8 @@ def connector() -> YouTubeConnector:
 def test_string_counts_become_numbers_and_the_rest_stays_null() -> None:
     responses.get(
         f"{API_URL}/videos", json=fixture("youtube-videos-list.json"),
-        match=[matchers.query_param_matcher({"part": "statistics", "id": VIDEO, "maxResults": "50"}),
+        match=[matchers.query_param_matcher({"part": "statistics,paidProductPlacementDetails", "id": VIDEO,
+                                              "maxResults": "50"}),
                matchers.header_matcher({"Authorization": f"Bearer {ACCESS_TOKEN}"})],
     )
     [counters] = connector().fetch_post_metrics([PostRef(VIDEO, "video")])
@@ -108,3 +109,19 @@ def test_http_429_honours_retry_after() -> None:
     with pytest.raises(RateLimited) as caught:
         connector().fetch_post_metrics([PostRef(VIDEO)])
     assert caught.value.retry_after == 120
+
+
+@responses.activate
+def test_the_paid_promotion_label_is_read_and_unknown_when_absent() -> None:
+    body = fixture("youtube-videos-list.json")
+    labelled = {**body["items"][0], "id": "labelled",
+                "paidProductPlacementDetails": {"hasPaidProductPlacement": True}}
+    unlabelled = {**body["items"][0], "id": "unlabelled",
+                  "paidProductPlacementDetails": {"hasPaidProductPlacement": False}}
+    responses.get(f"{API_URL}/videos", json={"items": [body["items"][0], labelled, unlabelled]})
+    results = connector().fetch_post_metrics(
+        [PostRef(VIDEO), PostRef("labelled"), PostRef("unlabelled")]
+    )
+    assert [(c.external_id, c.paid_partnership) for c in results] == [
+        (VIDEO, None), ("labelled", True), ("unlabelled", False),
+    ]

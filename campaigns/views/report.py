@@ -34,13 +34,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "can_edit": access.has_role(Role.MANAGER),
         "is_admin": access.has_role(Role.ADMIN),
-        **caption_failures(access, report.campaign),  # the failed caption checks
-        # The payouts ledger beside the engine's cost breakdown (compensation: admins+).
-        "cost_ledger": cost_ledger(report.campaign, report.total)
-        if sees_compensation(access) else None,
     }
     if request.htmx and request.GET.get("partial") == "leaderboard":  # type: ignore[attr-defined]
         return render(request, "campaigns/report.html#leaderboard", context)
+    context.update(
+        caption_failures(access, report.campaign),  # the failed caption checks
+        # The payouts ledger beside the engine's cost breakdown (compensation: admins+).
+        cost_ledger=cost_ledger(report.campaign, report.total)
+        if sees_compensation(access) else None,
+    )
     return render(request, "campaigns/report.html", context)
 
 

@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
 from accounts.api_auth import ActorRateThrottle
 from accounts.models import Role
 from tests import factories as f
+from tests.content import factories as cf
+from tests.payouts.factories import PayoutLineFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -55,6 +57,12 @@ def _existing_ids(world: Any, team: Any) -> dict[str, int]:
         organization=team.organization, brand_account=world.brand_account
     ).pk
     ids["api-keys"] = f.ApiKeyFactory(organization=team.organization).pk
+    # The workflow's records, so positive mode reaches their detail routes and actions too.
+    deliverable = cf.DeliverableFactory(partnership=world.partnership)
+    ids["deliverables"] = deliverable.pk
+    ids["drafts"] = cf.DraftFactory(deliverable=deliverable).pk
+    ids["briefs"] = cf.BriefVersionFactory(brief__campaign=world.campaign).pk
+    ids["payouts"] = PayoutLineFactory(partnership=world.partnership).pk
     return ids
 
 

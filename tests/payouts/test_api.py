@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from payouts.models import PayoutStatus
 from tests import factories as f
-from tests.payouts.factories import PayoutLineFactory, creator_member
+from tests.payouts.factories import PayoutLineFactory
 
 URL = "/api/v1/payouts/"
 
@@ -108,7 +108,7 @@ def test_lines_are_read_only(api_client_for, team, lines) -> None:
     assert api.delete(f"{URL}{mine.pk}/").status_code == 405
 
 
-def test_a_creator_reads_only_their_own_lines(team, lines) -> None:
+def test_a_creator_reads_only_their_own_lines(team, lines, creator_member) -> None:
     mine, other = lines
     api = APIClient()
     api.force_login(creator_member(team.organization, mine.partnership.influencer))

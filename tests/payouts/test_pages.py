@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from payouts.models import PayoutStatus
-from tests.payouts.factories import PayoutLineFactory, creator_member
+from tests.payouts.factories import PayoutLineFactory
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_an_outsider_gets_404_for_the_lines_and_campaign_of_another_org(
     assert "Mia Rivers" not in ledger
 
 
-def test_a_creator_gets_404_on_the_ledger_pages(client_for, team, line) -> None:
+def test_a_creator_gets_404_on_the_ledger_pages(client_for, team, line, creator_member) -> None:
     client = client_for(creator_member(team.organization, line.partnership.influencer))
     assert client.get(reverse("payouts:ledger")).status_code == 404
     assert _approve(client, line).status_code == 404

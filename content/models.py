@@ -226,8 +226,10 @@ class Draft(models.Model):
 
 
 class ReviewDecision(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    REQUEST_CHANGES = "request_changes", _("Request changes")
+    """What a reviewer decided; the labels read as the decision made ("Approved")."""
+
+    APPROVE = "approve", _("Approved")
+    REQUEST_CHANGES = "request_changes", _("Changes requested")
 
 
 class DraftReview(models.Model):

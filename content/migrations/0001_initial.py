@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
             name='DraftReview',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('approve', 'Approve'), ('request_changes', 'Request changes')], max_length=20)),
+                ('decision', models.CharField(choices=[('approve', 'Approved'), ('request_changes', 'Changes requested')], max_length=20)),
                 ('comment', models.TextField(blank=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('draft', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='content.draft')),

@@ -19,6 +19,8 @@ from accounts.selectors import scoped
 CURRENCY_OF: dict[str, tuple[str, str]] = {
     "Partnership": ("campaigns.Partnership", "campaign__currency"),
     "Cost": ("campaigns.Cost", "campaign__currency"),
+    "Deliverable": ("content.Deliverable", "partnership__campaign__currency"),
+    "PayoutLine": ("payouts.PayoutLine", "currency"),
 }
 
 

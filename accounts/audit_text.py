@@ -5,158 +5,44 @@ fee from 500.00 to 650.00 USD".
 currency already resolved by the page (``accounts.views.audit_log``), and writes one sentence
 per entry for every action the services record (``audit_record(action=...)``). An action it
 does not know still reads as a sentence, built from the action's name and its changes.
+
+The writers for members, keys, campaigns, costs and comments are here; those for the
+partnership workflow, the payouts ledger, share links and digests are in
+``accounts.audit_text_workflow``; the words and helpers both use, in ``accounts.audit_text_base``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-# Fields as a sentence names them; money fields carry the entry's currency, rates a percent.
-FIELD_NAMES = {
-    "fee": gettext_lazy("fee"),
-    "product_value": gettext_lazy("product value"),
-    "commission_rate": gettext_lazy("commission rate"),
-    "time_zone": gettext_lazy("time zone"),
-    "require_two_factor": gettext_lazy("two-factor requirement"),
-    "incurred_on": gettext_lazy("date"),
-    "campaign": gettext_lazy("campaign"),
-    "name": gettext_lazy("name"),
-    "amount": gettext_lazy("amount"),
-    "category": gettext_lazy("category"),
-    "default_language": gettext_lazy("default language"),
-    "accent_color": gettext_lazy("accent color"),
-    "report_footer": gettext_lazy("report footer"),
-    "logo": gettext_lazy("logo"),
-}
-MONEY_FIELDS = frozenset({"fee", "product_value", "amount"})
-PERCENT_FIELDS = frozenset({"commission_rate"})
-# Values a sentence names in words: roles, cost categories and comment labels.
-VALUE_NAMES = {
-    "role": {
-        "owner": gettext_lazy("owner"),
-        "admin": gettext_lazy("admin"),
-        "manager": gettext_lazy("manager"),
-        "viewer": gettext_lazy("viewer"),
-    },
-    "category": {
-        "ad_spend": gettext_lazy("ad spend"),
-        "production": gettext_lazy("production"),
-        "platform_fee": gettext_lazy("platform fee"),
-        "other": gettext_lazy("other"),
-    },
-    "sentiment": {
-        "positive": gettext_lazy("positive"),
-        "neutral": gettext_lazy("neutral"),
-        "negative": gettext_lazy("negative"),
-    },
-}
+from accounts.audit_text_base import (
+    Entry,
+    _campaign,
+    _capitalised,
+    _changes,
+    _creator,
+    _new,
+    _old,
+    _pair,
+    _value,
+    _who,
+)
+from accounts.audit_text_workflow import WORKFLOW_SENTENCES
 
-
-@dataclass(frozen=True)
-class Entry:
-    """What the sentence is made of: one ``AuditEntry``, its actor named."""
-
-    actor: str  # "Maya", "API key fb_ab12…", or "" when the system acted
-    action: str
-    object_type: str = ""
-    object_repr: str = ""
-    changes: Mapping[str, Any] = field(default_factory=dict)
-    currency: str = ""  # of the money amounts (the campaign's), "" when unknown
+# What may end a sentence already: no full stop after a quoted comment that has its own.
+_ENDINGS = (".", "!", "?", "…", "؟")
+_CLOSING_QUOTES = "”»\"'"
 
 
 def describe(entry: Entry) -> str:
-    """One sentence for ``entry``, ending with a full stop."""
+    """One sentence for ``entry``, ending with a full stop (or a quoted comment's own)."""
     writer = SENTENCES.get(entry.action, _generic)
-    return _capitalised(writer(entry)) + "."
-
-
-# --- Values ---------------------------------------------------------------------------------
-def _value(name: str, value: Any, currency: str = "") -> str:
-    if value is None or value == "":
-        return _("nothing")
-    if isinstance(value, bool):
-        return _("on") if value else _("off")
-    if name in PERCENT_FIELDS:
-        return f"{value}%"
-    if name in MONEY_FIELDS and currency:
-        return f"{value} {currency}"
-    named = VALUE_NAMES.get(name, {}).get(str(value))
-    if named is not None:
-        return str(named)
-    if name in ("category", "role"):
-        return str(value).replace("_", " ")
-    return str(value)
-
-
-def _field(name: str) -> str:
-    return str(FIELD_NAMES.get(name, name.replace("_", " ")))
-
-
-def _pair(value: Any) -> tuple[Any, Any]:
-    """``[old, new]`` as the services store a change; a plain value is a new value."""
-    if isinstance(value, list | tuple) and len(value) == 2:
-        return value[0], value[1]
-    return None, value
-
-
-def _new(entry: Entry, name: str) -> Any:
-    return _pair(entry.changes.get(name))[1]
-
-
-def _old(entry: Entry, name: str) -> Any:
-    return _pair(entry.changes.get(name))[0]
-
-
-def _change(name: str, value: Any, currency: str) -> str:
-    """``fee from 500.00 to 650.00 USD``: the currency once, after the second amount."""
-    old, new = _pair(value)
-    if old is None:
-        return _("%(field)s to %(new)s") % {
-            "field": _field(name), "new": _value(name, new, currency),
-        }
-    return _("%(field)s from %(old)s to %(new)s") % {
-        "field": _field(name), "old": _value(name, old), "new": _value(name, new, currency),
-    }
-
-
-def _listed(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    text = parts[0]
-    for part in parts[1:-1]:
-        text = _("%(list)s, %(item)s") % {"list": text, "item": part}
-    return _("%(list)s and %(item)s") % {"list": text, "item": parts[-1]}
-
-
-def _who(entry: Entry) -> str:
-    return entry.actor or "Funnelboard"
-
-
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _creator(entry: Entry) -> str:
-    # A partnership reads "Tess × Spring launch": the creator, then the campaign.
-    return entry.object_repr.split(" × ")[0] or _("a creator")
-
-
-def _campaign(entry: Entry) -> str:
-    parts = entry.object_repr.split(" × ")
-    return parts[1] if len(parts) > 1 else ""
-
-
-def _changes(entry: Entry) -> str:
-    return _listed([
-        _change(name, value, entry.currency)
-        for name, value in entry.changes.items()
-        if name != "currency"  # a note on the amounts, not a change
-    ])
+    text = _capitalised(writer(entry))
+    return text if text.rstrip(_CLOSING_QUOTES).endswith(_ENDINGS) else text + "."
 
 
 def _role(value: Any) -> str:
@@ -330,4 +216,5 @@ SENTENCES: dict[str, Callable[[Entry], str]] = {
     "cost.changed": _cost_changed,
     "cost.deleted": _cost_deleted,
     "comment.label_corrected": _comment_label_corrected,
+    **WORKFLOW_SENTENCES,
 }

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -164,13 +166,23 @@ def _value(name: str, value: Any, currency: str = "") -> str:
     if name in PERCENT_FIELDS:
         return f"{value}%"
     if name in MONEY_FIELDS and currency:
-        return f"{value} {currency}"
+        return f"{_money(value)} {currency}"
     named = VALUE_NAMES.get(name, {}).get(str(value))
     if named is not None:
         return str(named)
     if name in ("category", "role", "status", "kind", "method"):
         return str(value).replace("_", " ")
     return str(value)
+
+
+def _money(value: Any) -> str:
+    """An amount as the pages write it: grouped, with its cents ("1,500.00"); text that is
+    not a number as it is."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return number_format(amount, decimal_pos=2, force_grouping=True)
 
 
 def _field(name: str) -> str:

@@ -10,10 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,14 +24,10 @@ from accounts.models import Membership, Role
 from campaigns.models import PartnershipStatus
 from content.models import BriefVersion, Deliverable, DeliverableStatus, Draft, PostCheck
 from metrics.engine import kpis_recompute
-from metrics.tracking.webhooks import signature_of
 from payouts.models import PayoutKind, PayoutLine, PayoutStatus
 from tests import factories as f
+from tests.metrics.tracking.shopify_support import ORDER, REFUND, SECRET, post
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SECRET = "shpss_walkthrough"
-ORDER = json.loads((FIXTURES / "shopify-orders-create.json").read_text())
-REFUND = json.loads((FIXTURES / "shopify-refunds-create.json").read_text())
 # The smallest PNG: what the portal's upload sniffs as an image.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
@@ -63,14 +57,8 @@ def deal(team):
 
 def _shopify(capture, brand, payload: dict, *, topic: str, webhook_id: str) -> None:
     """A signed webhook; its processing (queued on commit) and the recompute it asks for."""
-    body = json.dumps(payload).encode()
     with capture(execute=True):
-        response = Client().post(
-            f"/hooks/shopify/{brand.key}", data=body, content_type="application/json",
-            HTTP_X_SHOPIFY_TOPIC=topic, HTTP_X_SHOPIFY_SHOP_DOMAIN="shop.myshopify.com",
-            HTTP_X_SHOPIFY_WEBHOOK_ID=webhook_id,
-            HTTP_X_SHOPIFY_HMAC_SHA256=signature_of(body, SECRET),
-        )
+        response = post(Client(), brand, payload, topic=topic, webhook_id=webhook_id)
     assert response.status_code == 200
     kpis_recompute(campaign_id=brand.campaigns.get().pk)
 

@@ -5,9 +5,7 @@ new adjustment line and the approved amount stays."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -15,16 +13,11 @@ from django.test import Client
 from accounts.models import AuditEntry
 from metrics.engine import kpis_recompute
 from metrics.selectors.snapshots import partnership_document
-from metrics.tracking.webhooks import signature_of
 from payouts.models import PayoutKind, PayoutLine, PayoutStatus
 from payouts.services.accrual import commission_of, ledger_sync
 from payouts.services.approvals import payout_approve
 from tests import factories as f
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SECRET = "shpss_test_secret"
-ORDER = json.loads((FIXTURES / "shopify-orders-create.json").read_text())
-REFUND = json.loads((FIXTURES / "shopify-refunds-create.json").read_text())
+from tests.metrics.tracking.shopify_support import ORDER, REFUND, SECRET, post
 
 
 @pytest.fixture
@@ -42,14 +35,8 @@ def mia(team):
 @pytest.fixture
 def shopify(django_capture_on_commit_callbacks):
     def send(brand, payload, *, topic: str, webhook_id: str):
-        body = json.dumps(payload).encode()
         with django_capture_on_commit_callbacks(execute=True):
-            response = Client().post(
-                f"/hooks/shopify/{brand.key}", data=body, content_type="application/json",
-                HTTP_X_SHOPIFY_TOPIC=topic, HTTP_X_SHOPIFY_SHOP_DOMAIN="shop.myshopify.com",
-                HTTP_X_SHOPIFY_WEBHOOK_ID=webhook_id,
-                HTTP_X_SHOPIFY_HMAC_SHA256=signature_of(body, SECRET),
-            )
+            response = post(Client(), brand, payload, topic=topic, webhook_id=webhook_id)
         assert response.status_code == 200
         # The recompute a webhook schedules, run here whatever the scheduling's debounce.
         kpis_recompute(campaign_id=brand.campaigns.get().pk)

@@ -23,7 +23,7 @@ from config.parsers import MAX_JSON_DEPTH, JSONTooDeep, json_loads
 from metrics.models import Conversion, Refund, Source, Visit, WebhookDelivery
 from metrics.tracking.shopify import shopify_delivery_process
 from tests import factories as f
-from tests.metrics.tracking.test_shopify import ORDER, REFUND, SECRET, post
+from tests.metrics.tracking.shopify_support import ORDER, REFUND, SECRET, post
 
 ORIGIN = "https://brand.example"
 

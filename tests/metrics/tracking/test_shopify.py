@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import threading
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -16,34 +15,7 @@ from django.test import Client
 from metrics.models import Conversion, Refund, WebhookDelivery
 from metrics.tracking.webhooks import signature_of
 from tests import factories as f
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"  # tests/fixtures
-SECRET = "shpss_test_secret"
-
-
-def sample(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text())
-
-
-ORDER = sample("shopify-orders-create.json")
-REFUND = sample("shopify-refunds-create.json")
-
-
-def post(
-    client: Client, brand, payload: dict | bytes, *, topic: str = "orders/create",
-    webhook_id: str | None = "wh-1", secret: str | None = SECRET, signature: str | None = None,
-):
-    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-    headers = {"HTTP_X_SHOPIFY_TOPIC": topic, "HTTP_X_SHOPIFY_SHOP_DOMAIN": "shop.myshopify.com"}
-    if webhook_id:
-        headers["HTTP_X_SHOPIFY_WEBHOOK_ID"] = webhook_id
-    if signature is not None:
-        headers["HTTP_X_SHOPIFY_HMAC_SHA256"] = signature
-    elif secret is not None:
-        headers["HTTP_X_SHOPIFY_HMAC_SHA256"] = signature_of(body, secret)
-    return client.post(
-        f"/hooks/shopify/{brand.key}", data=body, content_type="application/json", **headers
-    )
+from tests.metrics.tracking.shopify_support import FIXTURES, ORDER, REFUND, SECRET, post
 
 
 @pytest.fixture

@@ -130,13 +130,15 @@ class CurrentOrganizationMiddleware:
 def _creator_gate(request: HttpRequest, match: ResolverMatch | None) -> HttpResponse | None:
     """A creator reaches the portal and their own account; the team's home sends them to the
     portal, and every other page is a 404 to them (as if it were not there)."""
-    if match is None or route_name(match) in PUBLIC_PAGES or not request.user.is_authenticated:
+    # What a creator may open is decided by the route alone: those pages (public ones, the
+    # portal, their account) read no membership here.
+    if match is None or creator_may_open(match) or not request.user.is_authenticated:
         return None
     try:
         is_creator = bool(request.access) and request.access.is_creator  # type: ignore[attr-defined]
     except TwoFactorSetupRequired:  # an owner or admin: the view sends them to set it up
         return None
-    if not is_creator or creator_may_open(match):
+    if not is_creator:
         return None
     if route_name(match) == "dashboard":
         return redirect("portal:home")

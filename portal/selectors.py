@@ -134,10 +134,6 @@ def links_for(access: Access, partnership: Partnership) -> QuerySet[TrackingLink
     )
 
 
-def deliverables_for(access: Access, partnership: Partnership) -> QuerySet[Deliverable]:
-    return visible(access, Deliverable).filter(partnership=partnership).order_by("due_date", "id")
-
-
 @dataclass(frozen=True)
 class Kpi:
     path: str

@@ -23,7 +23,13 @@ from campaigns.forms import apply_errors
 from campaigns.qr import qr_svg
 from campaigns.views.links import short_url
 from content.models import Deliverable
-from content.selectors import current_brief, draft_history, organization_today, rules_for
+from content.selectors import (
+    current_brief,
+    deliverables_of,
+    draft_history,
+    organization_today,
+    rules_for,
+)
 from content.services.drafts import OPEN_STATUSES, draft_submit
 from content.views.common import file_response, findings_shown
 from payouts.selectors import ledger_lines, ledger_totals, partnership_earnings
@@ -74,7 +80,7 @@ def partnership(request: HttpRequest, access: Access, pk: int) -> HttpResponse:
         "brief": selectors.brief_with_attachments(current_brief(found)),
         "deliverables": [
             {"deliverable": d, "late": d.is_late(today)}
-            for d in selectors.deliverables_for(access, found)
+            for d in deliverables_of(access, found)
         ],
         "codes": selectors.promo_codes_for(access, found),
         "links": [{"link": link, "short_url": short_url(link)}

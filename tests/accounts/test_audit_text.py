@@ -111,8 +111,8 @@ def _argument(call: ast.Call, position: int | None, name: str) -> ast.AST | None
 
 
 def _recorded_actions(path: Path) -> tuple[set[str], list[str]]:
-    """The actions ``path`` passes to ``audit_record``: written in the call (or in a
-    conditional there), or handed to the function that makes the call, by its callers
+    """The actions ``path`` passes to ``audit_record`` or ``audit_entry``: written in the call
+    (or in a conditional there), or handed to the function that makes the call, by its callers
     (``_move(line, amount, "payout.commission_changed")``). Also what could not be resolved."""
     tree = ast.parse(path.read_text(), filename=str(path))
     found: set[str] = set()
@@ -125,7 +125,7 @@ def _recorded_actions(path: Path) -> tuple[set[str], list[str]]:
         keyword_only = [a.arg for a in function.args.kwonlyargs]
         for call in ast.walk(function):
             if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
-                    and call.func.id == "audit_record"):
+                    and call.func.id in ("audit_record", "audit_entry")):
                 continue
             action = _argument(call, None, "action")
             if action is None:

@@ -208,6 +208,30 @@ def test_a_killed_drainer_loses_nothing_and_doubles_nothing(
 
 @pytest.mark.realmode
 @needs_redis
+def test_the_drain_stores_full_batches_and_leaves_a_trickle_for_its_next_run(
+    db, redis_buffer, monkeypatch
+) -> None:
+    """Under load clicks keep arriving while a batch is stored: a drain that chased them
+    would write batch after batch of a few clicks, each paying a batch's fixed cost. It stops
+    after the first short batch; the rest waits for the next run (two seconds later)."""
+    link = f.TrackingLinkFactory()
+    for n in range(25):
+        clicks.push(record(link, f"c_{n}", visitor_hash=f"{n:064d}"))
+    store_batch = clicks.store_batch
+    arrived = iter(range(100, 200))
+
+    def store_while_clicks_arrive(entries):
+        clicks.push(record(link, f"c_{next(arrived)}"))
+        return store_batch(entries)
+
+    monkeypatch.setattr(clicks, "store_batch", store_while_clicks_arrive)
+    assert clicks.drain(batch_size=10) == 10 + 10 + 7  # 25, and two that came meanwhile
+    assert clicks.buffered_count() == 1
+    assert clicks.drain(batch_size=10) == 1
+
+
+@pytest.mark.realmode
+@needs_redis
 def test_the_same_visitor_is_unique_once_per_link_and_day_in_redis(db, redis_buffer) -> None:
     link = f.TrackingLinkFactory()
     assert clicks.push(record(link, "c_1")) is True

@@ -41,6 +41,7 @@ from metrics.services.post_rollups import (
     post_rollups_rederive,
     post_rollups_refresh_facts,
 )
+from metrics.services.rollup_store import array_literal
 from metrics.validation import comment_errors, follower_snapshot_errors, post_metrics_errors
 
 BATCH = 2000
@@ -103,7 +104,7 @@ def post_metrics_ingest(
         )
         created = len(keyed) - len(existing)
     rollups.finish()
-    schedule_kpi_recompute(_post_campaigns(post_id for post_id, _ in keyed))
+    schedule_kpi_recompute(rollups.campaign_ids())
     return created, len(keyed) - created
 
 
@@ -138,7 +139,7 @@ def _post_metrics_upsert_postgresql(keyed: dict[tuple, dict], source: str) -> in
     )
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [source, now, *arrays, now])
+        cursor.execute(sql, [source, now, *map(array_literal, arrays), now])
         return sum(1 for (inserted,) in cursor.fetchall() if inserted)
 
 

@@ -22,7 +22,7 @@ import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 
@@ -56,10 +56,28 @@ def post_histories(post_ids: Iterable[int]) -> dict[int, History]:
     return histories
 
 
-def _locked_states(post_ids: Iterable[int]) -> dict[int, PostRollupState]:
+class StateRow(NamedTuple):
+    """A post's ``PostRollupState`` as the upkeep reads it: a tuple, not a model instance (a
+    batch of 10,000 snapshots reads 10,000 states)."""
+
+    pk: int
+    campaign_id: int
+    partnership_id: int
+    platform: str
+    followers: int | None
+    captured_at: dt.datetime | None
+    counters: tuple[int | None, ...]
+
+
+def _locked_states(post_ids: Iterable[int]) -> dict[int, StateRow]:
+    rows = (
+        PostRollupState.objects.select_for_update().filter(pk__in=set(post_ids))
+        .values_list("pk", "campaign_id", "partnership_id", "platform", "followers",
+                     "captured_at", *COUNTERS)
+    )
     return {
-        state.pk: state
-        for state in PostRollupState.objects.select_for_update().filter(pk__in=set(post_ids))
+        pk: StateRow(pk, campaign, partnership, platform, followers, captured_at, tuple(counters))
+        for pk, campaign, partnership, platform, followers, captured_at, *counters in rows
     }
 
 
@@ -103,7 +121,7 @@ def post_rollups_rederive(
     *,
     old_histories: Mapping[int, History] | None = None,
     removed: bool = False,
-    loaded: tuple[dict[int, PostRollupState], dict[int, PostFacts]] | None = None,
+    loaded: tuple[dict[int, StateRow], dict[int, PostFacts]] | None = None,
 ) -> None:
     """Bring the posts' rollup contributions to their current history and facts.
     ``old_histories``: what each post's history was when its contributions were last counted
@@ -210,9 +228,7 @@ class PostSnapshotWrite:
         state_rows = []
         for post_id in self.appends:
             state, fact = self.states.get(post_id), self.facts[post_id]
-            carry: Carry = (
-                NO_CARRY if state is None else tuple(getattr(state, c) for c in COUNTERS)
-            )
+            carry: Carry = NO_CARRY if state is None else state.counters
             before = state_of(carry, fact.followers)
             items = sorted(self.by_post[post_id], key=lambda item: item[0])
             for captured_at, values in items:
@@ -227,3 +243,8 @@ class PostSnapshotWrite:
         _states_save(state_rows)
         post_rollups_rederive(self.old_histories, old_histories=self.old_histories,
                               loaded=(self.states, self.facts))
+
+    def campaign_ids(self) -> set[int]:
+        """The campaigns of the written posts (their KPIs to recompute)."""
+        return {self.facts[post_id].campaign_id for post_id in self.by_post
+                if post_id in self.facts}

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
-import psycopg
 from django.db import connection, models
 from django.db.models import QuerySet
 
@@ -67,13 +67,12 @@ def rows_upsert(
         # Bound server-side in binary: the driver's text quoting of arrays is Python code and
         # cost more than the statement itself.
         types = [meta.get_field(f).db_type(connection) for f in (*key_fields, *value_fields)]  # type: ignore[union-attr]
-        arrays = [[row[i] for row in rows] for i in range(len(columns))]
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
+        arrays = [array_literal([row[i] for row in rows]) for i in range(len(columns))]
+        with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 — names quoted
                 f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) {conflict}",
-                arrays, binary=True,
+                arrays,
             )
         return
     row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -86,6 +85,27 @@ def rows_upsert(
                 f"{', '.join([row_sql] * len(chunk))} {conflict}",
                 params,
             )
+
+
+def array_literal(values: Sequence[Any]) -> str:
+    """``values`` as one PostgreSQL array literal (``{1,NULL,"2026-12-03T10:00:00+00:00"}``),
+    for a parameter cast to an array type. Handing the driver a list instead costs it more than
+    the statement: it dumps each element in Python (0.2 s for a 10,000-snapshot batch's state
+    columns), where PostgreSQL parses the literal in C."""
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join(map(_array_element, values)) + "}"
+
+
+def _array_element(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _adapt(value: Any) -> Any:

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.audit_writes import audit_record
 from accounts.branding import LogoError, logo_content_type
 from accounts.keys import display_prefix, generate_key, hash_key
 from accounts.models import (
     ROLE_RANK,
     ApiKey,
-    AuditEntry,
     Invitation,
     InvitationState,
     Membership,
@@ -36,47 +36,6 @@ ORGANIZATION_SETTINGS = (
     "name", "time_zone", "default_language", "require_two_factor", "accent_color", "report_footer",
     "disclosure_tags", "payout_approval_limit",
 )
-
-
-def audit_entry(
-    *,
-    access: Access | None,
-    organization: Organization,
-    action: str,
-    obj: Any,
-    changes: dict[str, Any] | None = None,
-) -> AuditEntry:
-    """An audit entry, not yet saved: for a writer that records many at once
-    (``audit_record_many``)."""
-    return AuditEntry(
-        organization=organization,
-        actor=access.user if access else None,
-        api_key=access.api_key if access else None,
-        action=action,
-        object_type=type(obj).__name__,
-        object_id=str(getattr(obj, "pk", "") or ""),
-        object_repr=str(obj)[:200],
-        changes=changes or {},
-    )
-
-
-def audit_record(
-    *,
-    access: Access | None,
-    organization: Organization,
-    action: str,
-    obj: Any,
-    changes: dict[str, Any] | None = None,
-) -> AuditEntry:
-    entry = audit_entry(access=access, organization=organization, action=action, obj=obj,
-                        changes=changes)
-    entry.save()
-    return entry
-
-
-def audit_record_many(entries: list[AuditEntry]) -> None:
-    """Save entries made by ``audit_entry`` in one statement."""
-    AuditEntry.objects.bulk_create(entries)
 
 
 @transaction.atomic

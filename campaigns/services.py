@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.selectors import Access
-from accounts.services import audit_record
 from accounts.writes import (
     apply_changes,
     create_instance,

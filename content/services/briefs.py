@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.selectors import Access
-from accounts.services import audit_record
 from accounts.writes import create_instance, ensure_in_organization, require_write
 from campaigns.models import Campaign, FunnelStage, Partnership
 from content.models import Brief, BriefAttachment, BriefSend, BriefVersion

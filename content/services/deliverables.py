@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.selectors import Access
-from accounts.services import audit_record
 from accounts.writes import (
     apply_changes,
     ensure_in_organization,

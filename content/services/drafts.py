@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.selectors import Access, require_own
-from accounts.services import audit_record
 from accounts.writes import ensure_in_organization, require_write
 from content.checks import check_caption
 from content.models import (

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.selectors import Access
-from accounts.services import audit_record
 from accounts.writes import ensure_in_organization, require_write
 from metrics.models import Comment, LabelSource, Sentiment
 from metrics.scheduling import schedule_kpi_recompute

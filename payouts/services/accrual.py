@@ -26,9 +26,9 @@ from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_entry, audit_record_many
 from accounts.l10n import organization_language
 from accounts.models import AuditEntry, Organization
-from accounts.services import audit_entry, audit_record_many
 from campaigns.models import COMMITTED_STATUSES, Partnership
 from content.models import Deliverable, DeliverableStatus, PayOn
 from metrics.selectors.snapshots import partnership_documents

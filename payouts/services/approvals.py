@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.models import Organization, Role
 from accounts.selectors import Access, require_role
-from accounts.services import audit_record
 from accounts.writes import ensure_in_organization
 from payouts.models import PayoutLine, PayoutStatus
 

@@ -23,8 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.selectors import Access
-from accounts.services import audit_record
 from accounts.writes import apply_changes, ensure_in_organization, require_write
 from campaigns.models import Campaign, CampaignStatus
 from reports.models import (

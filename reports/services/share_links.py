@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit_writes import audit_record
 from accounts.keys import hash_key
 from accounts.models import User
 from accounts.selectors import Access
-from accounts.services import audit_record, person_of
+from accounts.services import person_of
 from accounts.writes import ensure_in_organization, require_write
 from campaigns.models import Campaign
 from reports.models import ShareLink, ShareLinkView

@@ -49,7 +49,7 @@ class _ShareLinks(OrgScopedMixin):
     def get_queryset(self) -> QuerySet[Any]:
         return super().get_queryset().select_related("campaign").annotate(
             view_count=Count("views"), last_viewed_at=Max("views__viewed_at")
-        )
+        ).order_by("-created_at", "-pk")  # a grouped query drops Meta.ordering
 
 
 class CampaignShareLinkViewSet(

@@ -48,6 +48,7 @@ def share_links_of(access: Access, campaign: Campaign) -> QuerySet[ShareLink]:
         visible(access, ShareLink).filter(campaign=campaign)
         .select_related("created_by")
         .annotate(view_count=Count("views"), last_viewed_at=Max("views__viewed_at"))
+        .order_by("-created_at", "-pk")  # a grouped query drops Meta.ordering
     )
 
 

@@ -165,6 +165,7 @@ class Builder:
         self.frame = data.frame
         self.computed_at = computed_at
         self.rates = {p["pk"]: Decimal(p["commission_rate"]) for p in data.partnerships}
+        self._partnerships = {p["pk"]: p for p in data.partnerships}
         self.days = self.frame.days
 
     # The frame's day for a bucket: before the start counts on the first day, after the last
@@ -234,9 +235,9 @@ class Builder:
     def _costs(self, funnel_by_partnership: dict[int, kpis.FunnelSums], on: dt.date | None,
                partnership: int | None = None) -> kpis.CostSums:
         costs = kpis.CostSums()
-        for p in self.data.partnerships:
-            if partnership is not None and p["pk"] != partnership:
-                continue
+        partnerships = (self.data.partnerships if partnership is None
+                        else [self._partnerships[partnership]])
+        for p in partnerships:
             if p["status"] in COMMITTED_STATUSES:
                 costs.fees += p["fee"]
                 costs.product += p["product_value"]

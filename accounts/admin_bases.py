@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, URLField
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -60,11 +60,16 @@ def _model_fields(form: BaseForm, names: Iterable[str], skip: Sequence[str] = ()
     }
 
 
+# An address typed without a scheme is taken as https, as on the pages' forms.
+HTTPS_URLS: dict[type[Any], dict[str, Any]] = {URLField: {"assume_scheme": "https"}}
+
+
 class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):
     """Subclasses with a service implement ``service_create`` / ``service_update`` /
     ``service_delete``; without one, the role is enforced here and the row is saved as is."""
 
     list_per_page = 50
+    formfield_overrides = HTTPS_URLS
 
     # --- Permissions -----------------------------------------------------------------------
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -335,10 +340,12 @@ class ScopedInlineMixin(OrganizationScopedMixin):
 
 
 class ScopedTabularInline(ScopedInlineMixin, admin.TabularInline):  # type: ignore[misc]
+    formfield_overrides = HTTPS_URLS
     extra = 0
     show_change_link = True
 
 
 class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):  # type: ignore[misc]
+    formfield_overrides = HTTPS_URLS
     extra = 0
     show_change_link = True

@@ -51,6 +51,7 @@ from metrics.scheduling import schedule_kpi_recompute
 
 # --- Brands ---------------------------------------------------------------------------------
 class BrandAdminForm(forms.ModelForm):
+    website = Brand._meta.get_field("website").formfield(assume_scheme="https")
     shopify_webhook_secret = forms.CharField(
         required=False, widget=forms.PasswordInput(render_value=False),
         help_text=gettext_lazy("Write-only. Leave empty to keep the current secret."),

@@ -165,7 +165,6 @@ class Builder:
         self.frame = data.frame
         self.computed_at = computed_at
         self.rates = {p["pk"]: Decimal(p["commission_rate"]) for p in data.partnerships}
-        self._partnerships = {p["pk"]: p for p in data.partnerships}
         self.days = self.frame.days
 
     # The frame's day for a bucket: before the start counts on the first day, after the last
@@ -233,19 +232,19 @@ class Builder:
         }
 
     def _costs(self, funnel_by_partnership: dict[int, kpis.FunnelSums], on: dt.date | None,
-               partnership: int | None = None) -> kpis.CostSums:
+               partnership: dict[str, Any] | None = None) -> kpis.CostSums:
+        """The costs of the campaign, or of one partnership (its row of ``data.partnerships``)."""
         costs = kpis.CostSums()
-        partnerships = (self.data.partnerships if partnership is None
-                        else [self._partnerships[partnership]])
-        for p in partnerships:
+        pid = None if partnership is None else partnership["pk"]
+        for p in self.data.partnerships if partnership is None else [partnership]:
             if p["status"] in COMMITTED_STATUSES:
                 costs.fees += p["fee"]
                 costs.product += p["product_value"]
             revenue = funnel_by_partnership[p["pk"]].revenue if p["pk"] in \
                 funnel_by_partnership else Decimal("0")
             costs.commission += kpis.commission(self.rates[p["pk"]], revenue)
-        for pid, category, incurred_on, amount in self.data.costs:
-            if partnership is not None and pid != partnership:
+        for cost_pid, category, incurred_on, amount in self.data.costs:
+            if pid is not None and cost_pid != pid:
                 continue
             if on is not None and incurred_on > on:
                 continue
@@ -297,7 +296,7 @@ class Builder:
                     card=self.data.card,
                     sentiment=totals.sentiment_of(partnership=pid),
                     funnel=funnel,
-                    costs=self._costs(totals.funnel, None, partnership=pid),
+                    costs=self._costs(totals.funnel, None, partnership=p),
                     # Follower growth is brand-level: not split per creator.
                     followers_start=None,
                     followers_end=None,

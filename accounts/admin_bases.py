@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet, URLField
+from django.db.models import Field, Model, QuerySet, URLField
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -61,7 +61,9 @@ def _model_fields(form: BaseForm, names: Iterable[str], skip: Sequence[str] = ()
 
 
 # An address typed without a scheme is taken as https, as on the pages' forms.
-HTTPS_URLS: dict[type[Any], dict[str, Any]] = {URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: Mapping[type[Field[Any, Any]], Mapping[str, Any]] = {
+    URLField: {"assume_scheme": "https"},
+}
 
 
 class ScopedModelAdmin(OrganizationScopedMixin, admin.ModelAdmin):
@@ -280,6 +282,8 @@ class ScopedInlineMixin(OrganizationScopedMixin):
     Inlines with a service implement ``service_create(access, parent, fields)``,
     ``service_update(access, obj, changes)`` and ``service_delete(access, obj)``."""
 
+    formfield_overrides = HTTPS_URLS
+
     def service_create(self, access: Access, parent: Any, fields: dict[str, Any]) -> Model:
         raise NotImplementedError
 
@@ -340,12 +344,10 @@ class ScopedInlineMixin(OrganizationScopedMixin):
 
 
 class ScopedTabularInline(ScopedInlineMixin, admin.TabularInline):  # type: ignore[misc]
-    formfield_overrides = HTTPS_URLS
     extra = 0
     show_change_link = True
 
 
 class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):  # type: ignore[misc]
-    formfield_overrides = HTTPS_URLS
     extra = 0
     show_change_link = True

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminURLFieldWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
@@ -51,7 +52,11 @@ from metrics.scheduling import schedule_kpi_recompute
 
 # --- Brands ---------------------------------------------------------------------------------
 class BrandAdminForm(forms.ModelForm):
-    website = Brand._meta.get_field("website").formfield(assume_scheme="https")
+    # Declared (the form is built at import, before the admin's overrides apply), so it names
+    # the admin's widget and the https default itself.
+    website = Brand._meta.get_field("website").formfield(
+        assume_scheme="https", widget=AdminURLFieldWidget
+    )
     shopify_webhook_secret = forms.CharField(
         required=False, widget=forms.PasswordInput(render_value=False),
         help_text=gettext_lazy("Write-only. Leave empty to keep the current secret."),

@@ -77,6 +77,21 @@ def test_saving_a_brand_without_a_secret_keeps_the_old_one(client_for, superuser
     assert brand.name == "Renamed" and brand.shopify_webhook_secret == "keep-me"
 
 
+def test_a_brand_website_typed_without_a_scheme_is_saved_as_https(client_for, superuser, team):
+    brand = f.BrandFactory(organization=team.organization, website="https://old.example")
+    client = client_for(superuser)
+    page = client.get(admin_url(Brand, "change", brand.pk)).content.decode()
+    assert 'class="vURLField"' in page  # the admin's own URL widget, with its current link
+    response = client.post(admin_url(Brand, "change", brand.pk), {
+        "organization": team.organization.pk, "name": brand.name, "website": "shop.example",
+        "currency": "USD", "shopify_webhook_secret": "",
+        "accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    brand.refresh_from_db()
+    assert brand.website == "https://shop.example"
+
+
 def test_a_promo_code_taken_by_the_brand_is_refused_in_the_admin(client_for, superuser, team):
     code = f.PromoCodeFactory(partnership__campaign__brand__organization=team.organization,
                               code="MAYA15")

@@ -117,38 +117,47 @@ class Totals:
     )
     campaign_funnel: kpis.FunnelSums = field(default_factory=kpis.FunnelSums)
 
-    def posts_by_platform(self, partnership: int | None = None) -> dict[str, kpis.PostSums]:
-        if partnership is None:
-            vectors, counts = self.campaign_vectors, self.campaign_posts
-        else:
-            vectors, counts = defaultdict(_zero), defaultdict(int)
-            for (pid, platform), vector in self.vectors.items():
-                if pid == partnership:
-                    _add(vectors[platform], vector)
-            for (pid, platform), n in self.posts.items():
-                if pid == partnership:
-                    counts[platform] += n
-        # A platform with posts but no metrics yet has sums too.
-        platforms = [*vectors, *(p for p in counts if p not in vectors)]
-        return {p: post_sums(vectors.get(p) or _zero(), counts.get(p, 0)) for p in platforms}
+    def posts_by_platform(self) -> dict[str, kpis.PostSums]:
+        """The campaign's post sums per platform."""
+        return _platform_sums(self.campaign_vectors, self.campaign_posts)
 
-    def sentiment_of(self, partnership: int | None = None, platform: str | None = None
-                     ) -> kpis.SentimentSums:
+    def posts_by_partnership(self) -> dict[int, dict[str, kpis.PostSums]]:
+        """Each partnership's post sums per platform (one pass over the keys)."""
+        vectors: dict[int, dict[str, Vector]] = defaultdict(dict)
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        for (pid, platform), vector in self.vectors.items():
+            vectors[pid][platform] = vector
+        for (pid, platform), n in self.posts.items():
+            counts[pid][platform] = n
+        return {pid: _platform_sums(vectors.get(pid, {}), counts.get(pid, {}))
+                for pid in {*vectors, *counts}}
+
+    def sentiment_of(self, platform: str | None = None) -> kpis.SentimentSums:
+        """The campaign's comment sums, of one ``platform`` or all."""
         total = kpis.SentimentSums()
-        if partnership is None:
-            for pl, sums in self.campaign_sentiment.items():
-                if platform is None or pl == platform:
-                    total = total + sums
-            return total
-        for (pid, pl), sums in self.sentiment.items():
-            if pid == partnership and (platform is None or pl == platform):
+        for pl, sums in self.campaign_sentiment.items():
+            if platform is None or pl == platform:
                 total = total + sums
         return total
+
+    def sentiment_by_partnership(self) -> dict[int, kpis.SentimentSums]:
+        """Each partnership's comment sums, all platforms (one pass over the keys)."""
+        result: dict[int, kpis.SentimentSums] = defaultdict(kpis.SentimentSums)
+        for (pid, _), sums in self.sentiment.items():
+            result[pid] = result[pid] + sums
+        return result
 
     def funnel_of(self, partnership: int | None = None) -> kpis.FunnelSums:
         sums = (self.campaign_funnel if partnership is None
                 else self.funnel.get(partnership, kpis.FunnelSums()))
         return kpis.FunnelSums() + sums  # a copy: the caller sets its unique visitors
+
+
+def _platform_sums(vectors: dict[str, Vector], counts: dict[str, int]
+                   ) -> dict[str, kpis.PostSums]:
+    # A platform with posts but no metrics yet has sums too.
+    platforms = [*vectors, *(p for p in counts if p not in vectors)]
+    return {p: post_sums(vectors.get(p) or _zero(), counts.get(p, 0)) for p in platforms}
 
 
 def _sum_posts(by_platform: dict[str, kpis.PostSums]) -> kpis.PostSums:
@@ -282,9 +291,11 @@ class Builder:
     def partnership_documents(self, totals: Totals
                               ) -> list[tuple[str, str, dt.datetime, dict[str, Any]]]:
         result = []
+        posts_of = totals.posts_by_partnership()
+        sentiment_of = totals.sentiment_by_partnership()
         for p in self.data.partnerships:
             pid = p["pk"]
-            by_platform = totals.posts_by_platform(pid)
+            by_platform = posts_of.get(pid, {})
             funnel = totals.funnel_of(pid)
             funnel.unique_visitors = self.data.unique_visitors.get(pid, 0)
             document = self._base(self.frame.as_of)
@@ -294,7 +305,7 @@ class Builder:
                     posts=_sum_posts(by_platform),
                     posts_by_platform=by_platform,
                     card=self.data.card,
-                    sentiment=totals.sentiment_of(partnership=pid),
+                    sentiment=sentiment_of.get(pid, kpis.SentimentSums()),
                     funnel=funnel,
                     costs=self._costs(totals.funnel, None, partnership=p),
                     # Follower growth is brand-level: not split per creator.

@@ -119,11 +119,11 @@ class RollupRebuild(models.Model):
 
 
 # --- The funnel: conversions, refunds, visits and first-seen visitors -------------------------
-# Kept differently from the counters above: whether a conversion or visit counts depends on the
-# campaign's windows and on every refund of the order (the one that reaches the amount takes
-# the conversion out of the count), so a write only notes what it touched (``FunnelChange``)
-# and the next recompute re-derives those days from raw rows (``metrics.services
-# .funnel_rollups``) before reading — exact by construction, and proportional to what changed.
+# Whether a conversion or visit counts depends on the campaign's windows and on every refund of
+# the order (the one that reaches the amount takes the conversion out of the count). New orders
+# and visits are added as they are written (``metrics.services.funnel_appends``); any other
+# write only notes what it touched (``FunnelChange``) and the next recompute re-derives those
+# days from raw rows (``metrics.services.funnel_rollups``) before reading.
 
 
 class FunnelChange(models.Model):

@@ -117,11 +117,18 @@ def days_q(frame: Frame, days: Days, field: str = "occurred_at") -> Q:
     return q
 
 
-def conversion_rows(campaign: Campaign, frame: Frame, days: Days = None) -> list[ConversionRow]:
-    """The counted conversions and leads of the orders placed on ``days`` (None: all), as of
-    T, with their refunds: an order adds one and its gross amount on its day; a refund takes its
-    amount off on its day, and the refund that reaches the amount takes the order out of the
-    count (and what was left of its revenue with it)."""
+def _only_q(only: Collection[int] | None, field: str = "pk") -> Q:
+    """The rows ``only`` names (None: every row)."""
+    return Q() if only is None else Q(**{f"{field}__in": list(only)})
+
+
+def conversion_rows(campaign: Campaign, frame: Frame, days: Days = None,
+                    only: Collection[int] | None = None) -> list[ConversionRow]:
+    """The counted conversions and leads of the orders placed on ``days`` (None: all) — or of
+    the orders ``only`` names — as of T, with their refunds: an order adds one and its gross
+    amount on its day; a refund takes its amount off on its day, and the refund that reaches
+    the amount takes the order out of the count (and what was left of its revenue with it).
+    An order's rows depend on nothing but the order and its own refunds."""
     sums: dict[tuple[Any, ...], list[Any]] = {}
 
     def add(key: tuple[Any, ...], count: int, amount: Decimal) -> None:
@@ -131,7 +138,7 @@ def conversion_rows(campaign: Campaign, frame: Frame, days: Days = None) -> list
 
     orders = (
         _counted_conversions(campaign, frame)
-        .filter(days_q(frame, days))
+        .filter(days_q(frame, days), _only_q(only))
         .annotate(day=TruncDate("occurred_at", tzinfo=frame.tz))
         .values("day", "partnership_id", "attribution", "kind", "currency")
         .annotate(n=Count("pk"), amount=Sum("amount"))
@@ -145,6 +152,7 @@ def conversion_rows(campaign: Campaign, frame: Frame, days: Days = None) -> list
         Refund.objects.filter(
             counted_q(frame, "conversion__"),
             days_q(frame, days, "conversion__occurred_at"),
+            _only_q(only, "conversion_id"),
             conversion__partnership__campaign=campaign,
             conversion__is_cancelled=False,
             conversion__kind__in=COUNTED_KINDS,
@@ -183,12 +191,13 @@ def counted_visits(campaign: Campaign, frame: Frame) -> QuerySet[Visit]:
     return Visit.objects.filter(counted_q(frame), partnership__campaign=campaign)
 
 
-def visit_counts(campaign: Campaign, frame: Frame, days: Days = None
-                 ) -> list[tuple[dt.date, int, int]]:
-    """(day, partnership, counted visits) on ``days`` (None: all)."""
+def visit_counts(campaign: Campaign, frame: Frame, days: Days = None,
+                 only: Collection[int] | None = None) -> list[tuple[dt.date, int, int]]:
+    """(day, partnership, counted visits) on ``days`` (None: all), of the visits ``only``
+    names (None: all)."""
     rows = (
         counted_visits(campaign, frame)
-        .filter(days_q(frame, days))
+        .filter(days_q(frame, days), _only_q(only))
         .annotate(day=TruncDate("occurred_at", tzinfo=frame.tz))
         .values("day", "partnership_id")
         .annotate(n=Count("pk"))
@@ -216,11 +225,13 @@ def visitors_on(campaign: Campaign, frame: Frame, days: Collection[dt.date]) -> 
 
 
 def first_seen_queries(campaign: Campaign, frame: Frame,
-                       visitors: Collection[str] | None = None
+                       visitors: Collection[str] | None = None,
+                       only: Collection[int] | None = None
                        ) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """The local day of the first counted visit of ``visitors`` (None: all): per partnership
-    ``(partnership, visitor, day)``, and for the campaign as a whole ``(visitor, day)``."""
-    counted = counted_visits(campaign, frame).exclude(visitor_id="")
+    """The local day of the first counted visit of ``visitors`` (None: all), among the visits
+    ``only`` names (None: all): per partnership ``(partnership, visitor, day)``, and for the
+    campaign as a whole ``(visitor, day)``."""
+    counted = counted_visits(campaign, frame).filter(_only_q(only)).exclude(visitor_id="")
     if visitors is not None:
         counted = counted.filter(visitor_id__in=list(visitors))
     first_day = Min(TruncDate("occurred_at", tzinfo=frame.tz))
@@ -232,10 +243,10 @@ def first_seen_queries(campaign: Campaign, frame: Frame,
     return per_partnership, overall
 
 
-def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | None = None
-               ) -> list[tuple[int | None, str, dt.date]]:
+def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | None = None,
+               only: Collection[int] | None = None) -> list[tuple[int | None, str, dt.date]]:
     """``first_seen_queries`` as rows ``(partnership or None, visitor, day)``."""
-    per_partnership, overall = first_seen_queries(campaign, frame, visitors)
+    per_partnership, overall = first_seen_queries(campaign, frame, visitors, only)
     rows: list[tuple[int | None, str, dt.date]] = [
         (p, v, cast(dt.date, local_date(d))) for p, v, d in per_partnership
     ]

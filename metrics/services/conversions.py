@@ -22,6 +22,7 @@ from campaigns.models import Brand, Partnership
 from config.validation import BulkItemError
 from metrics.models import AttributionReason, Conversion, EventKind, Refund
 from metrics.scheduling import schedule_kpi_recompute
+from metrics.services.funnel_appends import funnel_rollups_add, funnel_writes_lock
 from metrics.services.funnel_rollups import funnel_changed
 from metrics.tracking.attribution import MANUAL, UNATTRIBUTED
 from metrics.tracking.attribution_candidates import attribute_many, facts_for
@@ -103,8 +104,9 @@ def conversions_ingest(
         by_brand: dict[int, list[ConversionItem]] = defaultdict(list)
         for item in latest.values():
             by_brand[item.brand.pk].append(item)
+        funnel_writes_lock(by_brand)
         campaign_partnerships: set[int] = set()
-        for brand_items in by_brand.values():
+        for _brand_id, brand_items in sorted(by_brand.items()):
             c, u, touched = _ingest_brand(
                 brand_items, source=source, first_write_wins=first_write_wins
             )
@@ -192,23 +194,29 @@ def _ingest_brand(
             touched.add(partnership_id)
         if before and before["partnership_id"]:
             touched.add(before["partnership_id"])
+    # Rewritten orders note their days before and after; new ones are added to the rollups.
     funnel_changed([
-        *((r.partnership_id, r.occurred_at) for r in rows),
+        *((r.partnership_id, r.occurred_at) for r in rows if r.external_id in existing),
         *((b["partnership_id"], b["occurred_at"]) for b in existing.values()),
     ])
     if first_write_wins:
-        # A racing duplicate inserted since the SELECT above keeps its first write too.
+        # ``funnel_writes_lock`` keeps out racing ingestions; anything else's row stays.
         Conversion.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
-        return len(rows), 0, touched
-    Conversion.objects.bulk_create(
-        rows,
-        batch_size=500,
-        update_conflicts=True,
-        unique_fields=["brand", "source", "external_id"],
-        update_fields=_UPSERT_FIELDS,
-    )
-    updated = sum(1 for i in items if i.external_id in existing)
-    return len(items) - updated, updated, touched
+    else:
+        Conversion.objects.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["brand", "source", "external_id"],
+            update_fields=_UPSERT_FIELDS,
+        )
+    new_ids = [r.external_id for r in rows if r.external_id not in existing]
+    funnel_rollups_add(conversions=list(
+        Conversion.objects.filter(brand=brand, source=source, external_id__in=new_ids)
+        .values_list("pk", flat=True)
+    ) if new_ids else ())
+    updated = len(rows) - len(new_ids)
+    return len(new_ids), updated, touched
 
 
 def _applies(

@@ -1,9 +1,10 @@
 """The funnel's rollups: conversions and refunds, visits and first-seen visitors
 (``metrics.models.rollups``).
 
-A write only notes what it touched (``funnel_changed``: a partnership and the time of the
-order or visit, in the writer's transaction); the next recompute re-derives those local days
-from raw rows (``funnel_rollups_refresh``) before it reads. Whether an order counts depends on
+New orders and visits are added as they are written (``metrics.services.funnel_appends``).
+Any other write only notes what it touched (``funnel_changed``: a partnership and the time of
+the order or visit, in the writer's transaction); the next recompute re-derives those local
+days from raw rows (``funnel_rollups_refresh``) before it reads. Whether an order counts depends on
 the campaign's windows and on every refund of the order, and a visitor is new only on the day
 of their first visit: re-deriving the touched days with the same selectors a full rebuild uses
 keeps all of it exact, at the cost of the changed days' rows.

@@ -23,6 +23,7 @@ from metrics.models import AttributionReason, Source, Visit
 from metrics.scheduling import schedule_kpi_recompute
 from metrics.services.conversions import schedule_for_partnerships
 from metrics.services.corrections import refuse_unknown
+from metrics.services.funnel_appends import funnel_rollups_add, funnel_writes_lock
 from metrics.services.funnel_rollups import funnel_changed
 from metrics.tracking.attribution import UNATTRIBUTED
 from metrics.tracking.attribution_candidates import attribute_many, facts_for
@@ -96,8 +97,9 @@ def visits_ingest(
         groups: dict[int, list[tuple[int, VisitItem]]] = {}
         for index, item in enumerate(batch):
             groups.setdefault(item.brand.pk, []).append((index, item))
+        funnel_writes_lock(groups)
         partnerships: set[int] = set()
-        for group in groups.values():
+        for _brand_id, group in sorted(groups.items()):
             c, u, touched = _ingest_brand(
                 group, source=source, first_write_wins=first_write_wins
             )
@@ -177,10 +179,20 @@ def _ingest_brand(
             raise BulkItemError(index, exc.message_dict) from exc
         if partnership_id:
             touched.add(partnership_id)
-    # ignore_conflicts: a racing duplicate of the same external id keeps the first row.
-    Visit.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    new_keyed = [v for v in new if v.external_id]
+    # ``funnel_writes_lock`` keeps out racing ingestions; anything else's row stays.
+    Visit.objects.bulk_create(new_keyed, batch_size=500, ignore_conflicts=True)
+    new_anonymous = Visit.objects.bulk_create([v for v in new if not v.external_id],
+                                              batch_size=500)
     Visit.objects.bulk_update(changed, _UPDATE_FIELDS, batch_size=500)
-    funnel_changed([*before, *((v.partnership_id, v.occurred_at) for v in (*new, *changed))])
+    # Rewritten visits note their days before and after; new ones are added to the rollups.
+    funnel_changed([*before, *((v.partnership_id, v.occurred_at) for v in changed)])
+    new_pks = [v.pk for v in new_anonymous]
+    if new_keyed:
+        new_pks += Visit.objects.filter(
+            brand=brand, source=source, external_id__in=[v.external_id for v in new_keyed]
+        ).values_list("pk", flat=True)
+    funnel_rollups_add(visits=new_pks)
     return len(new), len(changed), touched
 
 

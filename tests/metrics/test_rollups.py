@@ -101,9 +101,10 @@ funnel_operations = st.lists(
         st.tuples(st.just("refund_deleted"), st.integers(0, 5)),
         st.tuples(st.just("order_cancelled"), st.integers(0, 5)),
         st.tuples(st.just("order_deleted"), st.integers(0, 5)),
-        # Visits: (external id, visitor, minute, by click i / by the UTM of link i / unknown).
+        # Visits: (external id — 10 and up: none, by click i / by the UTM of link i /
+        # unknown).
         st.tuples(st.just("visits"), st.lists(
-            st.tuples(st.integers(0, 5), st.integers(0, 3), minutes,
+            st.tuples(st.integers(0, 12), st.integers(0, 3), minutes,
                       st.sampled_from(["click", "utm", "none"]), st.integers(0, 6)),
             min_size=1, max_size=3)),
         st.tuples(st.just("visit_moved"), st.integers(0, 5), st.integers(0, 1)),
@@ -220,7 +221,7 @@ def _apply_funnel(world: dict[str, Any], kind: str, args: list[Any], at: Any) ->
     elif kind == "visits":
         items = []
         for n, visitor, m, how, i in args[0]:
-            item = {"external_id": f"v{n}", "visitor_id": f"visitor{visitor}",
+            item = {"external_id": f"v{n}" if n < 10 else "", "visitor_id": f"visitor{visitor}",
                     "occurred_at": at(m)}
             if how == "click" and (stored := _nth(Click.objects, i)) is not None:
                 item["click_id"] = stored.click_id

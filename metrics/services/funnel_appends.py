@@ -1,0 +1,149 @@
+"""New orders and visits added to the funnel's rollups in the transaction that writes them.
+
+Most of the funnel's writes are appends: orders and visits never seen before. Their share of
+the rollups is added here, so a recompute after them reads rollups only:
+
+- an order's rows (``conversion_rows``) depend on nothing but the order and its own refunds, so
+  a new order's rows are added to ``ConversionDayRollup`` as they are;
+- a new visit adds to its day's ``VisitDayRollup``, and can only make its visitor's first day
+  earlier: the visitor's first-seen row (per partnership and campaign-wide) is inserted, or
+  moved to the earlier day, and the new-visitor counts of both days follow.
+
+Corrections, deletions, cancellations and refunds still note their days (``funnel_changed``)
+for the next recompute to re-derive from raw rows (``metrics.services.funnel_rollups``).
+
+Every writer of these rollups holds the campaign's row lock (this, the re-derivation and the
+rebuild), so a row read here is written back unchanged by anyone else. The ingestions take
+``funnel_writes_lock`` before they look up the rows a batch already has, so two racing
+deliveries of one order cannot both count it as new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from django.db import models
+
+from campaigns.models import Brand, Campaign
+from metrics.models import (
+    Conversion,
+    ConversionDayRollup,
+    NewVisitorDayRollup,
+    RollupRebuild,
+    Visit,
+    VisitDayRollup,
+    VisitorFirstSeen,
+)
+from metrics.selectors.frame import Frame
+from metrics.selectors.funnel_aggregates import conversion_rows, first_seen, visit_counts
+from metrics.services.rollup_rebuild import rollup_frame
+
+CONVERSION_KEY = ("partnership_id", "day", "source", "kind", "currency", "rate_day")
+
+
+def funnel_writes_lock(brand_ids: Collection[int]) -> None:
+    """Serialise the funnel's bulk writes of these brands (in pk order: no deadlocks)."""
+    list(Brand.objects.select_for_update().filter(pk__in=list(brand_ids))
+         .order_by("pk").values_list("pk"))
+
+
+def funnel_rollups_add(*, conversions: Collection[int] = (), visits: Collection[int] = ()
+                       ) -> None:
+    """Add the brand-new ``conversions`` and ``visits`` (pks; with their refunds, if any came
+    with them) to the rollups of their campaigns. A campaign never rolled up is skipped: its
+    first recompute rebuilds it whole."""
+    campaign_ids = set(
+        Conversion.objects.filter(pk__in=list(conversions), partnership__isnull=False)
+        .values_list("partnership__campaign_id", flat=True)
+    ) if conversions else set()
+    if visits:
+        campaign_ids |= set(
+            Visit.objects.filter(pk__in=list(visits), partnership__isnull=False)
+            .values_list("partnership__campaign_id", flat=True)
+        )
+    for campaign_id in sorted(campaign_ids):
+        campaign = (
+            Campaign.objects.select_for_update(of=("self",))
+            .select_related("brand__organization").filter(pk=campaign_id).first()
+        )
+        if campaign is None or not RollupRebuild.objects.filter(campaign=campaign).exists():
+            continue
+        frame = rollup_frame(campaign)
+        if conversions:
+            _add_conversions(campaign, frame, conversions)
+        if visits:
+            _add_visits(campaign, frame, visits)
+
+
+def _add_conversions(campaign: Campaign, frame: Frame, pks: Collection[int]) -> None:
+    amounts = {
+        (partnership, day, source, kind, currency, rate_day): (count, amount)
+        for day, partnership, source, kind, currency, rate_day, count, amount
+        in conversion_rows(campaign, frame, only=pks)
+        if count or amount
+    }
+    _rows_add(ConversionDayRollup, campaign, CONVERSION_KEY, ("conversions", "amount"),
+              amounts)
+
+
+def _add_visits(campaign: Campaign, frame: Frame, pks: Collection[int]) -> None:
+    _rows_add(VisitDayRollup, campaign, ("partnership_id", "day"), ("visits",),
+              {(p, day): (n,) for day, p, n in visit_counts(campaign, frame, only=pks)})
+    firsts = first_seen(campaign, frame, only=pks)
+    if not firsts:
+        return
+    stored = {
+        (row.partnership_id, row.visitor_id): row
+        for row in VisitorFirstSeen.objects.filter(
+            campaign=campaign, visitor_id__in=list({v for _, v, _ in firsts})
+        )
+    }
+    new: list[VisitorFirstSeen] = []
+    moved: list[VisitorFirstSeen] = []
+    counts: Counter[tuple[int | None, dt.date]] = Counter()
+    for partnership, visitor, day in firsts:
+        row = stored.get((partnership, visitor))
+        if row is None:
+            new.append(VisitorFirstSeen(campaign=campaign, partnership_id=partnership,
+                                        visitor_id=visitor, day=day))
+        elif day < row.day:
+            counts[(partnership, row.day)] -= 1
+            row.day = day
+            moved.append(row)
+        else:
+            continue
+        counts[(partnership, day)] += 1
+    VisitorFirstSeen.objects.bulk_create(new, batch_size=1000)
+    VisitorFirstSeen.objects.bulk_update(moved, ["day"], batch_size=1000)
+    _rows_add(NewVisitorDayRollup, campaign, ("partnership_id", "day"), ("visitors",),
+              {key: (n,) for key, n in counts.items() if n})
+
+
+def _rows_add(model: type[models.Model], campaign: Campaign, key_fields: Sequence[str],
+              value_fields: Sequence[str], amounts: Mapping[tuple[Any, ...], Sequence[Any]]
+              ) -> None:
+    """Add ``amounts[key]`` to the campaign's row ``key`` of ``model`` (a row per key). The
+    rows read are replaced by rows with the sums — a delete and an insert, cheaper than an
+    update per row; the caller holds the campaign's row lock."""
+    if not amounts:
+        return
+    manager = model._default_manager
+    day_at = key_fields.index("day")
+    stored = {
+        tuple(getattr(row, f) for f in key_fields): row
+        for row in manager.filter(campaign=campaign,
+                                  day__in=list({key[day_at] for key in amounts}))
+    }
+    replaced, rows = [], []
+    for key, values in amounts.items():
+        if (row := stored.get(key)) is not None:
+            replaced.append(row.pk)
+            values = [getattr(row, name) + value
+                      for name, value in zip(value_fields, values, strict=True)]
+        rows.append(model(campaign=campaign, **dict(zip(key_fields, key, strict=True)),
+                          **dict(zip(value_fields, values, strict=True))))
+    manager.filter(pk__in=replaced).delete()
+    manager.bulk_create(rows, batch_size=1000)

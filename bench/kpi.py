@@ -8,9 +8,10 @@ recompute, which reads only rollups; two floors in the same run — the cheapest
 producing the total's sums from raw rows (the carry-forward/delta window query) and from the
 rollups (one SUM per rollup table); one more day of data written the way production writes it
 (every post's next snapshot through the ingestion service, 20,000 clicks through the drain's
-batch write, 2,000 orders and 2,000 visits through theirs, all keeping the rollups) and the
-recompute after it (which re-derives the day the orders and visits touched); the page's read; the peak RSS of a process that rebuilds
-and recomputes (Django and its imports included).
+batch write, 2,000 orders and 2,000 visits through theirs, all keeping the rollups — new orders
+and visits are added to theirs as they are written) and the recompute after it, which reads
+rollups only; the page's read; the peak RSS of a process that rebuilds and recomputes (Django
+and its imports included).
 
 The data generator is ``bench/_kpi_data.py``, the floors ``bench/_kpi_floor.py``."""
 

@@ -191,19 +191,29 @@ def counted_visits(campaign: Campaign, frame: Frame) -> QuerySet[Visit]:
     return Visit.objects.filter(counted_q(frame), partnership__campaign=campaign)
 
 
-def visit_counts(campaign: Campaign, frame: Frame, days: Days = None,
-                 only: Collection[int] | None = None) -> list[tuple[dt.date, int, int]]:
-    """(day, partnership, counted visits) on ``days`` (None: all), of the visits ``only``
-    names (None: all)."""
+def visit_counts(campaign: Campaign, frame: Frame, days: Days = None
+                 ) -> list[tuple[dt.date, int, int]]:
+    """(day, partnership, counted visits) on ``days`` (None: all)."""
     rows = (
         counted_visits(campaign, frame)
-        .filter(days_q(frame, days), _only_q(only))
+        .filter(days_q(frame, days))
         .annotate(day=TruncDate("occurred_at", tzinfo=frame.tz))
         .values("day", "partnership_id")
         .annotate(n=Count("pk"))
         .values_list("day", "partnership_id", "n")
     )
     return [(local_date(d), p, n) for d, p, n in rows]  # type: ignore[misc]
+
+
+def counted_visit_days(campaign: Campaign, frame: Frame, visits: Collection[int]
+                       ) -> list[tuple[int, str, dt.date]]:
+    """``(partnership, visitor, local day)`` of each of ``visits`` (pks) that counts."""
+    rows = (
+        counted_visits(campaign, frame).filter(pk__in=list(visits))
+        .annotate(day=TruncDate("occurred_at", tzinfo=frame.tz))
+        .values_list("partnership_id", "visitor_id", "day")
+    )
+    return [(p, v, cast(dt.date, local_date(d))) for p, v, d in rows]
 
 
 def first_visit_days(campaign: Campaign, frame: Frame) -> list[tuple[dt.date, int]]:
@@ -225,13 +235,11 @@ def visitors_on(campaign: Campaign, frame: Frame, days: Collection[dt.date]) -> 
 
 
 def first_seen_queries(campaign: Campaign, frame: Frame,
-                       visitors: Collection[str] | None = None,
-                       only: Collection[int] | None = None
+                       visitors: Collection[str] | None = None
                        ) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """The local day of the first counted visit of ``visitors`` (None: all), among the visits
-    ``only`` names (None: all): per partnership ``(partnership, visitor, day)``, and for the
-    campaign as a whole ``(visitor, day)``."""
-    counted = counted_visits(campaign, frame).filter(_only_q(only)).exclude(visitor_id="")
+    """The local day of the first counted visit of ``visitors`` (None: all): per partnership
+    ``(partnership, visitor, day)``, and for the campaign as a whole ``(visitor, day)``."""
+    counted = counted_visits(campaign, frame).exclude(visitor_id="")
     if visitors is not None:
         counted = counted.filter(visitor_id__in=list(visitors))
     first_day = Min(TruncDate("occurred_at", tzinfo=frame.tz))
@@ -243,10 +251,10 @@ def first_seen_queries(campaign: Campaign, frame: Frame,
     return per_partnership, overall
 
 
-def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | None = None,
-               only: Collection[int] | None = None) -> list[tuple[int | None, str, dt.date]]:
+def first_seen(campaign: Campaign, frame: Frame, visitors: Collection[str] | None = None
+               ) -> list[tuple[int | None, str, dt.date]]:
     """``first_seen_queries`` as rows ``(partnership or None, visitor, day)``."""
-    per_partnership, overall = first_seen_queries(campaign, frame, visitors, only)
+    per_partnership, overall = first_seen_queries(campaign, frame, visitors)
     rows: list[tuple[int | None, str, dt.date]] = [
         (p, v, cast(dt.date, local_date(d))) for p, v, d in per_partnership
     ]

@@ -26,6 +26,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 
 from campaigns.models import Brand, Campaign
 from metrics.models import (
@@ -38,7 +39,7 @@ from metrics.models import (
     VisitorFirstSeen,
 )
 from metrics.selectors.frame import Frame
-from metrics.selectors.funnel_aggregates import conversion_rows, first_seen, visit_counts
+from metrics.selectors.funnel_aggregates import conversion_rows, counted_visit_days
 from metrics.services.rollup_rebuild import rollup_frame
 
 CONVERSION_KEY = ("partnership_id", "day", "source", "kind", "currency", "rate_day")
@@ -67,9 +68,11 @@ def funnel_rollups_add(*, conversions: Collection[int] = (), visits: Collection[
     for campaign_id in sorted(campaign_ids):
         campaign = (
             Campaign.objects.select_for_update(of=("self",))
-            .select_related("brand__organization").filter(pk=campaign_id).first()
+            .select_related("brand__organization").filter(pk=campaign_id)
+            .annotate(rolled_up=Exists(RollupRebuild.objects.filter(campaign=OuterRef("pk"))))
+            .first()
         )
-        if campaign is None or not RollupRebuild.objects.filter(campaign=campaign).exists():
+        if campaign is None or not campaign.rolled_up:
             continue
         frame = rollup_frame(campaign)
         if conversions:
@@ -90,32 +93,42 @@ def _add_conversions(campaign: Campaign, frame: Frame, pks: Collection[int]) -> 
 
 
 def _add_visits(campaign: Campaign, frame: Frame, pks: Collection[int]) -> None:
+    rows = counted_visit_days(campaign, frame, pks)
     _rows_add(VisitDayRollup, campaign, ("partnership_id", "day"), ("visits",),
-              {(p, day): (n,) for day, p, n in visit_counts(campaign, frame, only=pks)})
-    firsts = first_seen(campaign, frame, only=pks)
+              {key: (n,) for key, n in Counter((p, day) for p, _, day in rows).items()})
+    # Each visitor's first day among these visits, per partnership and campaign-wide.
+    firsts: dict[tuple[int | None, str], dt.date] = {}
+    for partnership, visitor, day in rows:
+        if visitor:
+            for key in ((partnership, visitor), (None, visitor)):
+                firsts[key] = min(day, firsts.get(key, day))
     if not firsts:
         return
+    visitors = list({visitor for _, visitor in firsts})
+    partnerships = list({p for p, _ in firsts if p is not None})
     stored = {
         (row.partnership_id, row.visitor_id): row
-        for row in VisitorFirstSeen.objects.filter(
-            campaign=campaign, visitor_id__in=list({v for _, v, _ in firsts})
+        for row in VisitorFirstSeen.objects.filter(  # each half matches one partial index
+            Q(partnership__isnull=True, visitor_id__in=visitors)
+            | Q(partnership_id__in=partnerships, visitor_id__in=visitors),
+            campaign=campaign,
         )
     }
     new: list[VisitorFirstSeen] = []
     moved: list[VisitorFirstSeen] = []
     counts: Counter[tuple[int | None, dt.date]] = Counter()
-    for partnership, visitor, day in firsts:
-        row = stored.get((partnership, visitor))
+    for (scope, visitor), day in firsts.items():
+        row = stored.get((scope, visitor))
         if row is None:
-            new.append(VisitorFirstSeen(campaign=campaign, partnership_id=partnership,
+            new.append(VisitorFirstSeen(campaign=campaign, partnership_id=scope,
                                         visitor_id=visitor, day=day))
         elif day < row.day:
-            counts[(partnership, row.day)] -= 1
+            counts[(scope, row.day)] -= 1
             row.day = day
             moved.append(row)
         else:
             continue
-        counts[(partnership, day)] += 1
+        counts[(scope, day)] += 1
     VisitorFirstSeen.objects.bulk_create(new, batch_size=1000)
     VisitorFirstSeen.objects.bulk_update(moved, ["day"], batch_size=1000)
     _rows_add(NewVisitorDayRollup, campaign, ("partnership_id", "day"), ("visitors",),
@@ -132,9 +145,13 @@ def _rows_add(model: type[models.Model], campaign: Campaign, key_fields: Sequenc
         return
     manager = model._default_manager
     day_at = key_fields.index("day")
+    partnerships = {key[0] for key in amounts}  # keys start with the partnership
+    scope = Q(partnership_id__in=[p for p in partnerships if p is not None])
+    if None in partnerships:
+        scope |= Q(partnership__isnull=True)
     stored = {
         tuple(getattr(row, f) for f in key_fields): row
-        for row in manager.filter(campaign=campaign,
+        for row in manager.filter(scope, campaign=campaign,
                                   day__in=list({key[day_at] for key in amounts}))
     }
     replaced, rows = [], []

@@ -48,6 +48,7 @@ def run() -> list[dict[str, Any]]:
             "recompute (s)": round(measured["recompute_s"], 3),
             "floor rollups (s)": round(measured["floor_rollups_s"], 3),
             "one more day: recompute (ms)": round(measured["incremental_s"] * 1000, 1),
+            "then its ledger task (ms)": round(measured["ledger_s"] * 1000, 1),
             "ingest 10k snapshots (s)": round(measured["ingest_per_10k_s"], 2),
             "peak RSS (MB)": rss["peak_rss_mb"],
         }

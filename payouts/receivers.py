@@ -10,7 +10,8 @@ from django.dispatch import receiver
 from content.models import Deliverable
 from content.signals import deliverable_status_changed
 from metrics.signals import kpis_recomputed
-from payouts.services.accrual import fee_accrue, ledger_sync
+from payouts.services.accrual import fee_accrue
+from payouts.tasks import settle_ledger
 
 
 @receiver(deliverable_status_changed, dispatch_uid="payouts.fee_on_milestone")
@@ -21,4 +22,7 @@ def accrue_fee_on_milestone(sender: Any, deliverable: Deliverable, status: str,
 
 @receiver(kpis_recomputed, dispatch_uid="payouts.ledger_after_recompute")
 def sync_ledger_after_recompute(sender: Any, campaign_id: int, **kwargs: Any) -> None:
-    ledger_sync(campaign_id=campaign_id)
+    # A task of its own: settling commissions is the ledger's work, not the recompute's (it
+    # writes a line and an audit entry per partnership whose revenue moved), and a ledger
+    # failure does not fail the KPIs. The documents it reads are committed by now.
+    settle_ledger.delay(campaign_id)

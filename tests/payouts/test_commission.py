@@ -140,7 +140,7 @@ def test_a_day_that_moves_every_commission_settles_in_a_fixed_number_of_queries(
     first = {p.pk: _commission(p)[0].amount for p in partnerships}
     for partnership in partnerships:  # the next day's orders, the ledger not yet settled
         f.ConversionFactory(brand=campaign.brand, partnership=partnership, attribution="manual")
-    with mock.patch("payouts.receivers.ledger_sync"):
+    with mock.patch("payouts.receivers.settle_ledger"):
         kpis_recompute(campaign_id=campaign.pk)
     audited = AuditEntry.objects.count()
 
@@ -182,3 +182,13 @@ def test_commission_from_a_sale_and_its_refund_is_approved_and_exported(
     assert [(r["line_id"], r["kind"], r["amount"], r["status"]) for r in rows] == [
         (str(line.pk), "commission", "5.31", "approved")
     ]
+
+
+def test_the_ledger_is_settled_by_a_task_of_its_own_after_a_recompute(db) -> None:
+    from config.celery import app
+
+    campaign = f.CampaignFactory()
+    with mock.patch("payouts.receivers.settle_ledger") as task:
+        kpis_recompute(campaign_id=campaign.pk)
+    task.delay.assert_called_once_with(campaign.pk)
+    assert "payouts.tasks.settle_ledger" in app.tasks

@@ -104,7 +104,6 @@ def conversions_ingest(
         by_brand: dict[int, list[ConversionItem]] = defaultdict(list)
         for item in latest.values():
             by_brand[item.brand.pk].append(item)
-        funnel_writes_lock(by_brand)
         campaign_partnerships: set[int] = set()
         for _brand_id, brand_items in sorted(by_brand.items()):
             c, u, touched = _ingest_brand(
@@ -134,6 +133,7 @@ def _ingest_brand(
     items: list[ConversionItem], *, source: str, first_write_wins: bool
 ) -> tuple[int, int, set[int]]:
     brand = items[0].brand
+    funnel_writes_lock(brand.pk, source, [i.external_id for i in items])
     existing = {
         row["external_id"]: row
         for row in Conversion.objects.select_for_update()
@@ -200,7 +200,8 @@ def _ingest_brand(
         *((b["partnership_id"], b["occurred_at"]) for b in existing.values()),
     ])
     if first_write_wins:
-        # ``funnel_writes_lock`` keeps out racing ingestions; anything else's row stays.
+        # ``funnel_writes_lock`` holds off a racing ingestion of these ids; another writer's
+        # row stays.
         Conversion.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
     else:
         Conversion.objects.bulk_create(

@@ -14,8 +14,8 @@ for the next recompute to re-derive from raw rows (``metrics.services.funnel_rol
 
 Every writer of these rollups holds the campaign's row lock (this, the re-derivation and the
 rebuild), so a row read here is written back unchanged by anyone else. The ingestions take
-``funnel_writes_lock`` before they look up the rows a batch already has, so two racing
-deliveries of one order cannot both count it as new.
+``funnel_writes_lock`` on a batch's external ids before they look up the rows it already has,
+so two racing deliveries of one order cannot both count it as new.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 
-from campaigns.models import Brand, Campaign
+from campaigns.models import Campaign
 from metrics.models import (
     Conversion,
     ConversionDayRollup,
@@ -45,10 +45,21 @@ from metrics.services.rollup_rebuild import rollup_frame
 CONVERSION_KEY = ("partnership_id", "day", "source", "kind", "currency", "rate_day")
 
 
-def funnel_writes_lock(brand_ids: Collection[int]) -> None:
-    """Serialise the funnel's bulk writes of these brands (in pk order: no deadlocks)."""
-    list(Brand.objects.select_for_update().filter(pk__in=list(brand_ids))
-         .order_by("pk").values_list("pk"))
+def funnel_writes_lock(brand_id: int, source: str, external_ids: Collection[str]) -> None:
+    """Serialise the writers of the same (brand, source, external id) — a redelivery racing its
+    original — until the transaction ends: PostgreSQL advisory locks, taken in one order so
+    two batches never deadlock. Different orders and visits do not wait for each other. (On
+    SQLite one writer runs at a time, and a racing writer fails rather than waits.)"""
+    keys = sorted({f"{brand_id}:{source}:{external_id}" for external_id in external_ids
+                   if external_id})
+    if not keys or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h "
+            "FROM unnest(%s::text[]) AS k ORDER BY h) AS locks",
+            [keys],
+        )
 
 
 def funnel_rollups_add(*, conversions: Collection[int] = (), visits: Collection[int] = ()

@@ -97,7 +97,6 @@ def visits_ingest(
         groups: dict[int, list[tuple[int, VisitItem]]] = {}
         for index, item in enumerate(batch):
             groups.setdefault(item.brand.pk, []).append((index, item))
-        funnel_writes_lock(groups)
         partnerships: set[int] = set()
         for _brand_id, group in sorted(groups.items()):
             c, u, touched = _ingest_brand(
@@ -127,6 +126,7 @@ def _ingest_brand(
             keyed[item.external_id] = (index, item)
         else:
             anonymous.append((index, item))
+    funnel_writes_lock(brand.pk, source, keyed)
     existing = {
         v.external_id: v
         for v in Visit.objects.select_for_update().filter(
@@ -180,7 +180,8 @@ def _ingest_brand(
         if partnership_id:
             touched.add(partnership_id)
     new_keyed = [v for v in new if v.external_id]
-    # ``funnel_writes_lock`` keeps out racing ingestions; anything else's row stays.
+    # ``funnel_writes_lock`` holds off a racing ingestion of these ids; another writer's row
+    # stays.
     Visit.objects.bulk_create(new_keyed, batch_size=500, ignore_conflicts=True)
     new_anonymous = Visit.objects.bulk_create([v for v in new if not v.external_id],
                                               batch_size=500)

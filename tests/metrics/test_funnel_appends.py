@@ -5,6 +5,7 @@ recompute after them reads rollups only; what they add equals a re-derivation fr
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -92,3 +93,44 @@ def test_a_batch_with_another_brands_item_is_refused_whole(world) -> None:
         assert (refused.value.index, list(refused.value.errors)) == (1, ["brand"])
     assert not Visit.objects.exists()
     assert not Conversion.objects.exists()
+
+
+@pytest.mark.realmode
+@pytest.mark.django_db(transaction=True)
+def test_racing_deliveries_of_one_order_and_one_visit_count_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's concurrent writers")
+    partnership = f.PartnershipFactory()
+    link = f.TrackingLinkFactory(partnership=partnership)
+    brand = partnership.campaign.brand
+    barrier = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def deliver(n: int) -> None:
+        try:
+            barrier.wait()
+            if n % 2:
+                conversions_ingest(items=[{"external_id": "o1", "occurred_at": START,
+                                           "amount": Decimal("40"), "partnership": partnership}],
+                                   source="api", brand=brand)
+            else:
+                visits_ingest(items=[{"external_id": "v1", "visitor_id": "ana",
+                                      "occurred_at": START, "utm_campaign": link.utm_campaign,
+                                      "utm_content": link.utm_content}],
+                              source="pixel", brand=brand, first_write_wins=True)
+        except BaseException as error:  # noqa: BLE001 — reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    total = kpi_documents(partnership.campaign)[0][3]
+    assert total["conversion"]["conversions"] == 1
+    assert total["conversion"]["revenue"] == "40.00"
+    assert total["traffic"]["visits"] == 1
+    assert total["traffic"]["unique_visitors"] == 1

@@ -149,6 +149,18 @@ def _delivering_post(partnership: Partnership, item: DeliverablePlan) -> Post:
     return next((p for p in posts if p.post_type == item.format), posts[0])
 
 
+def demo_ledger_sync(organization: Organization) -> None:
+    """Bring the ledger up to the KPIs just computed. The recompute queues the ledger's own
+    task, which a worker may not have run yet; settling here is idempotent (a ledger already
+    settled is only read)."""
+    from payouts.services.accrual import ledger_sync
+
+    for campaign_id in Campaign.objects.filter(brand__organization=organization).values_list(
+        "pk", flat=True
+    ):
+        ledger_sync(campaign_id=campaign_id)
+
+
 def demo_payouts_settle(spec: DemoSpec, *, organization: Organization, owner: User,
                         today: dt.date | None = None) -> int:
     """Approve the brief campaign's first two accrued fee lines (by due date) and mark the

@@ -27,7 +27,7 @@ from django.utils import translation
 
 from metrics.demo.build import DEMOS, demo_build
 from metrics.demo.spec import DemoSpec
-from metrics.demo.workflow import demo_payouts_settle
+from metrics.demo.workflow import demo_ledger_sync, demo_payouts_settle
 from metrics.models import ExchangeRate
 from metrics.scheduling import schedule_kpi_recompute
 
@@ -84,6 +84,7 @@ class Command(BaseCommand):
             # the demo's language: the ledger lines it accrues are described in it.
             with translation.override(spec.default_language or "en"):
                 schedule_kpi_recompute((campaign.pk for campaign in result.campaigns), now=True)
+                demo_ledger_sync(result.organization)
         # After the recompute, as in real use: the ledger has its lines, a few get approved.
         demo_payouts_settle(spec, organization=result.organization, owner=result.user)
         counts = ", ".join(

@@ -1,12 +1,9 @@
 """``seed_demo --lang fa``: the Persian demo organization beside the English one."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Model
-from django.test import override_settings
 
 from accounts.models import Membership, Organization, Role, User
 from campaigns.models import (
@@ -35,6 +32,7 @@ from metrics.models import (
     Refund,
     Visit,
 )
+from tests.metrics.demo.shared import on_one_day, seed
 
 FA = "demo-fa"
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
@@ -55,13 +53,6 @@ def fa_counts() -> dict[str, int]:
     return counts
 
 
-def seed(*args: str) -> str:
-    out = StringIO()
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", *args, stdout=out)
-    return out.getvalue()
-
-
 def fa_comments():
     return Comment.objects.filter(post__partnership__campaign__brand__organization__slug=FA)
 
@@ -72,14 +63,18 @@ def seeded(django_db_setup, django_db_blocker):
     the whole module, seeding being the slow part."""
     with django_db_blocker.unblock():
         had_rates = ExchangeRate.objects.exists()
-        seed("--lang", "fa", "--skip-kpis")
-        unlabelled = list(fa_comments().values_list("sentiment", "compound"))
-        seed("--lang", "fa")
-        first = fa_counts()
-        seed("--lang", "fa")
-        second = fa_counts()
-        plain = seed()
-        yield {"unlabelled": unlabelled, "first": first, "second": second, "plain": plain}
+
+        def build() -> dict[str, object]:
+            seed("--lang", "fa", "--skip-kpis")
+            unlabelled = list(fa_comments().values_list("sentiment", "compound"))
+            seed("--lang", "fa")
+            first = fa_counts()
+            seed("--lang", "fa")
+            second = fa_counts()
+            plain = seed()
+            return {"unlabelled": unlabelled, "first": first, "second": second, "plain": plain}
+
+        yield on_one_day(build)
         Campaign.objects.filter(brand__organization__slug__in=["demo", FA]).delete()
         Organization.objects.filter(slug__in=["demo", FA]).delete()
         User.objects.filter(

@@ -3,7 +3,7 @@
 import pytest
 
 from metrics.models import ExchangeRate
-from tests.metrics.demo.shared import counts, demo_delete, secrets_now, seed
+from tests.metrics.demo.shared import counts, demo_delete, on_one_day, secrets_now, seed
 
 
 @pytest.fixture(scope="package")
@@ -15,12 +15,16 @@ def seeded_twice(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         had_rates = ExchangeRate.objects.exists()
-        seed("--lang", "en")
-        first = counts()
-        first_codes = sorted(PromoCode.objects.values_list("code", flat=True))
-        first_secrets = secrets_now()
-        seed("--lang", "en")
-        yield first, first_codes, first_secrets
+
+        def build() -> tuple[dict[str, int], list[str], dict[str, set[str]]]:
+            seed("--lang", "en")
+            first = counts()
+            first_codes = sorted(PromoCode.objects.values_list("code", flat=True))
+            first_secrets = secrets_now()
+            seed("--lang", "en")
+            return first, first_codes, first_secrets
+
+        yield on_one_day(build)
         demo_delete("demo")
         if not had_rates:
             ExchangeRate.objects.all().delete()

@@ -1,10 +1,14 @@
 """What the demo tests share: the seed, the rows it writes and the secrets it draws."""
 
+import zoneinfo
+from collections.abc import Callable
 from io import StringIO
+from typing import TypeVar
 
 from django.core.management import call_command
 from django.db.models import Model
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
 from campaigns.models import (
@@ -47,6 +51,27 @@ MODELS: list[type[Model]] = [
     FollowerSnapshot, Click, Visit, Conversion, Refund, KpiSnapshot,
     Brief, BriefVersion, BriefSend, Deliverable, Draft, DraftReview, PostCheck, PayoutLine,
 ]
+
+
+T = TypeVar("T")
+
+
+def demo_days() -> list[object]:
+    """Today in each demo organization's time zone: the demo writes a KPI document per day."""
+    now = timezone.now()
+    return [now.astimezone(zoneinfo.ZoneInfo(spec.time_zone)).date() for spec in DEMOS.values()]
+
+
+def on_one_day(build: Callable[[], T]) -> T:
+    """``build()``, run again if a demo organization's day turned while it ran: a build that
+    straddles midnight in Tehran or New York rightly has one more day's documents, which is not
+    what a test comparing two builds' rows is about."""
+    for _ in range(2):
+        before = demo_days()
+        built = build()
+        if demo_days() == before:
+            return built
+    raise AssertionError("two demo builds in a row straddled a midnight")
 
 
 def counts() -> dict[str, int]:

@@ -29,6 +29,7 @@ from metrics.emv_defaults import emv_rates_ensure
 from metrics.fx import rate_table
 from metrics.kpi_builder import Builder, CampaignData, Event
 from metrics.models import CONVERSION_KINDS, KpiSnapshot, RollupRebuild
+from metrics.post_vectors import post_vectors_split
 from metrics.scheduling import schedule_kpi_recompute
 from metrics.selectors.frame import frame_for
 from metrics.selectors.funnel_aggregates import (
@@ -54,7 +55,7 @@ from metrics.selectors.rollups import (
     rollup_click_counts,
     rollup_conversion_rows,
     rollup_first_visit_days,
-    rollup_post_deltas,
+    rollup_post_vectors,
     rollup_sentiment_counts,
     rollup_unique_visitors,
     rollup_visit_counts,
@@ -68,10 +69,10 @@ logger = logging.getLogger(__name__)
 
 
 # What a recompute reads, from raw rows (as of any instant) or from the daily rollups (as of
-# now): posts, comments, clicks, visits, first-seen visitors, conversions.
-RAW_READS = (post_metric_deltas, sentiment_counts, click_counts, visit_counts,
+# now), besides the post sums: comments, clicks, visits, first-seen visitors, conversions.
+RAW_READS = (sentiment_counts, click_counts, visit_counts,
              first_visit_days, unique_visitors_by_partnership, conversion_rows)
-ROLLUP_READS = (rollup_post_deltas, rollup_sentiment_counts, rollup_click_counts,
+ROLLUP_READS = (rollup_sentiment_counts, rollup_click_counts,
                 rollup_visit_counts, rollup_first_visit_days, rollup_unique_visitors,
                 rollup_conversion_rows)
 
@@ -88,9 +89,11 @@ def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
     for platform, metric, value, source in emv_rates(organization):
         card.rates.setdefault(platform, {})[metric] = (value, source)
     frame = frame_for(campaign, as_of)
-    posts, sentiments, clicks, visits, first_visits, visitors, conversions = (
+    sentiments, clicks, visits, first_visits, visitors, conversions = (
         ROLLUP_READS if from_rollups else RAW_READS
     )
+    posts = (rollup_post_vectors(campaign, frame) if from_rollups
+             else post_vectors_split(post_metric_deltas(campaign, frame)))
     events = _funnel_events(campaign, clicks(campaign, frame), visits(campaign, frame),
                             conversions(campaign, frame))
     return CampaignData(
@@ -98,7 +101,7 @@ def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
         frame=frame,
         card=card,
         partnerships=partnerships_of(campaign),
-        post_rows=_post_rows(posts(campaign, frame), integers=from_rollups),
+        post_vectors=posts,
         post_count_rows=post_counts(campaign, frame),
         sentiment_rows=sentiments(campaign, frame),
         events=events,
@@ -109,16 +112,6 @@ def gather(campaign: Campaign, as_of: dt.datetime, *, from_rollups: bool = False
         targets=targets_of(campaign),
         overlapping=overlapping_campaigns(campaign),
     )
-
-
-def _post_rows(rows: Iterable[tuple[Any, ...]], *, integers: bool) -> list[tuple[Any, ...]]:
-    """Without the rows of zeros (a post moved away, a snapshot repeating the last: they
-    change no sum); raw rows' sums become integers (SQL sums of integers may be NULL or
-    decimals)."""
-    kept = [row for row in rows if any(row[3:])]
-    if integers:
-        return kept
-    return [(*row[:3], *(int(v or 0) for v in row[3:])) for row in kept]
 
 
 def _funnel_events(campaign: Campaign,

@@ -2,9 +2,11 @@
 ``metrics.engine``) → the KPI document of the total, of each partnership, of each platform
 and of each day of the series (``metrics.kpi_document`` fills the groups).
 
-Post rows arrive as delta vectors (``metrics.selectors.post_aggregates.POST_VECTOR``): adding
-the vectors of a day and those before it gives the post sums as of that day, so one pass over
-the rows in day order yields the cumulative per-day documents, and another the totals.
+Post sums arrive as delta vectors (``metrics.selectors.post_aggregates.POST_VECTOR``), already
+summed two ways (``PostVectors``): per (partnership, platform) over every day, for the totals,
+and per (day, platform) over every partnership, for the series, where adding a day's vectors to
+those before it gives the post sums as of that day. From the rollups SQL sums them; from raw
+rows (a recompute as of a past instant) ``post_vectors_split`` does.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from metrics import kpis
 from metrics.kpi_document import all_groups, post_groups, targets_progress
 from metrics.kpis import POST_VECTOR
 from metrics.models import KpiScope
+from metrics.post_vectors import PostVectors, Vector, summed
 from metrics.selectors.frame import Frame
 from metrics.selectors.inputs import BrandFollowers
 
 VECTOR_INDEX = {name: i for i, name in enumerate(POST_VECTOR)}
-Vector = list[int]
 PLATFORM_LABELS = dict(Platform.choices)
 COST_CATEGORY_KEYS = ("ad_spend", "production", "platform_fee", "other")
 
@@ -39,11 +41,6 @@ def _zero() -> Vector:
 
 def _add(into: Vector, values: Iterable[int]) -> None:
     into[:] = [a + b for a, b in zip(into, values, strict=False)]
-
-
-def _summed(vectors: list[Any]) -> Vector:
-    """The element-wise sum of delta vectors."""
-    return [sum(column) for column in zip(*vectors, strict=True)]
 
 
 def post_sums(vector: Vector, posts: int) -> kpis.PostSums:
@@ -82,7 +79,7 @@ class CampaignData:
     frame: Frame
     card: kpis.RateCard
     partnerships: list[dict[str, Any]]
-    post_rows: list[tuple[Any, ...]]
+    post_vectors: PostVectors
     post_count_rows: list[tuple[dt.date | None, int, str, int]]
     sentiment_rows: list[tuple[dt.date, int, str, str, int]]
     events: list[Event]
@@ -192,18 +189,17 @@ class Builder:
                 for sums in (totals.sentiment[(row[1], row[2])],
                              totals.campaign_sentiment[row[2]]):
                     setattr(sums, row[3], getattr(sums, row[3]) + row[4])
-        elif kind == "event":
-            totals.funnel[row.partnership] += row.funnel
-            totals.campaign_funnel += row.funnel
         elif kind == "visitor":
             totals.unique_visitors += row[1]
 
     def _stream(self) -> list[tuple[dt.date | None, str, Any]]:
+        """Post counts, comment labels and first visits by day (funnel events are summed
+        apart: they are the most numerous, and a day's document needs only their campaign
+        sums and each partnership's revenue)."""
         d = self.data
         items: list[tuple[dt.date | None, str, Any]] = []
         items += [(r[0], "count", r) for r in d.post_count_rows]
         items += [(r[0], "sentiment", r) for r in d.sentiment_rows]
-        items += [(e.day, "event", e) for e in d.events]
         items += [(r[0], "visitor", r) for r in d.first_visits]
         return items
 
@@ -211,15 +207,15 @@ class Builder:
         """``(scope, key, as_of, document)`` for the total and every breakdown."""
         stream = self._stream()
         totals = Totals()
-        # Post deltas, the bulk of the rows, are summed per key in one pass of C-level sums.
-        by_key: dict[tuple[int, str], list[Any]] = defaultdict(list)
-        for row in self.data.post_rows:
-            by_key[(row[1], row[2])].append(row[3:])
-        for key, deltas in by_key.items():
-            totals.vectors[key] = _summed(deltas)
-            _add(totals.campaign_vectors[key[1]], totals.vectors[key])
+        for key, vector in self.data.post_vectors.totals.items():
+            totals.vectors[key] = list(vector)
+            _add(totals.campaign_vectors[key[1]], vector)
         for _, kind, row in stream:
             self._apply(totals, kind, row)
+        for event in self.data.events:
+            totals.funnel[event.partnership] += event.funnel
+        for funnel in totals.funnel.values():
+            totals.campaign_funnel += funnel
         totals.unique_visitors = sum(n for _, n in self.data.first_visits)
         result = [(KpiScope.TOTAL.value, "", self.frame.as_of, self.total_document(totals))]
         result += self.partnership_documents(totals)
@@ -240,18 +236,28 @@ class Builder:
             "targets": [],
         }
 
-    def _costs(self, funnel_by_partnership: dict[int, kpis.FunnelSums], on: dt.date | None,
+    def _commission(self, funnel_by_partnership: dict[int, kpis.FunnelSums], pid: int
+                    ) -> Decimal:
+        """One partnership's commission on its counted revenue so far."""
+        funnel = funnel_by_partnership.get(pid)
+        return kpis.commission(self.rates[pid], funnel.revenue if funnel else Decimal("0"))
+
+    def _campaign_commission(self, funnel_by_partnership: dict[int, kpis.FunnelSums]
+                             ) -> Decimal:
+        """Every partnership's commission, summed (each is rounded to the cent on its own)."""
+        return sum((self._commission(funnel_by_partnership, p["pk"])
+                    for p in self.data.partnerships), Decimal("0"))
+
+    def _costs(self, commission: Decimal, on: dt.date | None,
                partnership: dict[str, Any] | None = None) -> kpis.CostSums:
-        """The costs of the campaign, or of one partnership (its row of ``data.partnerships``)."""
-        costs = kpis.CostSums()
+        """The costs of the campaign, or of one partnership (its row of ``data.partnerships``),
+        given their ``commission``."""
+        costs = kpis.CostSums(commission=commission)
         pid = None if partnership is None else partnership["pk"]
         for p in self.data.partnerships if partnership is None else [partnership]:
             if p["status"] in COMMITTED_STATUSES:
                 costs.fees += p["fee"]
                 costs.product += p["product_value"]
-            revenue = funnel_by_partnership[p["pk"]].revenue if p["pk"] in \
-                funnel_by_partnership else Decimal("0")
-            costs.commission += kpis.commission(self.rates[p["pk"]], revenue)
         for cost_pid, category, incurred_on, amount in self.data.costs:
             if pid is not None and cost_pid != pid:
                 continue
@@ -262,7 +268,7 @@ class Builder:
         return costs
 
     def _full_document(self, totals: Totals, as_of: dt.datetime, on: dt.date | None,
-                       followers_until: dt.date) -> dict[str, Any]:
+                       followers_until: dt.date, commission: Decimal) -> dict[str, Any]:
         by_platform = totals.posts_by_platform()
         funnel = totals.funnel_of()
         funnel.unique_visitors = totals.unique_visitors
@@ -275,7 +281,7 @@ class Builder:
                 card=self.data.card,
                 sentiment=totals.sentiment_of(),
                 funnel=funnel,
-                costs=self._costs(totals.funnel, on),
+                costs=self._costs(commission, on),
                 followers_start=followers.total_on(self.frame.start),
                 followers_end=followers.total_on(followers_until),
                 overlapping=self.data.overlapping,
@@ -286,7 +292,8 @@ class Builder:
 
     def total_document(self, totals: Totals) -> dict[str, Any]:
         until = min(self.frame.end, self.frame.as_of_date)
-        return self._full_document(totals, self.frame.as_of, None, until)
+        return self._full_document(totals, self.frame.as_of, None, until,
+                                   self._campaign_commission(totals.funnel))
 
     def partnership_documents(self, totals: Totals
                               ) -> list[tuple[str, str, dt.datetime, dict[str, Any]]]:
@@ -307,7 +314,8 @@ class Builder:
                     card=self.data.card,
                     sentiment=sentiment_of.get(pid, kpis.SentimentSums()),
                     funnel=funnel,
-                    costs=self._costs(totals.funnel, None, partnership=p),
+                    costs=self._costs(self._commission(totals.funnel, pid), None,
+                                      partnership=p),
                     # Follower growth is brand-level: not split per creator.
                     followers_start=None,
                     followers_end=None,
@@ -345,19 +353,42 @@ class Builder:
                 continue  # after the series: only in the totals
             per_day[self._series_index(day)].append((kind, row))
         # A day's document is campaign-wide: its post deltas only per platform.
-        posts: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-        for row in self.data.post_rows:
-            if row[0] is None or row[0] <= last:
-                posts[self._series_index(row[0])][row[2]].append(row[3:])
+        posts: dict[int, dict[str, list[Vector]]] = defaultdict(lambda: defaultdict(list))
+        for day, platform, vector in self.data.post_vectors.days:
+            if day is None or day <= last:
+                posts[self._series_index(day)][platform].append(vector)
+        # Funnel events: the campaign's sums per day, and the revenue they move per partnership.
+        funnels: dict[int, kpis.FunnelSums] = defaultdict(kpis.FunnelSums)
+        revenue_moves: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+        for event in self.data.events:
+            if event.day is not None and event.day > last:
+                continue
+            index = self._series_index(event.day)
+            funnels[index] += event.funnel
+            if event.funnel.revenue:
+                revenue_moves[index].append((event.partnership, event.funnel.revenue))
         totals = Totals()
+        # The campaign's commission, kept as orders move partnerships' revenue.
+        revenue: dict[int, Decimal] = defaultdict(Decimal)
+        commissions = {p["pk"]: kpis.commission(self.rates[p["pk"]], Decimal("0"))
+                       for p in self.data.partnerships}
+        commission = sum(commissions.values(), Decimal("0"))
         result = []
         for index, day in enumerate(self.days):
             for platform, deltas in posts.get(index, {}).items():
-                _add(totals.campaign_vectors[platform], _summed(deltas))
+                _add(totals.campaign_vectors[platform], summed(deltas))
             for kind, row in per_day.get(index, ()):
                 self._apply(totals, kind, row)
+            if index in funnels:
+                totals.campaign_funnel += funnels[index]
+            for pid, amount in revenue_moves.get(index, ()):
+                revenue[pid] += amount
+                if pid in commissions:
+                    now = kpis.commission(self.rates[pid], revenue[pid])
+                    commission += now - commissions[pid]
+                    commissions[pid] = now
             as_of = self.frame.day_end(day)
-            document = self._full_document(totals, as_of, day, day)
+            document = self._full_document(totals, as_of, day, day, commission)
             document.update(key=day.isoformat(), label=day.isoformat())
             result.append((KpiScope.DAY.value, day.isoformat(), as_of, document))
         return result

@@ -5,8 +5,8 @@ recompute as of now reads a few rows per partnership and day, whatever the raw v
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from django.db import connection
 from django.db.models import Sum
 
 from campaigns.models import Campaign
@@ -19,16 +19,38 @@ from metrics.models import (
     PostDayRollup,
     VisitDayRollup,
 )
+from metrics.post_vectors import PostVectors, post_vectors_split
 from metrics.selectors.frame import Frame
 from metrics.selectors.funnel_aggregates import ConversionRow
 
 
-def rollup_post_deltas(campaign: Campaign, frame: Frame) -> list[tuple[Any, ...]]:
-    """As ``post_metric_deltas``: ``(day, partnership_id, platform, *POST_VECTOR)``."""
-    return list(
+def rollup_post_vectors(campaign: Campaign, frame: Frame) -> PostVectors:
+    """The rollup's post deltas up to T, summed per (partnership, platform) and per (day,
+    platform). PostgreSQL sums both in one scan (GROUPING SETS); elsewhere Python sums the
+    day rows. Rows of zeros are left out, as ``post_vectors_split`` leaves them out."""
+    rows = (
         PostDayRollup.objects.filter(campaign=campaign, day__lte=frame.as_of_date)
+        .exclude(**{name: 0 for name in POST_VECTOR})
         .order_by().values_list("day", "partnership_id", "platform", *POST_VECTOR)
     )
+    if connection.vendor != "postgresql":
+        return post_vectors_split(rows)
+    inner, params = rows.query.sql_with_params()
+    sums = ", ".join(f"SUM(r.{connection.ops.quote_name(name)})::bigint" for name in POST_VECTOR)
+    sql = (
+        f"SELECT GROUPING(r.day), r.day, r.partnership_id, r.platform, {sums} "  # noqa: S608
+        f"FROM ({inner}) r "
+        "GROUP BY GROUPING SETS ((r.partnership_id, r.platform), (r.day, r.platform))"
+    )
+    vectors = PostVectors(totals={}, days=[])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for by_partnership, day, partnership, platform, *vector in cursor.fetchall():
+            if by_partnership:
+                vectors.totals[(partnership, platform)] = vector
+            else:
+                vectors.days.append((day, platform, vector))
+    return vectors
 
 
 def rollup_sentiment_counts(campaign: Campaign, frame: Frame

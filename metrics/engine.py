@@ -1,9 +1,9 @@
 """The KPI engine: gather a campaign's sums (``metrics.selectors``: ``frame``, ``inputs``,
 ``post_aggregates``, ``funnel_aggregates``), turn them into KPI documents
 (``metrics.kpi_builder``, with the formulas of ``metrics.kpis``) and store them as KpiSnapshot
-rows — the total, one per partnership, one per platform and one per day — replacing the
-campaign's previous rows in one transaction, so a worker killed mid-way leaves the previous
-snapshot intact.
+rows (``metrics.services.kpi_store``) — the total, one per partnership, one per platform and
+one per day — replacing the campaign's previous rows in one transaction, so a worker killed
+mid-way leaves the previous snapshot intact.
 
 The document shape (docs/kpis.md): top level ``campaign``, ``stage``,
 ``currency``, ``as_of``, ``computed_at``, ``headline``, ``targets``, then the groups
@@ -14,13 +14,11 @@ The document shape (docs/kpis.md): top level ``campaign``, ``stage``,
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus
@@ -62,6 +60,7 @@ from metrics.selectors.rollups import (
 )
 from metrics.sentiment import comments_label_pending
 from metrics.services.funnel_rollups import funnel_rollups_refresh
+from metrics.services.kpi_store import kpi_documents_store
 from metrics.services.rollup_rebuild import kpi_rollups_rebuild, rollup_frame
 from metrics.signals import kpis_recomputed
 
@@ -168,39 +167,11 @@ def kpis_recompute(*, campaign_id: int, as_of: dt.datetime | None = None) -> Kpi
         return None
     computed_at = timezone.now()
     documents = kpi_documents(campaign, as_of, computed_at)
-    rows = [
-        KpiSnapshot(campaign=campaign, scope=scope, key=key, as_of=doc_as_of,
-                    computed_at=computed_at, data=document)
-        for scope, key, doc_as_of, document in documents
-    ]
-    with transaction.atomic():
-        # The row lock serialises two recomputes of one campaign (their deletes and inserts
-        # would otherwise collide on the unique key).
-        locked = Campaign.objects.select_for_update().filter(pk=campaign.pk)
-        if not list(locked.values_list("pk", flat=True)):
-            return None
-        KpiSnapshot.objects.filter(campaign=campaign).delete()
-        _insert(rows)
-    kpis_recomputed.send(sender=kpis_recompute, campaign_id=campaign.pk)
-    return rows[0]
-
-
-def _insert(rows: list[KpiSnapshot]) -> None:
-    """Store the rows. PostgreSQL gets them as one JSON array expanded server-side: handing
-    the driver a few hundred documents as array parameters costs it more than the whole
-    recompute's SQL (it escapes every document in Python)."""
-    if connection.vendor != "postgresql":
-        KpiSnapshot.objects.bulk_create(rows, batch_size=500)
-        return
-    payload = json.dumps([[r.scope, r.key, r.as_of.isoformat(), r.data] for r in rows])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(KpiSnapshot._meta.db_table)} "  # noqa: S608
-            "(campaign_id, scope, key, as_of, computed_at, data) "
-            "SELECT %s, d->>0, d->>1, (d->>2)::timestamptz, %s, d->3 "
-            "FROM jsonb_array_elements(%s::jsonb) d",
-            [rows[0].campaign_id, rows[0].computed_at, payload],
-        )
+    total = kpi_documents_store(campaign=campaign, documents=documents,
+                                computed_at=computed_at)
+    if total is not None:
+        kpis_recomputed.send(sender=kpis_recompute, campaign_id=campaign.pk)
+    return total
 
 
 # Every status but archived: the campaigns an organization-wide recompute covers by default.

@@ -21,6 +21,9 @@ class KpiSnapshot(models.Model):
     as_of = models.DateTimeField()
     computed_at = models.DateTimeField()
     data = models.JSONField()
+    # Of the document's figures (all but ``computed_at``): a recompute keeps a day's row whose
+    # figures came out the same instead of rewriting it.
+    digest = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["campaign", "scope", "key"]

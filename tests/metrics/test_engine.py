@@ -291,7 +291,7 @@ def test_a_failed_recompute_leaves_the_previous_snapshot(built, monkeypatch):
         raise RuntimeError("worker killed")
 
     # The insert of the new rows dies, after the delete of the old ones.
-    monkeypatch.setattr("metrics.engine._insert", explode)
+    monkeypatch.setattr("metrics.services.kpi_store._insert", explode)
     with pytest.raises(RuntimeError):
         kpis_recompute(campaign_id=built.campaign.pk)
     after = list(KpiSnapshot.objects.filter(campaign=built.campaign).values_list("pk", "data"))

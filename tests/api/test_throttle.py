@@ -14,6 +14,7 @@ from rest_framework.settings import api_settings
 from accounts.api_auth import ActorRateThrottle
 from accounts.models import ApiKey, Role
 from config.ratelimit import Budget
+from tests.concurrency import race
 
 
 def key_request(pk: int) -> Any:
@@ -94,19 +95,13 @@ def test_concurrent_requests_never_overshoot_one_budget(pinned_budget_clock) -> 
     request = key_request(987_654)
     allowed: list[bool] = []
     lock = threading.Lock()
-    start = threading.Barrier(16)
 
-    def spend() -> None:
-        start.wait()
+    def spend(_thread: int) -> None:
         for _ in range(25):
             verdict = Limited().allow_request(request, None)
             with lock:
                 allowed.append(verdict)
 
-    threads = [threading.Thread(target=spend) for _ in range(16)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert race(spend, 16) == []
     assert len(allowed) == 400
     assert sum(allowed) == 100

@@ -5,7 +5,6 @@ recompute after them reads rollups only; what they add equals a re-derivation fr
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +18,7 @@ from metrics.models import Conversion, FunnelChange, NewVisitorDayRollup, Visit,
 from metrics.services.conversions import conversions_ingest
 from metrics.services.visits import visits_ingest
 from tests import factories as f
+from tests.concurrency import race
 from tests.metrics.test_rollups import START, _assert_funnel_equals_a_rebuild, world
 
 __all__ = ["world"]
@@ -103,32 +103,19 @@ def test_racing_deliveries_of_one_order_and_one_visit_count_once() -> None:
     partnership = f.PartnershipFactory()
     link = f.TrackingLinkFactory(partnership=partnership)
     brand = partnership.campaign.brand
-    barrier = threading.Barrier(8)
-    failures: list[BaseException] = []
 
     def deliver(n: int) -> None:
-        try:
-            barrier.wait()
-            if n % 2:
-                conversions_ingest(items=[{"external_id": "o1", "occurred_at": START,
-                                           "amount": Decimal("40"), "partnership": partnership}],
-                                   source="api", brand=brand)
-            else:
-                visits_ingest(items=[{"external_id": "v1", "visitor_id": "ana",
-                                      "occurred_at": START, "utm_campaign": link.utm_campaign,
-                                      "utm_content": link.utm_content}],
-                              source="pixel", brand=brand, first_write_wins=True)
-        except BaseException as error:  # noqa: BLE001 — reported below
-            failures.append(error)
-        finally:
-            connection.close()
+        if n % 2:
+            conversions_ingest(items=[{"external_id": "o1", "occurred_at": START,
+                                       "amount": Decimal("40"), "partnership": partnership}],
+                               source="api", brand=brand)
+        else:
+            visits_ingest(items=[{"external_id": "v1", "visitor_id": "ana",
+                                  "occurred_at": START, "utm_campaign": link.utm_campaign,
+                                  "utm_content": link.utm_content}],
+                          source="pixel", brand=brand, first_write_wins=True)
 
-    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert race(deliver, 8) == []
     total = kpi_documents(partnership.campaign)[0][3]
     assert total["conversion"]["conversions"] == 1
     assert total["conversion"]["revenue"] == "40.00"

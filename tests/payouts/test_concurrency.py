@@ -4,7 +4,6 @@ commission and product lines."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from metrics.models import KpiScope
 from payouts.models import PayoutKind, PayoutLine
 from payouts.services.accrual import ledger_sync
 from tests import factories as f
+from tests.concurrency import race
 
 
 @pytest.mark.realmode
@@ -31,24 +31,11 @@ def test_eight_concurrent_settlements_accrue_each_line_once():
     for p in partnerships:
         f.KpiSnapshotFactory(campaign=campaign, scope=KpiScope.PARTNERSHIP, key=str(p.pk),
                              data={"roi": {"cost_breakdown": {"commission": "12.40"}}})
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(8)
 
-    def settle() -> None:
-        try:
-            barrier.wait()
-            ledger_sync(campaign_id=campaign.pk)
-        except BaseException as error:  # noqa: BLE001 — reported below
-            errors.append(error)
-        finally:
-            connection.close()
+    def settle(_: int) -> None:
+        ledger_sync(campaign_id=campaign.pk)
 
-    threads = [threading.Thread(target=settle) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert race(settle, 8) == []
     for p in partnerships:
         lines = PayoutLine.objects.filter(partnership=p)
         assert sorted(lines.values_list("kind", "amount")) == [

@@ -3,8 +3,6 @@ store exactly one (PostgreSQL's concurrent writers; SQLite serialises writers an
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
@@ -12,6 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 from metrics.models import Conversion
 from tests import factories as f
+from tests.concurrency import race
 
 
 @pytest.mark.realmode
@@ -26,22 +25,13 @@ def test_ten_threads_posting_the_same_bulk_conversion_store_one():
     item = {"brand": brand.pk, "external_id": "race-1", "kind": "sale", "amount": "40.00",
             "currency": "USD", "occurred_at": "2026-03-05T10:00:00+00:00", "promo_code": "race10"}
     statuses: list[int] = []
-    barrier = threading.Barrier(10)
 
-    def send() -> None:
+    def send(_: int) -> None:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {key.raw}")
-        try:
-            barrier.wait()
-            statuses.append(client.post("/api/v1/conversions/", [item], format="json").status_code)
-        finally:
-            connection.close()
+        statuses.append(client.post("/api/v1/conversions/", [item], format="json").status_code)
 
-    threads = [threading.Thread(target=send) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert race(send, 10) == []
     assert len(statuses) == 10 and all(s in (200, 201) for s in statuses), statuses
     stored = Conversion.objects.filter(brand=brand, external_id="race-1")
     assert stored.count() == 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 
 import pytest
 from django.test import Client
@@ -19,6 +18,7 @@ from metrics.tracking import clicks
 from metrics.tracking.clicks import ClickRecord
 from metrics.tracking.tasks import drain_click_buffer
 from tests import factories as f
+from tests.concurrency import race
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0"
 NOW = dt.datetime(2026, 3, 4, 10, tzinfo=dt.UTC)
@@ -250,18 +250,12 @@ def test_the_same_visitor_is_unique_once_per_link_and_day_in_redis(db, redis_buf
 @needs_redis
 def test_threads_push_on_their_own_connections_and_every_click_lands(db, redis_buffer) -> None:
     link = f.TrackingLinkFactory()
-    barrier = threading.Barrier(8)
 
     def push_many(thread: int) -> None:
-        barrier.wait()
         for n in range(25):
             clicks.push(record(link, f"c_{thread}_{n}", visitor_hash=f"{thread:064d}"))
 
-    threads = [threading.Thread(target=push_many, args=(t,)) for t in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert race(push_many, 8) == []
     assert clicks.buffered_count() == 200
     assert clicks.drain() == 200
     assert Click.objects.count() == 200
